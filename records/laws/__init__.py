@@ -1,0 +1,175 @@
+"""The law library: one reviewed TOML entry per jurisdiction, loaded into typed values.
+
+``load_laws()`` reads and validates every file in ``data/`` once; ``get_law(code)`` looks one up.
+A malformed entry raises ``LawDataError`` naming the file and the field, so a bad edit fails tests.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from records.laws.model import (
+    CLOCKS,
+    Appeal,
+    Calendar,
+    Component,
+    Law,
+    Period,
+    Provision,
+    Source,
+)
+
+__all__ = ["Law", "LawDataError", "UnknownLawError", "get_law", "load_laws", "law_codes"]
+
+UNITS = {"business", "calendar", "none"}
+ROLL_FORWARD = {"next_business_day", "none", "not_specified"}
+
+
+class LawDataError(ValueError):
+    """A law-library file is malformed."""
+
+
+class UnknownLawError(KeyError):
+    """No law-library entry has this code."""
+
+    def __str__(self) -> str:
+        return f"unknown law code {self.args[0]!r}; known codes: {', '.join(law_codes())}"
+
+
+def _req(data: dict[str, Any], key: str, where: str) -> Any:
+    if key not in data or data[key] in ("", None):
+        raise LawDataError(f"{where}: missing required field {key!r}")
+    return data[key]
+
+
+def _source(data: dict[str, Any], where: str) -> Source:
+    return Source(citation=_req(data, "citation", where), url=data.get("url") or None)
+
+
+def _period(data: dict[str, Any], where: str) -> Period:
+    unit = _req(data, "unit", where)
+    if unit not in UNITS:
+        raise LawDataError(f"{where}: unit {unit!r} is not one of {sorted(UNITS)}")
+    count = data.get("count")
+    if unit != "none" and (not isinstance(count, int) or count < 0):
+        raise LawDataError(f"{where}: a {unit}-day period needs a non-negative integer count")
+    if unit == "none" and not data.get("text"):
+        raise LawDataError(f"{where}: a period with no fixed length must quote the law's words")
+    return Period(
+        unit=unit,
+        count=count if unit != "none" else None,
+        runs_from=data.get("runs_from", "receipt"),
+        text=data.get("text", ""),
+        note=data.get("note", ""),
+        source=_source(data, where),
+    )
+
+
+def _appeal(data: dict[str, Any], where: str) -> Appeal:
+    available = bool(_req(data, "available", where)) if "available" in data else False
+    period = _period(data, where) if available and "unit" in data else None
+    return Appeal(
+        available=available,
+        to_whom=data.get("to_whom", ""),
+        period=period,
+        note=data.get("note", ""),
+        source=_source(data, where),
+    )
+
+
+def _provision(data: dict[str, Any], where: str) -> Provision:
+    return Provision(text=_req(data, "text", where), source=_source(data, where))
+
+
+def parse_law(data: dict[str, Any], filename: str) -> Law:
+    """Validate one parsed TOML document and build a ``Law``."""
+    code = _req(data, "code", filename)
+    periods: dict[str, Period] = {}
+    for clock, pdata in data.get("periods", {}).items():
+        if clock not in CLOCKS:
+            raise LawDataError(f"{filename}: unknown clock {clock!r}; use one of {CLOCKS}")
+        periods[clock] = _period(pdata, f"{filename} [periods.{clock}]")
+    if "response" not in periods:
+        raise LawDataError(f"{filename}: [periods.response] is required")
+    last_checked = _req(data, "last_checked", filename)
+    if not isinstance(last_checked, date):
+        raise LawDataError(f"{filename}: last_checked must be a TOML date")
+    roll = data.get("roll_forward", "not_specified")
+    if roll not in ROLL_FORWARD:
+        raise LawDataError(f"{filename}: roll_forward {roll!r} is not one of {sorted(ROLL_FORWARD)}")
+    cal = _req(data, "calendar", filename)
+    calendar = Calendar(
+        closure_days=tuple(_req(cal, "closure_days", f"{filename} [calendar]")),
+        subdiv=cal.get("subdiv"),
+        extra=tuple((e["date"], e["name"]) for e in cal.get("extra", [])),
+        note=cal.get("note", ""),
+        source=_source(cal, f"{filename} [calendar]"),
+    )
+    components = {
+        ccode: Component(
+            code=ccode,
+            name=_req(cdata, "name", f"{filename} [components.{ccode}]"),
+            appeal=_appeal(cdata["appeal"], f"{filename} [components.{ccode}.appeal]"),
+            inauguration_day=bool(cdata.get("inauguration_day", False)),
+        )
+        for ccode, cdata in data.get("components", {}).items()
+    }
+    return Law(
+        code=code,
+        jurisdiction=_req(data, "jurisdiction", filename),
+        name=_req(data, "name", filename),
+        citation=_req(data, "citation", filename),
+        source=Source(citation=data["citation"], url=data.get("url") or None),
+        last_checked=last_checked,
+        periods=periods,
+        appeal=_appeal(_req(data, "appeal", filename), f"{filename} [appeal]"),
+        roll_forward=roll,
+        roll_forward_source=Source(
+            citation=_req(data, "roll_forward_citation", filename),
+            url=data.get("roll_forward_url") or None,
+        ),
+        who_may_request=_provision(_req(data, "who_may_request", filename), filename),
+        residents_only=bool(data.get("residents_only", False)),
+        fees=_provision(_req(data, "fees", filename), f"{filename} [fees]"),
+        fee_waiver=_provision(_req(data, "fee_waiver", filename), f"{filename} [fee_waiver]"),
+        silence=_provision(_req(data, "silence", filename), f"{filename} [silence]"),
+        calendar=calendar,
+        exemptions_citation=data.get("exemptions_citation", ""),
+        follow_up_business_days=int(data.get("follow_up_business_days", 10)),
+        components=components,
+        notes=data.get("notes", ""),
+    )
+
+
+@cache
+def load_laws() -> dict[str, Law]:
+    """Every law entry keyed by code ("US", "AL", ..., "DC"), parsed once per process."""
+    laws: dict[str, Law] = {}
+    for entry in sorted(resources.files("records.laws").joinpath("data").iterdir(), key=str):
+        if not entry.name.endswith(".toml"):
+            continue
+        try:
+            data = tomllib.loads(entry.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise LawDataError(f"{entry.name}: {exc}") from exc
+        law = parse_law(data, entry.name)
+        if f"{law.code}.toml" != entry.name:
+            raise LawDataError(f"{entry.name}: code {law.code!r} does not match the file name")
+        laws[law.code] = law
+    return laws
+
+
+def law_codes() -> list[str]:
+    return sorted(load_laws())
+
+
+def get_law(code: str) -> Law:
+    """The law entry for ``code`` (case-insensitive) or ``UnknownLawError``."""
+    try:
+        return load_laws()[code.strip().upper()]
+    except KeyError:
+        raise UnknownLawError(code) from None

@@ -1,0 +1,67 @@
+"""Records Desk: draft public-records requests, track statutory deadlines, file what comes back."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings, database, login, blueprints, CLI, and (optionally) the scheduler."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("RECORDS_INSTANCE_PATH") or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from records.config import load_settings
+
+    settings = load_settings(Path(app.instance_path), config)
+    app.config.update(settings)
+    instance_cfg = Path(app.instance_path) / "config.py"
+    if instance_cfg.exists() and not (config or {}).get("TESTING"):
+        app.config.from_pyfile(str(instance_cfg))
+    app.config.update(
+        MAX_CONTENT_LENGTH=app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    _configure_logging(app)
+
+    from records import auth, cli, db, security
+
+    db.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)
+
+    from records.api import api_bp
+    from records.web import register_blueprints
+
+    register_blueprints(app)
+    app.register_blueprint(api_bp)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    if app.config.get("LOG_FORMAT") == "json":
+        from records.logs import JsonFormatter
+
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonFormatter())
+        root = logging.getLogger("records")
+        root.handlers[:] = [handler]
+        root.setLevel(logging.INFO)
+    else:
+        logging.getLogger("records").setLevel(logging.INFO)

@@ -14,19 +14,26 @@ from typing import Any
 
 from records.laws.model import (
     CLOCKS,
+    EXTRA_RULES,
+    EXTRA_YEARS,
     Appeal,
     Calendar,
     Component,
+    ExtraDay,
     Law,
     Period,
     Provision,
     Source,
+    Tolling,
 )
 
 __all__ = ["Law", "LawDataError", "UnknownLawError", "get_law", "load_laws", "law_codes"]
 
 UNITS = {"business", "calendar", "none"}
 ROLL_FORWARD = {"next_business_day", "none", "not_specified"}
+# What a period may be counted from; the deadline engine knows each of these. "request_date"
+# is for laws that count from the date of the request rather than its receipt.
+RUNS_FROM = {"receipt", "request_date", "response_due", "determination", "appeal_receipt"}
 
 
 class LawDataError(ValueError):
@@ -59,10 +66,13 @@ def _period(data: dict[str, Any], where: str) -> Period:
         raise LawDataError(f"{where}: a {unit}-day period needs a non-negative integer count")
     if unit == "none" and not data.get("text"):
         raise LawDataError(f"{where}: a period with no fixed length must quote the law's words")
+    runs_from = data.get("runs_from", "receipt")
+    if runs_from not in RUNS_FROM:
+        raise LawDataError(f"{where}: runs_from {runs_from!r} is not one of {sorted(RUNS_FROM)}")
     return Period(
         unit=unit,
         count=count if unit != "none" else None,
-        runs_from=data.get("runs_from", "receipt"),
+        runs_from=runs_from,
         text=data.get("text", ""),
         note=data.get("note", ""),
         source=_source(data, where),
@@ -85,6 +95,60 @@ def _provision(data: dict[str, Any], where: str) -> Provision:
     return Provision(text=_req(data, "text", where), source=_source(data, where))
 
 
+def _extra_day(data: dict[str, Any], where: str) -> ExtraDay:
+    name = _req(data, "name", where)
+    fixed, rule = data.get("date"), data.get("rule")
+    if (fixed is None) == (rule is None):
+        raise LawDataError(f'{where}: give exactly one of date = "MM-DD" or rule')
+    if fixed is not None:
+        try:
+            month, day = (int(part) for part in str(fixed).split("-"))
+            date(2000, month, day)  # a leap year, so 02-29 is accepted
+        except ValueError:
+            raise LawDataError(f"{where}: date {fixed!r} is not MM-DD") from None
+    if rule is not None and rule not in EXTRA_RULES:
+        raise LawDataError(f"{where}: rule {rule!r} is not one of {list(EXTRA_RULES)}")
+    years = data.get("years", "all")
+    if years not in EXTRA_YEARS:
+        raise LawDataError(f"{where}: years {years!r} is not one of {list(EXTRA_YEARS)}")
+    return ExtraDay(
+        name=name,
+        date=fixed,
+        rule=rule,
+        years=years,
+        observed=bool(data.get("observed", False)),
+        note=data.get("note", ""),
+    )
+
+
+def _calendar(cal: dict[str, Any], where: str) -> Calendar:
+    extra = cal.get("extra", [])
+    return Calendar(
+        closure_days=tuple(_req(cal, "closure_days", where)),
+        subdiv=cal.get("subdiv"),
+        extra=tuple(_extra_day(e, f"{where} extra[{i}]") for i, e in enumerate(extra)),
+        observed=bool(cal.get("observed", True)),
+        note=cal.get("note", ""),
+        source=_source(cal, where),
+    )
+
+
+def _tolling(data: dict[str, Any] | None, where: str) -> Tolling | None:
+    if data is None:
+        return None
+    limit = data.get("information_limit")
+    if limit is not None and (not isinstance(limit, int) or limit < 0):
+        raise LawDataError(f"{where}: information_limit must be a non-negative integer")
+    return Tolling(
+        allowed=bool(data.get("allowed", True)),
+        information_limit=limit,
+        fees=bool(data.get("fees", True)),
+        text=data.get("text", ""),
+        note=data.get("note", ""),
+        source=_source(data, where),
+    )
+
+
 def parse_law(data: dict[str, Any], filename: str) -> Law:
     """Validate one parsed TOML document and build a ``Law``."""
     code = _req(data, "code", filename)
@@ -100,15 +164,10 @@ def parse_law(data: dict[str, Any], filename: str) -> Law:
         raise LawDataError(f"{filename}: last_checked must be a TOML date")
     roll = data.get("roll_forward", "not_specified")
     if roll not in ROLL_FORWARD:
-        raise LawDataError(f"{filename}: roll_forward {roll!r} is not one of {sorted(ROLL_FORWARD)}")
-    cal = _req(data, "calendar", filename)
-    calendar = Calendar(
-        closure_days=tuple(_req(cal, "closure_days", f"{filename} [calendar]")),
-        subdiv=cal.get("subdiv"),
-        extra=tuple((e["date"], e["name"]) for e in cal.get("extra", [])),
-        note=cal.get("note", ""),
-        source=_source(cal, f"{filename} [calendar]"),
-    )
+        raise LawDataError(
+            f"{filename}: roll_forward {roll!r} is not one of {sorted(ROLL_FORWARD)}"
+        )
+    calendar = _calendar(_req(data, "calendar", filename), f"{filename} [calendar]")
     components = {
         ccode: Component(
             code=ccode,
@@ -142,6 +201,7 @@ def parse_law(data: dict[str, Any], filename: str) -> Law:
         follow_up_business_days=int(data.get("follow_up_business_days", 10)),
         components=components,
         notes=data.get("notes", ""),
+        tolling=_tolling(data.get("tolling"), f"{filename} [tolling]"),
     )
 
 
@@ -164,6 +224,7 @@ def load_laws() -> dict[str, Law]:
 
 
 def law_codes() -> list[str]:
+    """Codes of every loaded law entry, sorted."""
     return sorted(load_laws())
 
 

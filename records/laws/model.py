@@ -60,6 +60,26 @@ class Provision:
     source: Source
 
 
+ExtraRule = Literal["thanksgiving+1", "election-day"]
+ExtraYears = Literal["all", "even", "odd"]
+EXTRA_RULES: tuple[str, ...] = ("thanksgiving+1", "election-day")
+EXTRA_YEARS: tuple[str, ...] = ("all", "even", "odd")
+
+
+@dataclass(frozen=True)
+class ExtraDay:
+    """A closure day the ``holidays`` package lacks: a fixed ``MM-DD`` date or a named rule."""
+
+    name: str
+    date: str | None = None  # "MM-DD"
+    rule: ExtraRule | None = None  # "thanksgiving+1" | "election-day"
+    years: ExtraYears = "all"
+    # Saturday dates move to Friday and Sunday dates to Monday, as most statutes do for
+    # fixed-date holidays; off unless the entry says so, because not every law shifts.
+    observed: bool = False
+    note: str = ""
+
+
 @dataclass(frozen=True)
 class Calendar:
     """Closure days: ``holidays`` package entries for ``subdiv`` kept only when named here."""
@@ -67,7 +87,22 @@ class Calendar:
     closure_days: tuple[str, ...]
     source: Source
     subdiv: str | None = None
-    extra: tuple[tuple[str, str], ...] = ()  # (MM-DD or rule, name) not in the package
+    extra: tuple[ExtraDay, ...] = ()  # closure days not in the package
+    # Whether the package's "(observed)" weekday stand-ins for weekend holidays close offices;
+    # false for laws (e.g. Texas) that do not move a holiday falling on a weekend.
+    observed: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Tolling:
+    """When the law lets the agency pause the response clock while it waits on the requester."""
+
+    source: Source
+    allowed: bool = True
+    information_limit: int | None = None  # how many information pauses count; None = no limit
+    fees: bool = True  # pauses to settle fees always count
+    text: str = ""
     note: str = ""
 
 
@@ -78,7 +113,7 @@ class Component:
     code: str
     name: str
     appeal: Appeal
-    inauguration_day: bool = False
+    inauguration_day: bool = False  # closes on Inauguration Day (DC area, 5 U.S.C. § 6103(c))
 
 
 @dataclass(frozen=True)
@@ -103,6 +138,7 @@ class Law:
     follow_up_business_days: int = 10
     components: dict[str, Component] = field(default_factory=dict)
     notes: str = ""
+    tolling: Tolling | None = None
 
     def period(self, clock: str) -> Period | None:
         return self.periods.get(clock)

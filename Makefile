@@ -1,0 +1,47 @@
+# Records Desk. `make run` serves the app on SQLite with demo data; `make test` runs lint and the suite.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.DEFAULT_GOAL := help
+.PHONY: help run serve test test-fast lint fmt bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP) ## Set up, migrate, seed demo data and serve on HOST:PORT (SQLite by default)
+	$(BIN)/flask --app app db upgrade
+	$(BIN)/flask --app app demo-data
+	SCHEDULER_ENABLED=$${SCHEDULER_ENABLED:-true} $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+
+serve: $(STAMP) ## Production-style stack: gunicorn workers + the scheduler process (see docs/deploy.md)
+	$(BIN)/flask --app app db upgrade
+	$(BIN)/flask --app app scheduler run & \
+	$(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) app:app; kill %1
+
+test: $(STAMP) ## Lint and run the whole test suite (TEST_DATABASE_URL selects PostgreSQL)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@$(BIN)/python tests/browser_check.py
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP) ## ruff check and format check
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+fmt: $(STAMP) ## Format the code
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+bench: $(STAMP) ## Run the benchmarks (ratios against in-run baselines)
+	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
+
+clean: ## Remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache .ruff_cache

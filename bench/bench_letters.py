@@ -1,0 +1,104 @@
+"""Benchmark: batch letters (draft + .docx + streamed ZIP) against bare python-docx.
+
+Run from the repository root with ``python bench/bench_letters.py [N]`` (with the project
+installed, or ``PYTHONPATH=.``). It prints the time per letter for the whole
+batch pipeline and for python-docx writing the same paragraphs into a blank document, both
+measured in this run, and their ratio (target: at most 2). It then measures peak traced
+memory for batches of 100 and N letters, which should be about the same: the ZIP is streamed.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Iterator
+from datetime import date
+
+from docx import Document
+
+from records.laws import law_codes
+from records.letters import AgencyInfo, Letter, LetterRequest, Requester, draft_batch
+from records.letters_docx import write_batch_zip
+
+REQUESTER = Requester(
+    name="Jane Roe",
+    organization="Border Desk News",
+    email="jane@example.org",
+    fee_category="news_media",
+    waiver_justification="I will publish what the records show.",
+    state="TX",
+)
+REQUEST = LetterRequest(
+    subject="communications",
+    items=["emails_ice", "detainers_i247a", "release_notifications", "policies_training"],
+    letter_date=date(2026, 3, 2),
+    variables={"date_from": date(2025, 1, 20)},
+    want_fee_waiver=True,
+)
+
+
+def agencies(n: int) -> Iterator[AgencyInfo]:
+    """``n`` sheriff's offices spread over every state in the law library."""
+    states = [c for c in law_codes() if c != "US"]
+    for i in range(n):
+        code = states[i % len(states)]
+        yield AgencyInfo(
+            name=f"County {i} Sheriff's Office",
+            level="sheriff",
+            jurisdiction=code,
+            mailing_address=f"{i} Main Street\nCounty Seat, {code}",
+        )
+
+
+def run_batch(n: int) -> float:
+    """Seconds to draft ``n`` letters and stream them into a ZIP in a temporary file."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        write_batch_zip(draft_batch(REQUEST, REQUESTER, agencies(n)), out)
+        return time.perf_counter() - start
+
+
+def run_baseline(letters: list[Letter]) -> float:
+    """Seconds for python-docx alone to write the same paragraphs into blank documents."""
+    start = time.perf_counter()
+    for letter in letters:
+        doc = Document()
+        for paragraph in letter.paragraphs:
+            doc.add_paragraph(paragraph)
+        doc.save(io.BytesIO())
+    return time.perf_counter() - start
+
+
+def peak_memory(n: int) -> int:
+    """Peak traced bytes while streaming a batch of ``n`` letters."""
+    tracemalloc.start()
+    try:
+        run_batch(n)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def main(n: int = 500) -> None:
+    """Print time per letter, the ratio to bare python-docx, and peak memory at 100 vs n."""
+    run_batch(5)  # warm caches (law library, templates, python-docx's default template)
+    letters = list(draft_batch(REQUEST, REQUESTER, agencies(n)))
+    ours = run_batch(n)
+    base = run_baseline(letters)
+    ratio = ours / base
+    print(f"letters: {n}")
+    print(f"batch pipeline: {ours / n * 1000:.2f} ms/letter")
+    print(f"python-docx alone: {base / n * 1000:.2f} ms/letter")
+    print(f"ratio: {ratio:.2f} (target <= 2) {'OK' if ratio <= 2 else 'OVER TARGET'}")
+    del letters
+    small, large = peak_memory(100), peak_memory(n)
+    growth = large / small
+    print(f"peak memory: 100 letters {small / 1e6:.1f} MB, {n} letters {large / 1e6:.1f} MB")
+    print(f"growth: x{growth:.2f} (flat means about x1) {'OK' if growth < 1.5 else 'NOT FLAT'}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 500)

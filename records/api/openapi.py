@@ -1,0 +1,242 @@
+"""The OpenAPI 3.1 document, built from the same field lists the server uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from records.api import api_bp
+from records.models import AgencyLevel, Subject, Visibility
+from records.validation import JURISDICTIONS
+
+NULLABLE_STR = {"type": ["string", "null"]}
+NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+NULLABLE_INT = {"type": ["integer", "null"], "minimum": 1}
+
+
+def _error() -> dict[str, Any]:
+    return {
+        "description": "Error",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _json(ref: str, description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
+
+
+AGENCY_INPUT = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 300},
+        "level": {"type": "string", "enum": [m.value for m in AgencyLevel]},
+        "jurisdiction": {"type": "string", "enum": JURISDICTIONS},
+        "parent_id": NULLABLE_INT,
+        "component": {"type": "string", "maxLength": 20},
+        "foia_email": {"type": "string", "maxLength": 254},
+        "portal_url": {"type": "string", "maxLength": 500},
+        "mailing_address": {"type": "string", "maxLength": 1000},
+        "phone": {"type": "string", "maxLength": 50},
+        "notes": {"type": "string", "maxLength": 10000},
+        "source": {"type": "string", "maxLength": 500},
+        "last_verified": NULLABLE_DATE,
+    },
+}
+REQUEST_INPUT = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "agency_id": {"type": "integer", "minimum": 1},
+        "subject": {"type": "string", "enum": [m.value for m in Subject]},
+        "title": {"type": "string", "minLength": 1, "maxLength": 300},
+        "description": {"type": "string", "maxLength": 50000},
+        "date_from": NULLABLE_DATE,
+        "date_to": NULLABLE_DATE,
+        "tracking_number": {"type": "string", "maxLength": 100},
+        "assignee_id": NULLABLE_INT,
+        "visibility": {"type": "string", "enum": [m.value for m in Visibility]},
+    },
+}
+TIMESTAMPS = {
+    "id": {"type": "integer"},
+    "created_at": {"type": "string", "format": "date-time"},
+    "updated_at": {"type": "string", "format": "date-time"},
+}
+AGENCY = {
+    "type": "object",
+    "properties": {**AGENCY_INPUT["properties"], **TIMESTAMPS},
+    "required": ["id", "name", "level", "jurisdiction"],
+}
+REQUEST = {
+    "type": "object",
+    "properties": {
+        **REQUEST_INPUT["properties"],
+        **TIMESTAMPS,
+        "status": {"type": "string"},
+        "law_code": {"type": "string"},
+        "created_by": {"type": "integer"},
+    },
+    "required": ["id", "agency_id", "title", "status", "visibility"],
+}
+
+
+def _list_of(ref: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": ref}},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "total": {"type": "integer"},
+        },
+        "required": ["items", "page", "per_page", "total"],
+    }
+
+
+PAGING = [
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 1000000},
+    },
+    {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+    },
+]
+ID = {"in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+ERRORS = {"400": _error(), "401": _error(), "403": _error(), "404": _error(), "422": _error()}
+PATHS: dict[str, Any] = {
+    "/agencies": {
+        "get": {
+            "summary": "List the organization's agencies",
+            "parameters": PAGING
+            + [
+                {"name": "q", "in": "query", "schema": {"type": "string"}},
+                {"name": "level", "in": "query", "schema": {"type": "string"}},
+                {"name": "jurisdiction", "in": "query", "schema": {"type": "string"}},
+            ],
+            "responses": {"200": _json("#/components/schemas/AgencyList"), **ERRORS},
+        },
+        "post": {
+            "summary": "Add an agency",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {**AGENCY_INPUT, "required": ["name", "jurisdiction"]}
+                    }
+                },
+            },
+            "responses": {"201": _json("#/components/schemas/Agency", "Created"), **ERRORS},
+        },
+    },
+    "/agencies/{agency_id}": {
+        "parameters": [{"name": "agency_id", **ID}],
+        "get": {
+            "summary": "One agency",
+            "responses": {"200": _json("#/components/schemas/Agency"), **ERRORS},
+        },
+        "patch": {
+            "summary": "Change an agency",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": AGENCY_INPUT}},
+            },
+            "responses": {"200": _json("#/components/schemas/Agency"), **ERRORS},
+        },
+    },
+    "/requests": {
+        "get": {
+            "summary": "List requests the caller may see",
+            "parameters": PAGING
+            + [
+                {"name": name, "in": "query", "schema": {"type": "string"}}
+                for name in (
+                    "status",
+                    "agency_id",
+                    "jurisdiction",
+                    "subject",
+                    "assignee_id",
+                    "q",
+                    "sort",
+                    "dir",
+                )
+            ],
+            "responses": {"200": _json("#/components/schemas/RequestList"), **ERRORS},
+        },
+        "post": {
+            "summary": "Create a request",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {**REQUEST_INPUT, "required": ["agency_id", "title"]}
+                    }
+                },
+            },
+            "responses": {"201": _json("#/components/schemas/RecordRequest", "Created"), **ERRORS},
+        },
+    },
+    "/requests/{request_id}": {
+        "parameters": [{"name": "request_id", **ID}],
+        "get": {
+            "summary": "One request",
+            "responses": {"200": _json("#/components/schemas/RecordRequest"), **ERRORS},
+        },
+        "patch": {
+            "summary": "Change a request",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": REQUEST_INPUT}},
+            },
+            "responses": {"200": _json("#/components/schemas/RecordRequest"), **ERRORS},
+        },
+        "delete": {
+            "summary": "Delete a request",
+            "responses": {"204": {"description": "Deleted"}, **ERRORS},
+        },
+    },
+}
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "properties": {
+            "error": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "field": NULLABLE_STR,
+                },
+                "required": ["code", "message", "field"],
+            }
+        },
+        "required": ["error"],
+    },
+    "Agency": AGENCY,
+    "AgencyList": _list_of("#/components/schemas/Agency"),
+    "RecordRequest": REQUEST,
+    "RequestList": _list_of("#/components/schemas/RecordRequest"),
+}
+
+
+def document() -> dict[str, Any]:
+    """The OpenAPI document; other modules add their paths to PATHS and SCHEMAS at import."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Records Desk API", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": SCHEMAS,
+        },
+        "paths": PATHS,
+    }
+
+
+@api_bp.get("/openapi.json")
+def openapi() -> Any:
+    return document()

@@ -1,0 +1,206 @@
+"""Who is asking and what they may do: sessions, API tokens, organizations and roles.
+
+Every view that touches organization data calls ``current_org_id()`` (404 if none) and
+``require_role()``; objects from another organization answer 404, never 403, so their existence
+does not leak.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, abort, flash, g, redirect, request, session, url_for
+from flask_login import LoginManager, current_user
+from sqlmodel import select
+
+from records.db import get_session
+from records.models import ApiToken, LoginAttempt, Membership, Organization, Role, User, utcnow
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to continue."
+login_manager.login_message_category = "info"
+
+ROLE_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.OWNER: 3}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+
+
+@login_manager.user_loader
+def _load_user(ident: str) -> User | None:
+    try:
+        user_id, version = (int(part) for part in ident.split(":", 1))
+    except ValueError:
+        return None
+    user = get_session().get(User, user_id)
+    if user is None or user.session_version != version:
+        return None  # logged out elsewhere, password changed, or removed
+    return user
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return "rd_" + secrets.token_urlsafe(32)
+
+
+def issue_api_token(user: User, org_id: int, name: str = "") -> str:
+    """Create an API token for ``user`` in ``org_id``; the plain token is shown once."""
+    token = new_token()
+    get_session().add(
+        ApiToken(
+            user_id=user.id,
+            org_id=org_id,
+            name=name[:100],
+            token_hash=hash_token(token),
+            prefix=token[:10],
+            session_version=user.session_version,
+        )
+    )
+    return token
+
+
+def user_from_bearer(header: str | None) -> tuple[User, int] | None:
+    """Resolve ``Authorization: Bearer <token>`` to (user, org_id), or None."""
+    if not header or not header.startswith("Bearer "):
+        return None
+    db = get_session()
+    tok = db.exec(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(header[7:].strip()))
+    ).first()
+    if tok is None or tok.revoked_at is not None:
+        return None
+    user = db.get(User, tok.user_id)
+    if user is None or user.session_version != tok.session_version:
+        return None
+    if membership_for(user.id, tok.org_id) is None:
+        return None
+    return user, tok.org_id
+
+
+def end_other_sessions(user: User) -> None:
+    """Invalidate every session cookie and API token the user holds."""
+    user.session_version += 1
+    for tok in get_session().exec(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ):
+        tok.revoked_at = utcnow()
+    get_session().add(user)
+
+
+def memberships(user_id: int) -> list[tuple[Membership, Organization]]:
+    rows = get_session().exec(
+        select(Membership, Organization)
+        .join(Organization, Organization.id == Membership.org_id)
+        .where(Membership.user_id == user_id)
+        .order_by(Organization.name)
+    )
+    return list(rows.all())
+
+
+def membership_for(user_id: int | None, org_id: int | None) -> Membership | None:
+    if user_id is None or org_id is None:
+        return None
+    return (
+        get_session()
+        .exec(select(Membership).where(Membership.user_id == user_id, Membership.org_id == org_id))
+        .first()
+    )
+
+
+def current_membership() -> Membership | None:
+    """The membership for the organization this request acts in (API token or session choice)."""
+    if "membership" in g:
+        return g.membership
+    membership = None
+    if getattr(g, "api_org_id", None) is not None:
+        membership = membership_for(g.api_user.id, g.api_org_id)
+    elif current_user.is_authenticated:
+        org_id = session.get("org_id")
+        membership = membership_for(current_user.id, org_id) if org_id else None
+        if membership is None:
+            rows = memberships(current_user.id)
+            if rows:
+                membership = rows[0][0]
+                session["org_id"] = membership.org_id
+    g.membership = membership
+    return membership
+
+
+def acting_user() -> User | None:
+    if getattr(g, "api_user", None) is not None:
+        return g.api_user
+    return current_user if current_user.is_authenticated else None
+
+
+def current_org_id() -> int:
+    membership = current_membership()
+    if membership is None:
+        abort(404)
+    return membership.org_id
+
+
+def has_role(role: Role) -> bool:
+    membership = current_membership()
+    return membership is not None and ROLE_RANK[Role(membership.role)] >= ROLE_RANK[role]
+
+
+def require_role(role: Role) -> None:
+    """Abort 403 unless the acting user holds at least ``role`` in the current organization."""
+    if current_membership() is None:
+        abort(404)
+    if not has_role(role):
+        abort(403)
+
+
+def login_required_with_org(view: F) -> F:
+    """HTML views: log in first; a user without an organization is sent to create or join one."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_membership() is None:
+            flash("Create an organization or join one with an invite link to get started.", "info")
+            return redirect(url_for("orgs.new"))
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _attempt_key(email: str) -> str:
+    return f"{email.strip().lower()}|{request.remote_addr or '-'}"
+
+
+def login_blocked(email: str, max_attempts: int, window_seconds: int) -> bool:
+    since = utcnow() - timedelta(seconds=window_seconds)
+    rows = (
+        get_session()
+        .exec(
+            select(LoginAttempt.id).where(
+                LoginAttempt.key == _attempt_key(email), LoginAttempt.at >= since
+            )
+        )
+        .all()
+    )
+    return len(rows) >= max_attempts
+
+
+def record_failed_login(email: str) -> None:
+    get_session().add(LoginAttempt(key=_attempt_key(email)))
+
+
+def clear_failed_logins(email: str) -> None:
+    db = get_session()
+    for row in db.exec(select(LoginAttempt).where(LoginAttempt.key == _attempt_key(email))):
+        db.delete(row)

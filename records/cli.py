@@ -1,0 +1,149 @@
+"""``flask --app app ...`` commands: db, users, demo-data (more groups register from their modules)."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from records.models import Membership, Organization, OrgKind, Role, User
+
+db_cli = AppGroup("db", help="Database migrations.")
+users_cli = AppGroup("users", help="Create users and API tokens.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the core commands and every module in records.commands that lists ``COMMANDS``."""
+    import importlib
+    import pkgutil
+
+    import records.commands as pkg
+
+    app.cli.add_command(db_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_data)
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"records.commands.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            app.cli.add_command(command)
+
+
+def _session() -> Session:
+    return Session(current_app.extensions["db_engine"], expire_on_commit=False)
+
+
+@db_cli.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION."""
+    from records.migrate import upgrade
+
+    upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"database at {revision}")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--org", "org_name", required=True, help="Organization name (created if missing).")
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default="owner", show_default=True
+)
+@click.option("--password", default=None, help="Password; generated and printed when omitted.")
+@click.option("--name", default="", help="Display name.")
+def users_create(email: str, org_name: str, role: str, password: str | None, name: str) -> None:
+    """Create a user (or add an existing one) in an organization."""
+    from records.security import hash_password
+    from records.validation import EMAIL_RE
+
+    email = email.strip().lower()
+    if not EMAIL_RE.match(email):
+        raise click.UsageError(f"{email!r} is not an email address")
+    shown = password or secrets.token_urlsafe(12)
+    if len(shown) < 10:
+        raise click.UsageError("the password must have at least 10 characters")
+    with _session() as db:
+        org = db.exec(
+            select(Organization).where(func.lower(Organization.name) == org_name.lower())
+        ).first()
+        if org is None:
+            org = Organization(name=org_name, kind=OrgKind.OTHER)
+            db.add(org)
+            db.flush()
+        user = db.exec(select(User).where(User.email == email)).first()
+        if user is None:
+            user = User(email=email, name=name, password_hash=hash_password(shown))
+            db.add(user)
+            db.flush()
+        elif password:
+            user.password_hash = hash_password(password)
+        member = db.exec(
+            select(Membership).where(Membership.org_id == org.id, Membership.user_id == user.id)
+        ).first()
+        if member is None:
+            db.add(Membership(org_id=org.id, user_id=user.id, role=role))
+        else:
+            member.role = role
+        db.commit()
+    click.echo(f"{email} is {role} of {org_name}")
+    if not password:
+        click.echo(f"password: {shown}")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--org", "org_name", default=None, help="Organization (default: the user's first).")
+@click.option("--name", default="cli", show_default=True)
+def users_token(email: str, org_name: str | None, name: str) -> None:
+    """Print a new API token for EMAIL."""
+    from records.auth import hash_token, new_token
+    from records.models import ApiToken
+
+    with _session() as db:
+        user = db.exec(select(User).where(User.email == email.strip().lower())).first()
+        if user is None:
+            click.echo(f"error: no user {email}", err=True)
+            sys.exit(2)
+        stmt = (
+            select(Membership, Organization)
+            .join(Organization, Organization.id == Membership.org_id)
+            .where(Membership.user_id == user.id)
+        )
+        if org_name:
+            stmt = stmt.where(func.lower(Organization.name) == org_name.lower())
+        row = db.exec(stmt.order_by(Organization.name)).first()
+        if row is None:
+            click.echo(
+                f"error: {email} is not a member of {org_name or 'any organization'}", err=True
+            )
+            sys.exit(2)
+        token = new_token()
+        db.add(
+            ApiToken(
+                user_id=user.id,
+                org_id=row[1].id,
+                name=name,
+                token_hash=hash_token(token),
+                prefix=token[:10],
+                session_version=user.session_version,
+            )
+        )
+        db.commit()
+    click.echo(token)
+
+
+@click.command("demo-data")
+@with_appcontext
+def demo_data() -> None:
+    """Seed the demo organization, user, agencies and requests (safe to run twice)."""
+    from records.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
+
+    with _session() as db:
+        created = seed_demo(db)
+        db.commit()
+    click.echo("demo data created" if created else "demo data already present")
+    click.echo(f"demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}")

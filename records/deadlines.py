@@ -1,0 +1,675 @@
+"""The deadline engine: a law entry, a receipt date and what happened since -> dated clocks.
+
+Pure: no Flask, no database, no clock reading. Every date comes with the sentence that explains
+it and the law's citation, and with the calendar version it was computed against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from records.calendars import (
+    CALENDAR_VERSION,
+    BusinessCalendar,
+    add_business_days,
+    add_calendar_days,
+    business_calendar,
+    business_days_between,
+    describe_non_business,
+    next_business_day,
+)
+from records.laws import get_law
+from records.laws.model import Law, Period, Source, Tolling
+
+__all__ = [
+    "Clock",
+    "ClockEvent",
+    "EVENT_KINDS",
+    "FEDERAL_TOLLING",
+    "compute_clocks",
+    "compute_summary",
+    "operative_response",
+]
+
+EVENT_KINDS = (
+    "toll_start",
+    "toll_end",
+    "extension",
+    "determination",
+    "expedite_requested",
+    "appeal_filed",
+)
+
+# 5 U.S.C. § 552(a)(6)(A)(ii)(I)-(II): one pause for information, any number for fee questions;
+# the requester's answer ends the pause.
+FEDERAL_TOLLING = Tolling(
+    source=Source(
+        citation="5 U.S.C. § 552(a)(6)(A)(ii)(I)-(II)",
+        url="https://www.law.cornell.edu/uscode/text/5/552",
+    ),
+    allowed=True,
+    information_limit=1,
+    fees=True,
+    text=(
+        "make one request to the requester for information and toll the 20-day period while it "
+        "is awaiting such information ...; or ... if necessary to clarify with the requester "
+        "issues regarding fee assessment"
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One dated obligation, with the law's words and a sentence explaining the count."""
+
+    name: str
+    due: date | None
+    statutory: bool
+    rule: str
+    citation: str
+    url: str | None
+    unit: str
+    count: int | None
+    start: date
+    skipped: tuple[tuple[date, str], ...]
+    paused: tuple[tuple[date, date | None], ...]
+    explanation: str
+    calendar_version: str
+    # True when the date applies only if something happens (an extension not yet noticed).
+    provisional: bool = False
+
+
+@dataclass(frozen=True)
+class ClockEvent:
+    """Something that happened to a request and moves its clocks."""
+
+    kind: str
+    on: date
+    days: int | None = None
+    new_due: date | None = None
+    reason: str = ""
+
+
+@dataclass
+class _Toll:
+    start: date
+    end: date | None
+    reason: str
+    counts: bool = True
+    why_not: str = ""
+
+
+@dataclass
+class _Ctx:
+    law: Law
+    cal: BusinessCalendar
+    received: date
+    tolls: list[_Toll] = field(default_factory=list)
+    toll_notes: list[str] = field(default_factory=list)
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def fmt(day: date) -> str:
+    """A date as "Fri 2026-11-20"."""
+    # Not strftime("%a"): that is locale-dependent and slow in a hot loop.
+    return f"{_WEEKDAYS[day.weekday()]} {day.isoformat()}"
+
+
+def _skipped_text(skipped: Sequence[tuple[date, str]], cal: BusinessCalendar) -> str:
+    if not skipped:
+        return "no holidays fell in the period"
+    names = ", ".join(f"{describe_non_business(d, cal)} {d.isoformat()}" for d, _ in skipped)
+    return f"skipped {names}"
+
+
+REQUEST_DATE_NOTE = (
+    "The law counts from the date of the request; the receipt date is used here, so if the "
+    "request was dated earlier the deadline may be earlier too."
+)
+
+
+def _receipt_notes(period: Period) -> list[str]:
+    return [REQUEST_DATE_NOTE] if period.runs_from == "request_date" else []
+
+
+def _source_sentence(period: Period) -> str:
+    return f"Source: {period.source.citation}."
+
+
+def _validate(
+    received: date, events: Sequence[ClockEvent], determination: date | None, follow_up: int | None
+) -> list[ClockEvent]:
+    """Check the inputs and return the events in date order."""
+    if not isinstance(received, date):
+        raise ValueError(f"received must be a date, not {received!r}")
+    if determination is not None and determination < received:
+        raise ValueError(
+            f"determination date {determination.isoformat()} is before receipt "
+            f"{received.isoformat()}"
+        )
+    if follow_up is not None and follow_up < 0:
+        raise ValueError(f"follow_up_days must not be negative ({follow_up})")
+    for event in events:
+        if event.kind not in EVENT_KINDS:
+            raise ValueError(f"unknown event kind {event.kind!r}; use one of {EVENT_KINDS}")
+        if event.on < received:
+            raise ValueError(
+                f"{event.kind} event on {event.on.isoformat()} is before receipt "
+                f"{received.isoformat()}"
+            )
+        if event.days is not None and event.days < 0:
+            raise ValueError(f"{event.kind} event has negative days ({event.days})")
+        if event.new_due is not None and event.new_due < received:
+            raise ValueError(
+                f"{event.kind} event new_due {event.new_due.isoformat()} is before receipt"
+            )
+    # Stable sort keeps the recorded order of events on the same day (end then start).
+    return sorted(events, key=lambda e: e.on)
+
+
+def _tolling_rule(law: Law) -> Tolling | None:
+    if law.tolling is not None:
+        return law.tolling
+    return FEDERAL_TOLLING if law.code == "US" else None
+
+
+def _collect_tolls(ctx: _Ctx, events: Sequence[ClockEvent]) -> None:
+    """Pair toll_start/toll_end events and decide which pauses the law lets count."""
+    open_toll: _Toll | None = None
+    for event in events:
+        if event.kind == "toll_start":
+            if open_toll is not None:
+                raise ValueError(
+                    f"toll_start on {event.on.isoformat()} while the pause that started "
+                    f"{open_toll.start.isoformat()} has not ended"
+                )
+            open_toll = _Toll(start=event.on, end=None, reason=event.reason or "information")
+            ctx.tolls.append(open_toll)
+        elif event.kind == "toll_end":
+            if open_toll is None:
+                raise ValueError(f"toll_end on {event.on.isoformat()} without a toll_start")
+            open_toll.end = event.on
+            open_toll = None
+    rule = _tolling_rule(ctx.law)
+    information_seen = 0
+    for toll in ctx.tolls:
+        if rule is None:
+            continue
+        if not rule.allowed:
+            toll.counts, toll.why_not = (
+                False,
+                f"the law does not allow pausing ({rule.source.citation})",
+            )
+        elif toll.reason == "fees":
+            if not rule.fees:
+                toll.counts, toll.why_not = False, "the law does not pause for fee questions"
+        else:
+            information_seen += 1
+            limit = rule.information_limit
+            if limit is not None and information_seen > limit:
+                toll.counts = False
+                toll.why_not = (
+                    f"only {limit} pause(s) for information count ({rule.source.citation})"
+                )
+    if rule is None and ctx.tolls:
+        ctx.toll_notes.append(
+            "The law library does not say whether this law allows pausing; "
+            "the recorded pauses are applied as recorded."
+        )
+
+
+def _count(
+    unit: str, start: date, n: int, ctx: _Ctx
+) -> tuple[date, tuple[tuple[date, str], ...], date]:
+    """Due date, days skipped or rolled past, and the unrolled date (calendar units)."""
+    if unit == "business":
+        due, skipped = add_business_days(start, n, ctx.cal)
+        return due, skipped, due
+    raw = start + timedelta(days=n)
+    due, moved = add_calendar_days(start, n, ctx.law.roll_forward, ctx.cal)
+    return due, moved, raw
+
+
+def _what_day(day: date, cal: BusinessCalendar) -> str:
+    """ "a Saturday", or the closure's name ("Independence Day (Saturday)")."""
+    why = describe_non_business(day, cal)
+    return f"a {why}" if why in ("Saturday", "Sunday") else why
+
+
+def _roll_sentence(ctx: _Ctx, raw: date, due: date) -> str:
+    law = ctx.law
+    if due != raw:
+        return (
+            f"{fmt(raw)} is {_what_day(raw, ctx.cal)}, so it moves to the next "
+            f"business day, {fmt(due)} ({law.roll_forward_source.citation})"
+        )
+    if ctx.cal.is_business_day(raw):
+        return ""
+    how = "does not move it" if law.roll_forward == "none" else "does not say it moves"
+    return (
+        f"{fmt(raw)} is {_what_day(raw, ctx.cal)} and the law {how} "
+        f"({law.roll_forward_source.citation}): act by the business day before to be safe"
+    )
+
+
+def _apply_tolls(
+    ctx: _Ctx, unit: str, raw_due: date
+) -> tuple[date | None, list[tuple[date, date | None]], list[str]]:
+    """Push an unrolled due date back by each counted pause that began before it ran out."""
+    due: date | None = raw_due
+    paused: list[tuple[date, date | None]] = []
+    notes: list[str] = []
+    for toll in ctx.tolls:
+        if not toll.counts:
+            notes.append(f"The pause from {fmt(toll.start)} is not counted: {toll.why_not}.")
+            continue
+        if due is None:
+            break
+        if toll.start > due:
+            notes.append(
+                f"The pause from {fmt(toll.start)} began after the due date, so it does not "
+                "extend it."
+            )
+            continue
+        paused.append((toll.start, toll.end))
+        if toll.end is None:
+            notes.append(
+                f"Paused since {fmt(toll.start)} ({toll.reason}); no due date until "
+                "the requester answers."
+            )
+            due = None
+            continue
+        if unit == "business":
+            remaining = business_days_between(toll.start, due, ctx.cal)
+            added = business_days_between(toll.start, toll.end, ctx.cal)
+            due = (
+                add_business_days(toll.end, remaining, ctx.cal)[0]
+                if remaining
+                else next_business_day(toll.end, ctx.cal)
+            )
+            notes.append(
+                f"Paused from {fmt(toll.start)} to {fmt(toll.end)} ({toll.reason}): "
+                f"{added} business day(s) added back → {fmt(due)}."
+            )
+        else:
+            added = (toll.end - toll.start).days
+            due = due + timedelta(days=added)
+            notes.append(
+                f"Paused from {fmt(toll.start)} to {fmt(toll.end)} ({toll.reason}): "
+                f"{added} calendar day(s) added back → {fmt(due)}."
+            )
+    return due, paused, notes
+
+
+def _unfixed_clock(
+    name: str, period: Period, start: date, *, statutory: bool = True, provisional: bool = False
+) -> Clock:
+    words = period.text or period.note
+    return Clock(
+        name=name,
+        due=None,
+        statutory=statutory,
+        rule=period.text,
+        citation=period.source.citation,
+        url=period.source.url,
+        unit="none",
+        count=None,
+        start=start,
+        skipped=(),
+        paused=(),
+        explanation=f'No fixed period: the law says "{words}". {_source_sentence(period)}',
+        calendar_version=CALENDAR_VERSION,
+        provisional=provisional,
+    )
+
+
+def _period_clock(
+    name: str,
+    period: Period,
+    start: date,
+    start_label: str,
+    ctx: _Ctx,
+    *,
+    count: int | None = None,
+    tolled: bool = False,
+    provisional: bool = False,
+    prefix: str = "",
+    extra_notes: Sequence[str] = (),
+) -> Clock:
+    """A clock for ``count`` (default the period's) days of the period's unit after ``start``."""
+    if not period.fixed and count is None:
+        return _unfixed_clock(name, period, start, provisional=provisional)
+    n = period.count if count is None else count
+    assert n is not None
+    unit = period.unit if period.unit != "none" else "calendar"
+    due, skipped, raw = _count(unit, start, n, ctx)
+    sentences = [
+        f"{prefix}{n} {unit} days after {start_label} on {fmt(start)} (day 0)"
+        + (f"; {_skipped_text(skipped, ctx.cal)}" if unit == "business" else "")
+        + f" → {fmt(due)}."
+    ]
+    paused: list[tuple[date, date | None]] = []
+    final: date | None = due
+    if tolled and ctx.tolls:
+        tolled_raw, paused, notes = _apply_tolls(ctx, unit, raw)
+        sentences.extend(notes + ctx.toll_notes)
+        if tolled_raw is None:
+            final = None
+        elif unit == "business":
+            final = tolled_raw
+        else:
+            final, skipped = add_calendar_days(tolled_raw, 0, ctx.law.roll_forward, ctx.cal)
+            raw = tolled_raw
+    if final is not None and unit == "calendar":
+        roll = _roll_sentence(ctx, raw, final)
+        if roll:
+            sentences.append(roll[0].upper() + roll[1:] + ".")
+    if final is not None and paused and unit == "business":
+        skipped = tuple(
+            (d, n_)
+            for d, n_ in ctx.cal.closures_between(start, final)
+            if not any(s < d <= (e or d) for s, e in paused)
+        )
+    sentences.extend(extra_notes)
+    sentences.append(_source_sentence(period))
+    return Clock(
+        name=name,
+        due=final,
+        statutory=True,
+        rule=period.text,
+        citation=period.source.citation,
+        url=period.source.url,
+        unit=unit,
+        count=n,
+        start=start,
+        skipped=skipped,
+        paused=tuple(paused),
+        explanation=" ".join(sentences),
+        calendar_version=CALENDAR_VERSION,
+        provisional=provisional,
+    )
+
+
+def _extended_clock(
+    ctx: _Ctx, period: Period, response: Clock, base_due: date, extension: ClockEvent | None
+) -> Clock:
+    """The response clock after the law's extension, provisional until one is noticed."""
+    from_receipt = period.runs_from in ("receipt", "request_date")
+    start = ctx.received if from_receipt else base_due
+    label = "receipt" if from_receipt else "the original response due date"
+    notes: list[str] = _receipt_notes(period)
+    if extension is not None and response.due is not None and extension.on > response.due:
+        notes.append(
+            f"The extension notice of {fmt(extension.on)} came after the response was due on "
+            f"{fmt(response.due)}; a late notice may not extend the deadline."
+        )
+    if extension is not None and extension.new_due is not None:
+        limit = None
+        if period.fixed:
+            assert period.count is not None
+            limit, _, _ = _count(period.unit, start, period.count, ctx)
+        if limit is not None and extension.new_due > limit:
+            notes.append(
+                f"That is later than the {period.count} {period.unit} days the law allows "
+                f"({fmt(limit)})."
+            )
+        return Clock(
+            name="extended_response",
+            due=extension.new_due,
+            statutory=True,
+            rule=period.text,
+            citation=period.source.citation,
+            url=period.source.url,
+            unit=period.unit,
+            count=period.count,
+            start=start,
+            skipped=(),
+            paused=(),
+            explanation=" ".join(
+                [
+                    f"The agency's extension notice of {fmt(extension.on)} sets "
+                    f"{fmt(extension.new_due)}.",
+                    *notes,
+                    _source_sentence(period),
+                ]
+            ),
+            calendar_version=CALENDAR_VERSION,
+        )
+    count = extension.days if extension is not None and extension.days is not None else None
+    if count is not None and not period.fixed:
+        notes.append(
+            "The law fixes no length or unit; the notice's days are counted as calendar days."
+        )
+    if count is not None and period.fixed and period.count is not None and count > period.count:
+        notes.append(f"That is more than the {period.count} days the law allows.")
+    if extension is None:
+        prefix = "Latest possible date if the agency extends: "
+    else:
+        prefix = f"Extended by notice of {fmt(extension.on)}: "
+    return _period_clock(
+        "extended_response",
+        period,
+        start,
+        label,
+        ctx,
+        count=count,
+        tolled=True,
+        provisional=extension is None,
+        prefix=prefix,
+        extra_notes=notes,
+    )
+
+
+def _appeal_period(law: Law, component: str | None) -> tuple[Period | None, str]:
+    """The appeal window that applies: the component's regulation, else the law's."""
+    if component is not None:
+        comp = law.components[component]
+        if comp.appeal.available and comp.appeal.period is not None:
+            return comp.appeal.period, comp.appeal.note
+    return law.appeal.period, law.appeal.note
+
+
+def _last(events: Sequence[ClockEvent], kind: str) -> ClockEvent | None:
+    found = [e for e in events if e.kind == kind]
+    return found[-1] if found else None
+
+
+def _follow_up_clock(ctx: _Ctx, received: date, n: int) -> Clock:
+    due, skipped = add_business_days(received, n, ctx.cal)
+    return Clock(
+        name="follow_up",
+        due=due,
+        statutory=False,
+        rule=f"follow up after {n} business days (a reminder, not a legal deadline)",
+        citation="",
+        url=None,
+        unit="business",
+        count=n,
+        start=received,
+        skipped=skipped,
+        paused=(),
+        explanation=(
+            f"Follow-up target, not a legal deadline: the law sets no fixed period, so we "
+            f"suggest following up {n} business days after receipt on {fmt(received)} "
+            f"(day 0); {_skipped_text(skipped, ctx.cal)} → {fmt(due)}."
+        ),
+        calendar_version=CALENDAR_VERSION,
+    )
+
+
+def compute_clocks(
+    law: Law | str,
+    received: date,
+    *,
+    component: str | None = None,
+    events: Sequence[ClockEvent] = (),
+    determination: date | None = None,
+    expedite_requested: bool = False,
+    follow_up_days: int | None = None,
+) -> dict[str, Clock]:
+    """Every clock that applies to a request received on ``received``, keyed by clock name."""
+    if isinstance(law, str):
+        law = get_law(law)
+    ordered = _validate(received, events, determination, follow_up_days)
+    ctx = _Ctx(law=law, cal=business_calendar(law, component), received=received)
+    _collect_tolls(ctx, ordered)
+    clocks: dict[str, Clock] = {}
+
+    ack = law.period("acknowledgment")
+    if ack is not None:
+        clocks["acknowledgment"] = _period_clock(
+            "acknowledgment", ack, received, "receipt", ctx, extra_notes=_receipt_notes(ack)
+        )
+
+    response_period = law.periods["response"]
+    response = _period_clock(
+        "response",
+        response_period,
+        received,
+        "receipt",
+        ctx,
+        tolled=True,
+        extra_notes=_receipt_notes(response_period),
+    )
+    clocks["response"] = response
+
+    ext_period = law.period("extension")
+    if ext_period is not None:
+        extension = _last(ordered, "extension")
+        if response_period.fixed:
+            assert response_period.count is not None
+            base_due, _, _ = _count(response_period.unit, received, response_period.count, ctx)
+        else:
+            base_due = received
+        if ext_period.runs_from in ("receipt", "request_date") or response_period.fixed:
+            clocks["extended_response"] = _extended_clock(
+                ctx, ext_period, response, base_due, extension
+            )
+
+    expedite = _last(ordered, "expedite_requested")
+    exp_period = law.period("expedited_decision")
+    if exp_period is not None and (expedite_requested or expedite is not None):
+        exp_start = expedite.on if expedite is not None else received
+        label = "the expedite request" if expedite is not None else "the request"
+        clocks["expedited_decision"] = _period_clock(
+            "expedited_decision", exp_period, exp_start, label, ctx
+        )
+
+    deemed = law.period("deemed_denial")
+    if deemed is not None:
+        clocks["deemed_denial"] = _period_clock(
+            "deemed_denial", deemed, received, "receipt", ctx, extra_notes=_receipt_notes(deemed)
+        )
+
+    det_event = _last(ordered, "determination")
+    decided = determination or (det_event.on if det_event is not None else None)
+    if decided is not None:
+        clocks["appeal"] = _appeal_clock(ctx, component, decided)
+
+    filed = _last(ordered, "appeal_filed")
+    if filed is not None and decided is not None and filed.on < decided:
+        raise ValueError(
+            f"appeal filed on {filed.on.isoformat()} is before the determination of "
+            f"{decided.isoformat()}"
+        )
+    decision_period = law.period("appeal_decision")
+    if filed is not None and decision_period is not None:
+        clocks["appeal_decision"] = _period_clock(
+            "appeal_decision", decision_period, filed.on, "receipt of the appeal", ctx
+        )
+
+    if not response_period.fixed:
+        n = law.follow_up_business_days if follow_up_days is None else follow_up_days
+        clocks["follow_up"] = _follow_up_clock(ctx, received, n)
+    return clocks
+
+
+def _appeal_clock(ctx: _Ctx, component: str | None, decided: date) -> Clock:
+    law = ctx.law
+    if not law.appeal.available:
+        return Clock(
+            name="appeal",
+            due=None,
+            statutory=True,
+            rule="",
+            citation=law.appeal.source.citation,
+            url=law.appeal.source.url,
+            unit="none",
+            count=None,
+            start=decided,
+            skipped=(),
+            paused=(),
+            explanation=(
+                f"No administrative appeal under this law. {law.appeal.note} "
+                f"Source: {law.appeal.source.citation}."
+            ).replace("  ", " "),
+            calendar_version=CALENDAR_VERSION,
+        )
+    period, note = _appeal_period(law, component)
+    if period is None:
+        return Clock(
+            name="appeal",
+            due=None,
+            statutory=True,
+            rule=law.appeal.note,
+            citation=law.appeal.source.citation,
+            url=law.appeal.source.url,
+            unit="none",
+            count=None,
+            start=decided,
+            skipped=(),
+            paused=(),
+            explanation=(
+                f"The law sets no fixed appeal window. {note} Source: {law.appeal.source.citation}."
+            ),
+            calendar_version=CALENDAR_VERSION,
+        )
+    return _period_clock(
+        "appeal",
+        period,
+        decided,
+        "the determination",
+        ctx,
+        extra_notes=[note] if note else [],
+    )
+
+
+def operative_response(clocks: dict[str, Clock]) -> Clock:
+    """The response clock in force: the noticed extension when there is one, else the original."""
+    extended = clocks.get("extended_response")
+    if extended is not None and not extended.provisional:
+        return extended
+    return clocks["response"]
+
+
+def compute_summary(law_code: str, start: date | str, component: str | None = None) -> dict:
+    """JSON-ready due dates for a request received (and, for the appeal, decided) on ``start``."""
+    law = get_law(law_code)
+    if isinstance(start, str):
+        try:
+            start = date.fromisoformat(start)
+        except ValueError:
+            raise ValueError(f"start {start!r} is not an ISO date (YYYY-MM-DD)") from None
+    clocks = compute_clocks(
+        law, start, component=component, determination=start, expedite_requested=True
+    )
+    keys = {
+        "acknowledgment_due": "acknowledgment",
+        "response_due": "response",
+        "extended_due": "extended_response",
+        "expedited_decision_due": "expedited_decision",
+        "appeal_due": "appeal",
+    }
+    summary: dict = {"law": law.code, "start": start.isoformat(), "component": component}
+    explanations: dict[str, str | None] = {}
+    for key, clock_name in keys.items():
+        clock = clocks.get(clock_name)
+        summary[key] = clock.due.isoformat() if clock and clock.due else None
+        explanations[key] = clock.explanation if clock else None
+    summary["explanations"] = explanations
+    summary["calendar_version"] = CALENDAR_VERSION
+    return summary

@@ -1,0 +1,140 @@
+"""Letter output files: .docx (python-docx), PDF (LibreOffice when installed) and batch ZIPs.
+
+Each .docx paragraph is one ``Letter.paragraphs`` entry written as a single run, line breaks
+as Word line breaks, so reading the file back with python-docx gives the same words as the
+email text. Nothing is searched and replaced inside Word XML.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+from io import BytesIO
+from pathlib import Path
+from typing import IO
+
+from docx import Document
+
+from records.letters import Letter
+
+__all__ = [
+    "PdfConversionError",
+    "pdf_available",
+    "safe_filename",
+    "to_docx",
+    "to_pdf",
+    "write_batch_zip",
+]
+
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
+    f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)
+}
+
+
+class PdfConversionError(RuntimeError):
+    """LibreOffice is installed but could not convert the document."""
+
+
+def to_docx(letter: Letter, letterhead: bytes | None = None) -> bytes:
+    """The letter as .docx bytes, appended after a letterhead document's content if given."""
+    doc = Document(BytesIO(letterhead)) if letterhead else Document()
+    doc.core_properties.title = letter.subject_line
+    for paragraph in letter.paragraphs:
+        doc.add_paragraph(paragraph)
+    out = BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def docx_paragraphs(data: bytes) -> list[str]:
+    """The non-empty paragraph texts of a .docx, as python-docx reads them."""
+    return [p.text for p in Document(BytesIO(data)).paragraphs if p.text.strip()]
+
+
+def pdf_available() -> bool:
+    """True when LibreOffice (``soffice``) is on PATH."""
+    return shutil.which("soffice") is not None
+
+
+def to_pdf(docx_bytes: bytes, *, timeout: float = 120) -> bytes | None:
+    """Convert .docx bytes to PDF with headless LibreOffice; None when it is not installed."""
+    exe = shutil.which("soffice")
+    if exe is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        source = folder / "letter.docx"
+        source.write_bytes(docx_bytes)
+        # A private profile per call: soffice refuses to run twice on one shared profile.
+        profile = (folder / "profile").as_uri()
+        command = [
+            exe,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(source),
+        ]
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=timeout)  # noqa: S603
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            raise PdfConversionError(f"LibreOffice could not convert the letter: {exc}") from exc
+        result = folder / "letter.pdf"
+        if not result.exists():
+            raise PdfConversionError("LibreOffice finished without writing a PDF")
+        return result.read_bytes()
+
+
+def safe_filename(name: str, *, max_length: int = 80) -> str:
+    """An ASCII file-name stem safe on every common file system ("letter" if nothing is left)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    ascii_name = ascii_name.replace("'", "")
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-")[:max_length].strip("-")
+    if not stem:
+        return "letter"
+    if stem.split("-")[0].upper() in _WINDOWS_RESERVED:
+        stem = f"letter-{stem}"
+    return stem
+
+
+def _unique(stem: str, taken: set[str]) -> str:
+    candidate, n = stem, 2
+    # Compare case-insensitively: macOS and Windows would merge "A.docx" and "a.docx".
+    while candidate.lower() in taken:
+        candidate, n = f"{stem}-{n}", n + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def write_batch_zip(
+    letters: Iterable[Letter],
+    fileobj: IO[bytes],
+    *,
+    letterhead: bytes | None = None,
+    include_text: bool = True,
+) -> list[str]:
+    """Stream one .docx (and .txt) per letter into a ZIP on ``fileobj``; return the stems.
+
+    Letters are consumed one at a time and each file is written as soon as it is made, so a
+    batch of any size holds only one letter in memory. ``fileobj`` may be unseekable.
+    """
+    taken: set[str] = set()
+    stems: list[str] = []
+    with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for letter in letters:
+            stem = _unique(safe_filename(letter.recipient or letter.subject_line), taken)
+            # .docx is already deflated inside; storing it saves time for no loss of size.
+            archive.writestr(
+                f"{stem}.docx", to_docx(letter, letterhead), compress_type=zipfile.ZIP_STORED
+            )
+            if include_text:
+                archive.writestr(f"{stem}.txt", letter.text().encode("utf-8"))
+            stems.append(stem)
+    return stems

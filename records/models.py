@@ -1,0 +1,196 @@
+"""SQLModel tables. Every organization-owned row carries ``org_id``; queries filter on it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(**kw: object) -> object:
+    return Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, **kw)
+    )
+
+
+class Role(enum.StrEnum):
+    OWNER = "owner"
+    EDITOR = "editor"
+    VIEWER = "viewer"
+
+
+class OrgKind(enum.StrEnum):
+    NEWSROOM = "newsroom"
+    CLINIC = "clinic"
+    ADVOCACY = "advocacy"
+    OTHER = "other"
+
+
+class AgencyLevel(enum.StrEnum):
+    FEDERAL = "federal"
+    STATE = "state"
+    COUNTY = "county"
+    CITY = "city"
+    SHERIFF = "sheriff"
+    JAIL = "jail"
+    OTHER = "other"
+
+
+class Subject(enum.StrEnum):
+    AGREEMENTS = "agreements"
+    FORFEITURE = "forfeiture"
+    COMMUNICATIONS = "communications"
+    OTHER = "other"
+
+
+SUBJECT_LABELS = {
+    Subject.AGREEMENTS: "ICE agreements",
+    Subject.FORFEITURE: "Forfeiture distributions",
+    Subject.COMMUNICATIONS: "Communications",
+    Subject.OTHER: "Other",
+}
+
+
+class Visibility(enum.StrEnum):
+    PRIVATE = "private"
+    ORGANIZATION = "organization"
+    PUBLIC = "public"
+
+
+class Organization(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    kind: str = Field(default=OrgKind.NEWSROOM, max_length=20)
+    created_at: datetime = _ts()
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    name: str = Field(default="", max_length=200)
+    password_hash: str = Field(max_length=200)
+    # Bumped on logout, password change or removal: every older session and token stops working.
+    session_version: int = Field(default=1)
+    created_at: datetime = _ts()
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+
+class Membership(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("org_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    role: str = Field(default=Role.VIEWER, max_length=10)
+    created_at: datetime = _ts()
+
+
+class Invite(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    role: str = Field(default=Role.VIEWER, max_length=10)
+    created_by: int = Field(foreign_key="user.id")
+    expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    used_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    created_at: datetime = _ts()
+
+
+class ApiToken(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    name: str = Field(default="", max_length=100)
+    token_hash: str = Field(max_length=64, unique=True)
+    prefix: str = Field(max_length=12)
+    session_version: int
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    last_used_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    created_at: datetime = _ts()
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Failed logins, counted per email and address for rate limiting across workers."""
+
+    __table_args__ = (Index("ix_loginattempt_key_at", "key", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300)
+    at: datetime = _ts()
+
+
+class Agency(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("org_id", "name", "jurisdiction", name="uq_agency_org_name_juris"),
+        Index("ix_agency_org_name", "org_id", "name"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=300)
+    level: str = Field(default=AgencyLevel.OTHER, max_length=20)
+    jurisdiction: str = Field(max_length=2, index=True)
+    parent_id: int | None = Field(default=None, foreign_key="agency.id", ondelete="SET NULL")
+    component: str = Field(default="", max_length=20)
+    foia_email: str = Field(default="", max_length=254)
+    portal_url: str = Field(default="", max_length=500)
+    mailing_address: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    phone: str = Field(default="", max_length=50)
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    source: str = Field(default="", max_length=500)
+    last_verified: date | None = None
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts(onupdate=utcnow)
+
+
+class RecordRequest(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_request_org_updated", "org_id", "updated_at", "id"),
+        Index("ix_request_org_status", "org_id", "status"),
+        Index("ix_request_org_agency", "org_id", "agency_id"),
+        Index("ix_request_visibility", "visibility", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    created_by: int = Field(foreign_key="user.id")
+    assignee_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    subject: str = Field(default=Subject.OTHER, max_length=20)
+    title: str = Field(max_length=300)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    date_from: date | None = None
+    date_to: date | None = None
+    tracking_number: str = Field(default="", max_length=100)
+    visibility: str = Field(default=Visibility.ORGANIZATION, max_length=20)
+    status: str = Field(default="draft", max_length=30)
+    law_code: str = Field(default="", max_length=4)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts(onupdate=utcnow)
+
+
+# Feature tables live beside their features; importing them here registers every table.
+from records import (  # noqa: E402,F401
+    models_filing,
+    models_letters,
+    models_lifecycle,
+    models_notify,
+    models_ops,
+)

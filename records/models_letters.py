@@ -1,0 +1,3 @@
+"""Tables for the letters feature (see records/letters*.py)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tables for the notify feature (see records/notify*.py)."""
+
+from __future__ import annotations

@@ -1,0 +1,238 @@
+"""Records requests: validation, creation, updates and the filtered, sorted, paginated list."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, or_
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session, select
+
+from records import validation as v
+from records.models import Agency, Membership, RecordRequest, Subject, User, Visibility, utcnow
+
+log = logging.getLogger(__name__)
+
+EDITABLE = (
+    "agency_id",
+    "subject",
+    "title",
+    "description",
+    "date_from",
+    "date_to",
+    "tracking_number",
+    "assignee_id",
+    "visibility",
+)
+SORTS = {
+    "updated": RecordRequest.updated_at,
+    "created": RecordRequest.created_at,
+    "title": RecordRequest.title,
+    "status": RecordRequest.status,
+}
+
+
+def clean_request(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    unknown = set(data) - set(EDITABLE)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise v.ValidationError(name, f"unknown or read-only field {name!r}")
+    out: dict[str, Any] = {}
+
+    def want(key: str) -> bool:
+        return not partial or key in data
+
+    if want("agency_id"):
+        out["agency_id"] = v.integer(data.get("agency_id"), "agency_id", required=True)
+    if want("subject"):
+        out["subject"] = v.choice(data.get("subject"), "subject", Subject, default="other")
+    if want("title"):
+        out["title"] = v.text(data.get("title"), "title", max_len=300, required=True)
+    if want("description"):
+        out["description"] = v.text(data.get("description"), "description", max_len=50000)
+    if want("date_from"):
+        out["date_from"] = v.iso_date(data.get("date_from"), "date_from")
+    if want("date_to"):
+        out["date_to"] = v.iso_date(data.get("date_to"), "date_to")
+    if want("tracking_number"):
+        out["tracking_number"] = v.text(data.get("tracking_number"), "tracking_number", max_len=100)
+    if want("assignee_id"):
+        out["assignee_id"] = v.integer(data.get("assignee_id"), "assignee_id")
+    if want("visibility"):
+        out["visibility"] = v.choice(
+            data.get("visibility"), "visibility", Visibility, default="organization"
+        )
+    return out
+
+
+def _check_refs(
+    db: Session, org_id: int, values: dict[str, Any], current: RecordRequest | None
+) -> None:
+    if "agency_id" in values:
+        agency = db.get(Agency, values["agency_id"])
+        if agency is None or agency.org_id != org_id:
+            raise v.ValidationError("agency_id", "agency not found in this organization")
+        values["law_code"] = agency.jurisdiction
+    if values.get("assignee_id") is not None:
+        member = db.exec(
+            select(Membership).where(
+                Membership.org_id == org_id, Membership.user_id == values["assignee_id"]
+            )
+        ).first()
+        if member is None:
+            raise v.ValidationError(
+                "assignee_id", "the assignee must be a member of this organization"
+            )
+    start = values.get("date_from", current.date_from if current else None)
+    end = values.get("date_to", current.date_to if current else None)
+    if start and end and end < start:
+        raise v.ValidationError("date_to", "the date range ends before it starts")
+
+
+def create_request(db: Session, org_id: int, user_id: int, data: dict[str, Any]) -> RecordRequest:
+    values = clean_request(data)
+    _check_refs(db, org_id, values, None)
+    req = RecordRequest(org_id=org_id, created_by=user_id, **values)
+    db.add(req)
+    db.flush()
+    log.info("request %s created by user %s", req.id, user_id)
+    return req
+
+
+def update_request(
+    db: Session, req: RecordRequest, data: dict[str, Any], user_id: int
+) -> RecordRequest:
+    values = clean_request(data, partial=True)
+    _check_refs(db, req.org_id, values, req)
+    for key, value in values.items():
+        setattr(req, key, value)
+    req.updated_at = utcnow()
+    db.add(req)
+    db.flush()
+    log.info("request %s updated by user %s: %s", req.id, user_id, sorted(values))
+    return req
+
+
+def visible_clause(org_id: int, user_id: int) -> ColumnElement[bool]:
+    """Rows of ``org_id`` this member may see: organization/public ones, and private ones they own."""
+    return and_(
+        RecordRequest.org_id == org_id,
+        or_(
+            RecordRequest.visibility != Visibility.PRIVATE,
+            RecordRequest.created_by == user_id,
+            RecordRequest.assignee_id == user_id,
+        ),
+    )
+
+
+def can_see(req: RecordRequest, org_id: int, user_id: int) -> bool:
+    if req.org_id != org_id:
+        return False
+    return req.visibility != Visibility.PRIVATE or user_id in (req.created_by, req.assignee_id)
+
+
+@dataclass
+class Filters:
+    status: str = ""
+    agency_id: int | None = None
+    jurisdiction: str = ""
+    subject: str = ""
+    assignee_id: int | None = None
+    q: str = ""
+    sort: str = "updated"
+    direction: str = "desc"
+
+
+@dataclass
+class Page:
+    rows: list[tuple[RecordRequest, Agency, User | None]]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def parse_filters(args: Any) -> Filters:
+    """Read list filters from query args; bad values raise ValidationError."""
+    sort = args.get("sort", "updated") or "updated"
+    if sort not in SORTS:
+        raise v.ValidationError("sort", f"sort must be one of: {', '.join(SORTS)}")
+    direction = args.get("dir", "desc") or "desc"
+    if direction not in ("asc", "desc"):
+        raise v.ValidationError("dir", "dir must be asc or desc")
+    subject = args.get("subject", "")
+    if subject:
+        v.choice(subject, "subject", Subject)
+    juris = args.get("jurisdiction", "")
+    return Filters(
+        status=v.text(args.get("status", ""), "status", max_len=30),
+        agency_id=v.integer(args.get("agency_id"), "agency_id"),
+        jurisdiction=v.jurisdiction(juris) if juris else "",
+        subject=subject,
+        assignee_id=v.integer(args.get("assignee_id"), "assignee_id"),
+        q=v.text(args.get("q", ""), "q", max_len=200),
+        sort=sort,
+        direction=direction,
+    )
+
+
+def list_requests(
+    db: Session, org_id: int, user_id: int, filters: Filters, page: int, per_page: int
+) -> Page:
+    """One indexed query for the page (agency and assignee joined: no N+1) plus one count."""
+    where = [visible_clause(org_id, user_id)]
+    if filters.status:
+        where.append(RecordRequest.status == filters.status)
+    if filters.agency_id:
+        where.append(RecordRequest.agency_id == filters.agency_id)
+    if filters.jurisdiction:
+        where.append(Agency.jurisdiction == filters.jurisdiction)
+    if filters.subject:
+        where.append(RecordRequest.subject == filters.subject)
+    if filters.assignee_id:
+        where.append(RecordRequest.assignee_id == filters.assignee_id)
+    if filters.q:
+        like = f"%{filters.q.lower()}%"
+        where.append(
+            or_(
+                func.lower(RecordRequest.title).like(like),
+                func.lower(RecordRequest.tracking_number).like(like),
+            )
+        )
+    column = SORTS[filters.sort]
+    order = (
+        [column.desc(), RecordRequest.id.desc()]
+        if filters.direction == "desc"
+        else [column.asc(), RecordRequest.id.asc()]
+    )
+    stmt = (
+        select(RecordRequest, Agency, User)
+        .join(Agency, Agency.id == RecordRequest.agency_id)
+        .outerjoin(User, User.id == RecordRequest.assignee_id)
+        .where(*where)
+        .order_by(*order)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    rows = list(db.exec(stmt).all())
+    count_stmt = select(func.count()).select_from(RecordRequest).where(*where)
+    if filters.jurisdiction:
+        count_stmt = count_stmt.join(Agency, Agency.id == RecordRequest.agency_id)
+    total = db.exec(count_stmt).one()
+    return Page(rows=rows, page=page, per_page=per_page, total=total)
+
+
+def page_number(args: Any) -> int:
+    raw = args.get("page", "1") or "1"
+    try:
+        number = int(raw)
+    except ValueError:
+        raise v.ValidationError("page", "page must be a whole number") from None
+    if not 1 <= number <= 1_000_000:
+        raise v.ValidationError("page", "page is out of range")
+    return number

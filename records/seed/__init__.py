@@ -1,0 +1,1 @@
+"""Seed data shipped with the app (reviewed lists of agencies and offices)."""

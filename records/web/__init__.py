@@ -1,0 +1,84 @@
+"""HTML blueprints, one per resource; views stay thin and call the domain modules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+
+from records.auth import current_membership, has_role
+from records.models import SUBJECT_LABELS, Role
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register every module in records.web that defines ``bp`` (sorted by name)."""
+    import importlib
+    import pkgutil
+
+    import records.web as pkg
+
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"records.web.{info.name}")
+        if hasattr(module, "bp"):
+            app.register_blueprint(module.bp)
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {
+            "membership": current_membership,
+            "has_role": has_role,
+            "Role": Role,
+            "SUBJECT_LABELS": SUBJECT_LABELS,
+        }
+
+    def _page(status: int, title: str, message: str) -> Any:
+        if request.path.startswith("/api/"):
+            from records.api.errors import error_response
+
+            return error_response(status, title.lower().replace(" ", "_"), message)
+        return render_template("error.html", status=status, title=title, message=message), status
+
+    @app.errorhandler(400)
+    def _bad_request(_e: Exception) -> Any:
+        return _page(400, "Bad request", "The request could not be understood.")
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_e: Exception) -> Any:
+        return _page(
+            400,
+            "Form expired",
+            "The form expired or was sent from elsewhere. Go back, reload the page and try again; nothing was saved.",
+        )
+
+    @app.errorhandler(403)
+    def _forbidden(_e: Exception) -> Any:
+        return _page(
+            403, "Not allowed", "Your role in this organization does not allow this action."
+        )
+
+    @app.errorhandler(404)
+    def _not_found(_e: Exception) -> Any:
+        return _page(404, "Not found", "There is nothing here, or you do not have access to it.")
+
+    @app.errorhandler(405)
+    def _method(_e: Exception) -> Any:
+        return _page(405, "Method not allowed", "This address does not accept that method.")
+
+    @app.errorhandler(413)
+    def _too_large(_e: Exception) -> Any:
+        return _page(
+            413,
+            "Too large",
+            f"The upload exceeds the limit of {app.config['MAX_UPLOAD_MB']} MB; nothing was saved.",
+        )
+
+    @app.errorhandler(OperationalError)
+    def _db_down(_e: Exception) -> Any:
+        app.logger.exception("database unavailable")
+        return _page(
+            503,
+            "Temporarily unavailable",
+            "The database cannot be reached right now. Nothing was saved; try again in a minute.",
+        )

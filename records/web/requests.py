@@ -1,0 +1,189 @@
+"""Request pages: the filtered list, create, show, edit, delete."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlmodel import select
+
+from records import record_requests as rr
+from records.auth import current_org_id, login_required_with_org, require_role
+from records.db import get_session
+from records.forms import EmptyForm, RequestForm
+from records.models import Agency, Membership, RecordRequest, Role, User
+from records.validation import ValidationError
+from records.web.forms_util import attach_error, form_values
+from records.web.panels import REQUEST_PANELS, collect
+
+bp = Blueprint("requests", __name__, url_prefix="/requests")
+log = logging.getLogger(__name__)
+FIELDS = (
+    "title",
+    "agency_id",
+    "subject",
+    "description",
+    "date_from",
+    "date_to",
+    "tracking_number",
+    "assignee_id",
+    "visibility",
+)
+STATUSES = (
+    "draft",
+    "sent",
+    "acknowledged",
+    "in_progress",
+    "awaiting_requester",
+    "partially_fulfilled",
+    "fulfilled",
+    "no_records",
+    "denied",
+    "appealed",
+    "in_litigation",
+    "withdrawn",
+)
+
+
+def request_or_404(request_id: int) -> RecordRequest:
+    req = get_session().get(RecordRequest, request_id)
+    if req is None or not rr.can_see(req, current_org_id(), current_user.id):
+        abort(404)
+    return req
+
+
+def _choices(form: RequestForm, org_id: int) -> None:
+    db = get_session()
+    agencies = db.exec(
+        select(Agency.id, Agency.name, Agency.jurisdiction)
+        .where(Agency.org_id == org_id)
+        .order_by(Agency.name)
+    ).all()
+    form.agency_id.choices = [("", "— choose an agency —")] + [
+        (str(i), f"{n} ({j})") for i, n, j in agencies
+    ]
+    form.assignee_id.choices = [("", "— nobody —")] + [
+        (str(u.id), u.name or u.email) for u in _members(org_id)
+    ]
+
+
+def _members(org_id: int) -> list[User]:
+    return list(
+        get_session()
+        .exec(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.org_id == org_id)
+            .order_by(User.name)
+        )
+        .all()
+    )
+
+
+@bp.route("/")
+@login_required_with_org
+def index() -> Any:
+    org_id = current_org_id()
+    db = get_session()
+    error = None
+    try:
+        filters = rr.parse_filters(request.args)
+        page_no = rr.page_number(request.args)
+    except ValidationError as exc:
+        error = exc.message
+        filters, page_no = rr.Filters(), 1
+    page = rr.list_requests(
+        db, org_id, current_user.id, filters, page_no, current_app.config["PAGE_SIZE"]
+    )
+    agencies = db.exec(
+        select(Agency.id, Agency.name).where(Agency.org_id == org_id).order_by(Agency.name)
+    ).all()
+    return render_template(
+        "requests/index.html",
+        page=page,
+        filters=filters,
+        error=error,
+        agencies=agencies,
+        members=_members(org_id),
+        statuses=STATUSES,
+    ), (400 if error else 200)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required_with_org
+def new() -> Any:
+    require_role(Role.EDITOR)
+    org_id = current_org_id()
+    form = RequestForm()
+    _choices(form, org_id)
+    if request.method == "GET" and request.args.get("agency_id"):
+        form.agency_id.data = request.args["agency_id"]
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            req = rr.create_request(db, org_id, current_user.id, form_values(form, FIELDS))
+        except ValidationError as exc:
+            attach_error(form, exc)
+        else:
+            db.commit()
+            flash("Request created. Draft its letter or record when you sent it.", "success")
+            return redirect(url_for("requests.show", request_id=req.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("requests/form.html", form=form, req=None), status
+
+
+@bp.route("/<int:request_id>")
+@login_required_with_org
+def show(request_id: int) -> Any:
+    req = request_or_404(request_id)
+    db = get_session()
+    agency = db.get(Agency, req.agency_id)
+    assignee = db.get(User, req.assignee_id) if req.assignee_id else None
+    return render_template(
+        "requests/show.html",
+        req=req,
+        agency=agency,
+        assignee=assignee,
+        empty=EmptyForm(),
+        panels=collect(REQUEST_PANELS, req),
+    )
+
+
+@bp.route("/<int:request_id>/edit", methods=["GET", "POST"])
+@login_required_with_org
+def edit(request_id: int) -> Any:
+    req = request_or_404(request_id)
+    require_role(Role.EDITOR)
+    form = RequestForm(obj=req)
+    _choices(form, req.org_id)
+    if request.method == "GET":
+        form.agency_id.data = str(req.agency_id)
+        form.assignee_id.data = str(req.assignee_id or "")
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            rr.update_request(db, req, form_values(form, FIELDS), current_user.id)
+        except ValidationError as exc:
+            attach_error(form, exc)
+        else:
+            db.commit()
+            flash("Request saved.", "success")
+            return redirect(url_for("requests.show", request_id=req.id))
+    return render_template("requests/form.html", form=form, req=req)
+
+
+@bp.route("/<int:request_id>/delete", methods=["POST"])
+@login_required_with_org
+def delete(request_id: int) -> Any:
+    req = request_or_404(request_id)
+    require_role(Role.EDITOR)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    db = get_session()
+    db.delete(req)
+    db.commit()
+    log.info("request %s deleted by user %s", request_id, current_user.id)
+    flash("Request deleted.", "success")
+    return redirect(url_for("requests.index"))

@@ -35,14 +35,14 @@ def _paging() -> tuple[int, int]:
     return page, per
 
 
-def _agency(agency_id: int) -> Agency:
+def agency_or_404(agency_id: int) -> Agency:
     agency = get_session().get(Agency, agency_id)
     if agency is None or agency.org_id != current_org_id():
         raise ApiError(404, "not_found", f"agency {agency_id} not found")
     return agency
 
 
-def _request(request_id: int) -> RecordRequest:
+def request_or_404(request_id: int) -> RecordRequest:
     req = get_session().get(RecordRequest, request_id)
     if req is None or not rr.can_see(req, current_org_id(), g.api_user.id):
         raise ApiError(404, "not_found", f"request {request_id} not found")
@@ -78,12 +78,12 @@ def create_agency() -> Any:
 
 @api_bp.get("/agencies/<int:agency_id>")
 def get_agency(agency_id: int) -> Any:
-    return agency_json(_agency(agency_id))
+    return agency_json(agency_or_404(agency_id))
 
 
 @api_bp.patch("/agencies/<int:agency_id>")
 def patch_agency(agency_id: int) -> Any:
-    agency = _agency(agency_id)
+    agency = agency_or_404(agency_id)
     _require(Role.EDITOR)
     db = get_session()
     directory.update_agency(db, agency, json_body())
@@ -115,12 +115,12 @@ def create_request() -> Any:
 
 @api_bp.get("/requests/<int:request_id>")
 def get_request(request_id: int) -> Any:
-    return request_json(_request(request_id))
+    return request_json(request_or_404(request_id))
 
 
 @api_bp.patch("/requests/<int:request_id>")
 def patch_request(request_id: int) -> Any:
-    req = _request(request_id)
+    req = request_or_404(request_id)
     _require(Role.EDITOR)
     db = get_session()
     rr.update_request(db, req, json_body(), g.api_user.id)
@@ -130,7 +130,7 @@ def patch_request(request_id: int) -> Any:
 
 @api_bp.delete("/requests/<int:request_id>")
 def delete_request(request_id: int) -> Any:
-    req = _request(request_id)
+    req = request_or_404(request_id)
     _require(Role.EDITOR)
     db = get_session()
     db.delete(req)

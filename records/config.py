@@ -57,7 +57,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SWEEP_SECONDS", 60, "Seconds between reminder sweeps.", int),
     Setting("BASE_URL", "http://127.0.0.1:5000", "Public URL used in emails and calendar feeds."),
     Setting("LOG_FORMAT", "text", "`text` or `json` structured logs."),
-    Setting("STORAGE_BACKEND", "local", "`local` (STORAGE_DIR) or `s3` (S3-compatible object storage)."),
+    Setting(
+        "STORAGE_BACKEND", "local", "`local` (STORAGE_DIR) or `s3` (S3-compatible object storage)."
+    ),
     Setting("S3_ENDPOINT_URL", "", "S3-compatible endpoint URL (empty for AWS)."),
     Setting("S3_BUCKET", "", "Bucket for stored files when STORAGE_BACKEND is s3."),
     Setting("S3_REGION", "us-east-1", "Region for the S3 bucket."),

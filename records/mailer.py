@@ -14,7 +14,9 @@ class MailError(RuntimeError):
     """Sending failed; the message says why in words a user can act on."""
 
 
-def smtp_settings(config: Mapping[str, Any], override: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def smtp_settings(
+    config: Mapping[str, Any], override: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """App-wide SMTP settings, replaced by an organization's own where it set them."""
     keys = ("SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_STARTTLS", "MAIL_FROM")
     settings = {k: config.get(k) for k in keys}
@@ -28,9 +30,13 @@ def send(message: EmailMessage, settings: Mapping[str, Any], timeout: float = 20
     """Send ``message``; returns its Message-ID. Raises MailError on any failure."""
     host = settings.get("SMTP_HOST")
     if not host:
-        raise MailError("email is not configured (set SMTP_HOST or the organization's SMTP settings)")
+        raise MailError(
+            "email is not configured (set SMTP_HOST or the organization's SMTP settings)"
+        )
     if "Message-ID" not in message:
-        message["Message-ID"] = make_msgid(domain=str(settings.get("MAIL_FROM", "localhost")).split("@")[-1])
+        message["Message-ID"] = make_msgid(
+            domain=str(settings.get("MAIL_FROM", "localhost")).split("@")[-1]
+        )
     if "Date" not in message:
         message["Date"] = formatdate(localtime=False, usegmt=True)
     if "From" not in message:

@@ -8,8 +8,8 @@ from flask import Blueprint, abort, render_template, request
 from sqlmodel import select
 
 from records.db import get_session
-from records.web.panels import PUBLIC_REQUEST_PANELS, collect
 from records.models import Agency, Organization, RecordRequest, Visibility
+from records.web.panels import PUBLIC_REQUEST_PANELS, collect
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 PER_PAGE = 25

@@ -18,7 +18,18 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from records.models import SUBJECT_LABELS, AgencyLevel, OrgKind, Role, Visibility
 from records.validation import JURISDICTIONS
 
-LEVEL_CHOICES = [(m.value, m.value.replace("_", " ").title()) for m in AgencyLevel]
+LEVEL_LABELS = {
+    "federal": "Federal component",
+    "state": "State agency",
+    "county": "County",
+    "city": "City",
+    "police": "Police department",
+    "council_clerk": "City council or clerk",
+    "sheriff": "Sheriff",
+    "jail": "Jail or detention center",
+    "other": "Other",
+}
+LEVEL_CHOICES = [(m.value, LEVEL_LABELS[m.value]) for m in AgencyLevel]
 JURIS_CHOICES = [(c, "Federal (US)" if c == "US" else c) for c in JURISDICTIONS]
 SUBJECT_CHOICES = [(k.value, label) for k, label in SUBJECT_LABELS.items()]
 VISIBILITY_CHOICES = [

@@ -37,6 +37,8 @@ class AgencyLevel(enum.StrEnum):
     STATE = "state"
     COUNTY = "county"
     CITY = "city"
+    POLICE = "police"
+    COUNCIL_CLERK = "council_clerk"
     SHERIFF = "sheriff"
     JAIL = "jail"
     OTHER = "other"

@@ -87,8 +87,12 @@ class Item:
     wording_federal: Template | None = None
 
     def held_by(self, kind: str) -> bool:
-        """True when agencies of this kind hold the record."""
-        return kind in self.holders
+        """True when an agency of this directory level (or holder kind) holds the record.
+
+        Directory levels are broader than holder kinds: a city's records include its police
+        department's and its council clerk's, a sheriff usually runs the county jail.
+        """
+        return bool(LEVEL_HOLDERS.get(kind, frozenset({kind})) & set(self.holders))
 
     def template_for(self, federal: bool) -> Template:
         """The wording to use for a federal office or a state/local one."""
@@ -97,6 +101,21 @@ class Item:
     def uses(self, federal: bool) -> frozenset[str]:
         """The variables the chosen wording needs."""
         return self.template_for(federal).names
+
+
+LEVEL_HOLDERS: dict[str, frozenset[str]] = {
+    "federal": frozenset({"federal"}),
+    "state": frozenset({"state"}),
+    "county": frozenset({"county", "council_clerk"}),
+    "city": frozenset({"city", "police", "council_clerk"}),
+    "police": frozenset({"police"}),
+    "council_clerk": frozenset({"council_clerk"}),
+    "sheriff": frozenset({"sheriff", "jail"}),
+    "jail": frozenset({"jail"}),
+    "other": frozenset(
+        {"federal", "state", "county", "city", "police", "council_clerk", "sheriff", "jail"}
+    ),
+}
 
 
 @dataclass(frozen=True)

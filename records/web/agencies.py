@@ -11,7 +11,7 @@ from sqlmodel import select
 from records import directory
 from records.auth import current_org_id, login_required_with_org, require_role
 from records.db import get_session
-from records.forms import AgencyForm, AgencyImportForm
+from records.forms import LEVEL_CHOICES, AgencyForm, AgencyImportForm
 from records.models import Agency, RecordRequest, Role
 from records.validation import ValidationError
 from records.web.forms_util import attach_error, form_values
@@ -69,6 +69,7 @@ def index() -> Any:
     rows = db.exec(stmt.offset((page - 1) * per).limit(per)).all()
     return render_template(
         "agencies/index.html",
+        LEVEL_CHOICES=LEVEL_CHOICES,
         rows=rows,
         q=q,
         level=level,

@@ -72,10 +72,11 @@ def _election_day(year: int) -> date:
     return first_monday + timedelta(days=1)
 
 
-def _shift_observed(day: date) -> date:
-    if day.weekday() == 5:
+def _shift_observed(day: date, rule: str = "all") -> date:
+    """The weekday on which a holiday falling on ``day`` is observed under ``rule``."""
+    if day.weekday() == 5 and rule == "all":
         return day - timedelta(days=1)
-    if day.weekday() == 6:
+    if day.weekday() == 6 and rule in ("all", "sunday_only"):
         return day + timedelta(days=1)
     return day
 
@@ -97,8 +98,9 @@ def _extra_dates(extra: ExtraDay, year: int) -> list[tuple[date, str]]:
                 continue
             day = date(y, month, dom)
         label = extra.name
-        if extra.observed and _shift_observed(day) != day:
-            day, label = _shift_observed(day), extra.name + OBSERVED
+        shifted = _shift_observed(day, extra.observed)
+        if shifted != day:
+            day, label = shifted, extra.name + OBSERVED
         if day.year == year:
             found.append((day, label))
     return found
@@ -110,26 +112,37 @@ def _add(closed: dict[date, str], day: date, label: str) -> None:
     closed[day] = f"{closed[day]}; {label}" if day in closed else label
 
 
+def _package_dates(cal: Calendar, year: int) -> list[tuple[date, str]]:
+    """The package's days named in ``cal``, each looked up in its own category only."""
+    wanted = set(cal.closure_days)
+    found: list[tuple[date, str]] = []
+    for category in sorted({cal.category_of(name) for name in wanted}):
+        # A holiday observed across the year boundary (Sat 2028-01-01 observed Fri 2027-12-31)
+        # belongs to the year it is observed in, so the neighbouring years are generated too.
+        package = holidays.US(
+            subdiv=cal.subdiv, years=(year - 1, year, year + 1), categories=(category,)
+        )
+        for day, names in sorted(package.items()):
+            for label in names.split("; "):
+                name = label.removesuffix(OBSERVED)
+                if name not in wanted or cal.category_of(name) != category:
+                    continue
+                if label.endswith(OBSERVED):
+                    # The package's stand-ins follow the federal Saturday and Sunday rule.
+                    if cal.observed == "all":
+                        found.append((day, label))
+                    continue
+                found.append((day, label))
+                if cal.observed == "sunday_only" and day.weekday() == 6:
+                    found.append((day + timedelta(days=1), label + OBSERVED))
+    return [(day, label) for day, label in found if day.year == year]
+
+
 def _build(cal: Calendar, inauguration: bool, year: int) -> dict[date, str]:
     """Closure days in ``year`` for one calendar definition, named."""
-    wanted = set(cal.closure_days)
-    # A holiday observed across the year boundary (Sat 2028-01-01 observed Fri 2027-12-31)
-    # belongs to the year it is observed in, so the neighbouring years are generated too.
-    package = holidays.US(
-        subdiv=cal.subdiv,
-        years=(year - 1, year, year + 1),
-        categories=holidays.US.supported_categories,
-    )
     closed: dict[date, str] = {}
-    for day, names in sorted(package.items()):
-        if day.year != year:
-            continue
-        for label in names.split("; "):
-            if label.endswith(OBSERVED) and not cal.observed:
-                continue
-            # Entries may list "X (observed)" as well as "X"; either name matches.
-            if label in wanted or label.removesuffix(OBSERVED) in wanted:
-                _add(closed, day, label)
+    for day, label in sorted(_package_dates(cal, year)):
+        _add(closed, day, label)
     for extra in cal.extra:
         for day, label in _extra_dates(extra, year):
             _add(closed, day, label)

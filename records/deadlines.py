@@ -7,7 +7,7 @@ it and the law's citation, and with the calendar version it was computed against
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from records.calendars import (
@@ -21,42 +21,25 @@ from records.calendars import (
     next_business_day,
 )
 from records.laws import get_law
-from records.laws.model import Law, Period, Source, Tolling
+from records.laws.model import Law, Period
 
 __all__ = [
     "Clock",
     "ClockEvent",
     "EVENT_KINDS",
-    "FEDERAL_TOLLING",
     "compute_clocks",
     "compute_summary",
     "operative_response",
 ]
 
 EVENT_KINDS = (
+    "acknowledged",
     "toll_start",
     "toll_end",
     "extension",
     "determination",
     "expedite_requested",
     "appeal_filed",
-)
-
-# 5 U.S.C. § 552(a)(6)(A)(ii)(I)-(II): one pause for information, any number for fee questions;
-# the requester's answer ends the pause.
-FEDERAL_TOLLING = Tolling(
-    source=Source(
-        citation="5 U.S.C. § 552(a)(6)(A)(ii)(I)-(II)",
-        url="https://www.law.cornell.edu/uscode/text/5/552",
-    ),
-    allowed=True,
-    information_limit=1,
-    fees=True,
-    text=(
-        "make one request to the requester for information and toll the 20-day period while it "
-        "is awaiting such information ...; or ... if necessary to clarify with the requester "
-        "issues regarding fee assessment"
-    ),
 )
 
 
@@ -171,12 +154,6 @@ def _validate(
     return sorted(events, key=lambda e: e.on)
 
 
-def _tolling_rule(law: Law) -> Tolling | None:
-    if law.tolling is not None:
-        return law.tolling
-    return FEDERAL_TOLLING if law.code == "US" else None
-
-
 def _collect_tolls(ctx: _Ctx, events: Sequence[ClockEvent]) -> None:
     """Pair toll_start/toll_end events and decide which pauses the law lets count."""
     open_toll: _Toll | None = None
@@ -194,7 +171,7 @@ def _collect_tolls(ctx: _Ctx, events: Sequence[ClockEvent]) -> None:
                 raise ValueError(f"toll_end on {event.on.isoformat()} without a toll_start")
             open_toll.end = event.on
             open_toll = None
-    rule = _tolling_rule(ctx.law)
+    rule = ctx.law.tolling
     information_seen = 0
     for toll in ctx.tolls:
         if rule is None:
@@ -343,6 +320,18 @@ def _period_clock(
     """A clock for ``count`` (default the period's) days of the period's unit after ``start``."""
     if not period.fixed and count is None:
         return _unfixed_clock(name, period, start, provisional=provisional)
+    if period.earlier_of and count is None:
+        return _earliest_clock(
+            name,
+            period,
+            start,
+            start_label,
+            ctx,
+            tolled=tolled,
+            provisional=provisional,
+            prefix=prefix,
+            extra_notes=extra_notes,
+        )
     n = period.count if count is None else count
     assert n is not None
     unit = period.unit if period.unit != "none" else "calendar"
@@ -391,6 +380,38 @@ def _period_clock(
         explanation=" ".join(sentences),
         calendar_version=CALENDAR_VERSION,
         provisional=provisional,
+    )
+
+
+def _earliest_clock(
+    name: str,
+    period: Period,
+    start: date,
+    start_label: str,
+    ctx: _Ctx,
+    **kwargs: object,
+) -> Clock:
+    """The clock for a period that ends at the earliest of several lengths."""
+    lengths = [(period.count, period.unit), *period.earlier_of]
+    candidates = [
+        _period_clock(
+            name,
+            replace(period, count=n, unit=unit, earlier_of=()),
+            start,
+            start_label,
+            ctx,
+            **kwargs,  # type: ignore[arg-type]
+        )
+        for n, unit in lengths
+    ]
+    # A clock paused with no end has no date yet; it can only be the earliest if all are.
+    chosen = min(candidates, key=lambda c: c.due or date.max)
+    options = " or ".join(
+        f"{c.count} {c.unit} days ({fmt(c.due) if c.due else 'paused'})" for c in candidates
+    )
+    return replace(
+        chosen,
+        explanation=f"The earlier of {options}: {chosen.explanation}",
     )
 
 
@@ -501,6 +522,44 @@ def _follow_up_clock(ctx: _Ctx, received: date, n: int) -> Clock:
     )
 
 
+ACK_PROVISIONAL_NOTE = (
+    "Provisional: the law counts from the acknowledgment, which has not been recorded, so this "
+    "counts from the latest day the agency may acknowledge; an earlier acknowledgment gives an "
+    "earlier date. Record the acknowledgment date to fix it."
+)
+
+
+@dataclass
+class _Starts:
+    """Where a period starts: receipt, or the acknowledgment for laws that count from it."""
+
+    ctx: _Ctx
+    ack_clock: Clock | None
+    ack_event: ClockEvent | None
+
+    def __call__(self, period: Period) -> tuple[date, str, bool, list[str]]:
+        """(start, label, provisional, notes) for ``period``."""
+        received = self.ctx.received
+        if period.runs_from != "acknowledgment":
+            return received, "receipt", False, _receipt_notes(period)
+        ack_due = self.ack_clock.due if self.ack_clock is not None else None
+        if self.ack_event is not None:
+            notes = []
+            if ack_due is not None and self.ack_event.on > ack_due:
+                notes.append(
+                    f"The acknowledgment of {fmt(self.ack_event.on)} came after it was due on "
+                    f"{fmt(ack_due)}."
+                )
+            return self.ack_event.on, "the acknowledgment", False, notes
+        if ack_due is None:
+            note = (
+                "Provisional: the law counts from the acknowledgment, which has no fixed "
+                "deadline and has not been recorded, so this counts from receipt."
+            )
+            return received, "receipt", True, [note]
+        return ack_due, "the latest permissible acknowledgment", True, [ACK_PROVISIONAL_NOTE]
+
+
 def compute_clocks(
     law: Law | str,
     received: date,
@@ -524,16 +583,19 @@ def compute_clocks(
         clocks["acknowledgment"] = _period_clock(
             "acknowledgment", ack, received, "receipt", ctx, extra_notes=_receipt_notes(ack)
         )
+    start_for = _Starts(ctx, clocks.get("acknowledgment"), _last(ordered, "acknowledged"))
 
     response_period = law.periods["response"]
+    start, label, provisional, notes = start_for(response_period)
     response = _period_clock(
         "response",
         response_period,
-        received,
-        "receipt",
+        start,
+        label,
         ctx,
         tolled=True,
-        extra_notes=_receipt_notes(response_period),
+        provisional=provisional,
+        extra_notes=notes,
     )
     clocks["response"] = response
 
@@ -542,7 +604,7 @@ def compute_clocks(
         extension = _last(ordered, "extension")
         if response_period.fixed:
             assert response_period.count is not None
-            base_due, _, _ = _count(response_period.unit, received, response_period.count, ctx)
+            base_due, _, _ = _count(response_period.unit, start, response_period.count, ctx)
         else:
             base_due = received
         if ext_period.runs_from in ("receipt", "request_date") or response_period.fixed:
@@ -561,8 +623,15 @@ def compute_clocks(
 
     deemed = law.period("deemed_denial")
     if deemed is not None:
+        start, label, provisional, notes = start_for(deemed)
         clocks["deemed_denial"] = _period_clock(
-            "deemed_denial", deemed, received, "receipt", ctx, extra_notes=_receipt_notes(deemed)
+            "deemed_denial",
+            deemed,
+            start,
+            label,
+            ctx,
+            provisional=provisional,
+            extra_notes=notes,
         )
 
     det_event = _last(ordered, "determination")

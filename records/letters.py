@@ -67,15 +67,6 @@ FEE_CATEGORIES: dict[str, tuple[str, str]] = {
     ),
 }
 
-# Department regulations that elaborate the statute's fee-waiver and expedition tests.
-# DHS: 6 C.F.R. § 5.11(k) (fee waiver factors), § 5.5(e) (expedited processing).
-# DOJ: 28 C.F.R. § 16.10(k) (fee waiver factors), § 16.5(e) (expedited processing).
-# Other departments: the statute alone is cited until their regulation is reviewed.
-AGENCY_REGULATIONS: dict[str, dict[str, str]] = {
-    "DHS": {"fee_waiver": "6 C.F.R. § 5.11(k)", "expedite": "6 C.F.R. § 5.5(e)"},
-    "DOJ": {"fee_waiver": "28 C.F.R. § 16.10(k)", "expedite": "28 C.F.R. § 16.5(e)"},
-}
-
 FORMATS: dict[str, str] = {
     "electronic": (
         "in electronic form, in their native format where one exists (for example, email as "
@@ -490,6 +481,20 @@ def _item_values(
     return values
 
 
+def _component_regulations(law: Law, agency: AgencyInfo) -> dict[str, str]:
+    """The department regulations (from the law library) that elaborate the fee-waiver and
+    expedition tests for a federal component, e.g. DHS: 6 C.F.R. §§ 5.11(k), 5.5(e)."""
+    component = law.components.get(agency.component.upper()) if agency.federal else None
+    if component is None:
+        return {}
+    out = {}
+    if component.fee_waiver is not None:
+        out["fee_waiver"] = component.fee_waiver.source.citation
+    if component.expedite is not None:
+        out["expedite"] = component.expedite.source.citation
+    return out
+
+
 def _select_items(request: LetterRequest, agency: AgencyInfo) -> tuple[list[Item], list[str]]:
     subject = get_subject(request.subject)
     if not request.items:
@@ -543,7 +548,7 @@ def draft_letter(
     # "Police and jail ..." reads "police and jail ..." mid-sentence; "ICE ..." stays as is.
     label = subject.label
     values["letter.topic"] = label[:1].lower() + label[1:] if label[1:2].islower() else label
-    regs = AGENCY_REGULATIONS.get(agency.component.upper(), {}) if agency.federal else {}
+    regs = _component_regulations(law, agency)
     category, category_cite = FEE_CATEGORIES[requester.fee_category]
     expedited = law.period("expedited_decision")
     values |= {

@@ -158,7 +158,7 @@ def test_extra_days_fixed_rules_and_years() -> None:
                 ExtraDay(name="Lincoln's Birthday", date="02-12"),
                 ExtraDay(name="Day after Thanksgiving", rule="thanksgiving+1"),
                 ExtraDay(name="Election Day", rule="election-day", years="even"),
-                ExtraDay(name="Day after Christmas", date="12-26", observed=True),
+                ExtraDay(name="Day after Christmas", date="12-26", observed="all"),
             ),
         )
     )
@@ -180,9 +180,105 @@ def test_extra_days_fixed_rules_and_years() -> None:
 
 def test_observed_false_keeps_weekend_holidays_on_their_day() -> None:
     law = synthetic(
-        Calendar(closure_days=("Independence Day",), source=Source("test"), observed=False)
+        Calendar(closure_days=("Independence Day",), source=Source("test"), observed="none")
     )
     assert closure_days(law, 2026) == {date(2026, 7, 4): "Independence Day"}
+
+
+def test_sunday_only_moves_sunday_holidays_and_leaves_saturday_ones() -> None:
+    law = synthetic(
+        Calendar(
+            closure_days=("Independence Day", "Christmas Day"),
+            source=Source("test"),
+            observed="sunday_only",
+        )
+    )
+    # Sat 2026-07-04 stays put (no Friday stand-in); Sun 2027-07-04 closes Mon 2027-07-05;
+    # Sat 2027-12-25 stays put.
+    assert closure_days(law, 2026) == {
+        date(2026, 7, 4): "Independence Day",
+        date(2026, 12, 25): "Christmas Day",
+    }
+    assert closure_days(law, 2027) == {
+        date(2027, 7, 4): "Independence Day",
+        date(2027, 7, 5): "Independence Day (observed)",
+        date(2027, 12, 25): "Christmas Day",
+    }
+
+
+def test_sunday_only_extra_day() -> None:
+    law = synthetic(
+        Calendar(
+            closure_days=(),
+            source=Source("test"),
+            extra=(ExtraDay(name="Lincoln's Birthday", date="02-12", observed="sunday_only"),),
+        )
+    )
+    # Feb 12 2023 was a Sunday -> Mon Feb 13; Feb 12 2028 is a Saturday and does not move.
+    assert closure_days(law, 2023) == {date(2023, 2, 13): "Lincoln's Birthday (observed)"}
+    assert closure_days(law, 2028) == {date(2028, 2, 12): "Lincoln's Birthday"}
+
+
+@pytest.mark.parametrize("code", ["NY", "MA"])
+def test_ny_and_ma_close_the_monday_after_a_sunday_holiday_only(code: str) -> None:
+    # N.Y. Gen. Constr. Law § 24 ("if any of such days except Flag day is Sunday, the next day
+    # thereafter"); Mass. G.L. c. 4, § 7, cl. 18 ("or the day following when any of said days
+    # occurs on Sunday"). Sun 2027-07-04 -> Mon 07-05 closed; Sat 2026-07-04 -> Fri 07-03 open;
+    # Sat 2027-12-25 -> Fri 12-24 open; Sat 2028-01-01 -> Fri 2027-12-31 open.
+    law = get_law(code)
+    assert law.calendar.observed == "sunday_only"
+    closed_2027 = closure_days(law, 2027)
+    assert closed_2027[date(2027, 7, 5)] == "Independence Day (observed)"
+    assert date(2027, 12, 24) not in closed_2027
+    assert date(2027, 12, 31) not in closed_2027
+    assert date(2026, 7, 3) not in closure_days(law, 2026)
+
+
+def test_a_name_is_matched_only_in_its_own_category() -> None:
+    # Georgia's "public" list has "Washington's Birthday" in December; the package's
+    # "government" (federal) list has a day of the same name in February.
+    def georgia(categories: tuple[tuple[str, str], ...]):
+        return synthetic(
+            Calendar(
+                closure_days=("Washington's Birthday",),
+                subdiv="GA",
+                source=Source("test"),
+                categories=categories,
+            )
+        )
+
+    assert closure_days(georgia(()), 2026) == {date(2026, 12, 24): "Washington's Birthday"}
+    federal = closure_days(georgia((("Washington's Birthday", "government"),)), 2026)
+    assert federal == {date(2026, 2, 16): "Washington's Birthday"}
+
+
+@pytest.mark.parametrize(
+    ("code", "december", "february"),
+    [
+        # O.C.G.A. § 1-4-1(b): the Governor fixes the closure days; Georgia observes
+        # Washington's Birthday on Thu 2026-12-24 and Thu 2027-12-23, not in February.
+        ("GA", [date(2026, 12, 24), date(2027, 12, 23)], [date(2026, 2, 16), date(2027, 2, 15)]),
+        # IC 1-1-9-1 and the Governor's schedule (State Personnel Department): the same dates.
+        ("IN", [date(2026, 12, 24), date(2027, 12, 23)], [date(2026, 2, 16), date(2027, 2, 15)]),
+    ],
+)
+def test_ga_and_in_washingtons_birthday_closes_in_december_only(
+    code: str, december: list[date], february: list[date]
+) -> None:
+    law = get_law(code)
+    for day in december:
+        assert closure_days(law, day.year)[day] == "Washington's Birthday"
+    for day in february:
+        assert day not in closure_days(law, day.year), f"{code} closed on federal {day}"
+    names = [n for y in (2026, 2027) for n in closure_days(law, y).values()]
+    assert names.count("Washington's Birthday") == 2
+
+
+def test_indiana_lincolns_birthday_is_the_day_after_thanksgiving_only() -> None:
+    # Indiana observes Lincoln's Birthday on Fri 2026-11-27, not on Thu 2026-02-12.
+    closed = closure_days(get_law("IN"), 2026)
+    assert closed[date(2026, 11, 27)] == "Lincoln's Birthday"
+    assert date(2026, 2, 12) not in closed
 
 
 def test_calendars_are_built_once_and_cached() -> None:

@@ -242,6 +242,83 @@ def test_roll_forward_law_moves_calendar_deadline() -> None:
     assert clock.skipped == ((date(2026, 7, 11), "Saturday"), (date(2026, 7, 12), "Sunday"))
 
 
+def acknowledged_law(ack: bool = True):
+    """The federal entry with a 5-calendar-day acknowledgment and clocks counted from it."""
+    src = Source("Test Code § 2")
+    periods = {
+        "response": Period(unit="business", count=5, runs_from="acknowledgment", source=src),
+        "deemed_denial": Period(
+            unit="business",
+            count=10,
+            runs_from="acknowledgment",
+            earlier_of=((9, "calendar"),),
+            source=src,
+        ),
+    }
+    if ack:
+        periods["acknowledgment"] = Period(unit="calendar", count=5, source=src)
+    return replace(US, code="ZA" if ack else "ZB", periods=periods)
+
+
+def test_clock_from_acknowledgment_is_provisional_until_recorded() -> None:
+    # Received Mon 2026-06-01; acknowledgment due Sat Jun 6 (5 calendar days, not moved).
+    # Response: 5 business days after Sat Jun 6 -> Jun 8-12 -> Fri 2026-06-12, provisional.
+    clocks = compute_clocks(acknowledged_law(), date(2026, 6, 1))
+    assert clocks["response"].due == date(2026, 6, 12)
+    assert clocks["response"].provisional
+    assert clocks["response"].start == date(2026, 6, 6)
+    # Acknowledged Wed Jun 3: Jun 4, 5, 8, 9, 10 -> Wed 2026-06-10, no longer provisional.
+    ack = [ClockEvent("acknowledged", date(2026, 6, 3))]
+    fixed = compute_clocks(acknowledged_law(), date(2026, 6, 1), events=ack)["response"]
+    assert fixed.due == date(2026, 6, 10) and not fixed.provisional
+    assert "after the acknowledgment on Wed 2026-06-03" in fixed.explanation
+
+
+def test_late_acknowledgment_is_flagged_and_counted_from_its_date() -> None:
+    ack = [ClockEvent("acknowledged", date(2026, 6, 9))]
+    clock = compute_clocks(acknowledged_law(), date(2026, 6, 1), events=ack)["response"]
+    # Tue Jun 9 + 5 business days: Jun 10, 11, 12, 15, 16.
+    assert clock.due == date(2026, 6, 16)
+    assert "came after it was due on Sat 2026-06-06" in clock.explanation
+
+
+def test_acknowledgment_clock_without_an_acknowledgment_period_counts_from_receipt() -> None:
+    clock = compute_clocks(acknowledged_law(ack=False), date(2026, 6, 1))["response"]
+    assert clock.due == date(2026, 6, 8) and clock.provisional
+    assert "counts from receipt" in clock.explanation
+
+
+def test_earlier_of_two_lengths_takes_the_earlier() -> None:
+    # Acknowledged Wed 2026-07-01. 10 business days: Jul 2 (1), Fri Jul 3 closed (observed),
+    # Jul 6-10 (2-6), Jul 13-16 (7-10) -> Thu Jul 16. 9 calendar days: Fri Jul 10 -> earlier.
+    ack = [ClockEvent("acknowledged", date(2026, 7, 1))]
+    clock = compute_clocks(acknowledged_law(), date(2026, 7, 1), events=ack)["deemed_denial"]
+    assert clock.due == date(2026, 7, 10)
+    assert clock.unit == "calendar" and clock.count == 9
+    assert clock.explanation.startswith(
+        "The earlier of 10 business days (Thu 2026-07-16) or 9 calendar days (Fri 2026-07-10)"
+    )
+
+
+def test_earlier_of_keeps_the_business_count_when_it_is_earlier() -> None:
+    # Acknowledged Mon 2026-06-01: 10 business days -> Mon Jun 15 (Juneteenth comes later);
+    # with a 20-calendar-day alternative (Sun Jun 21) the business count is the earlier.
+    law = acknowledged_law()
+    deemed = replace(law.periods["deemed_denial"], earlier_of=((20, "calendar"),))
+    law = replace(law, code="ZC", periods={**law.periods, "deemed_denial": deemed})
+    ack = [ClockEvent("acknowledged", date(2026, 6, 1))]
+    clock = compute_clocks(law, date(2026, 6, 1), events=ack)["deemed_denial"]
+    assert clock.due == date(2026, 6, 15) and clock.unit == "business"
+
+
+def test_federal_tolling_comes_from_the_law_library() -> None:
+    # 5 U.S.C. § 552(a)(6)(A)(ii)(I)-(II): one information pause, any number of fee pauses.
+    tolling = US.tolling
+    assert tolling is not None
+    assert tolling.information_limit == 1 and tolling.fees and tolling.allowed
+    assert tolling.source.citation == "5 U.S.C. § 552(a)(6)(A)(ii)(I)-(II)"
+
+
 def test_summary_shape() -> None:
     summary = compute_summary("us", date(2026, 11, 20), component="DHS")
     assert summary["law"] == "US"

@@ -94,11 +94,48 @@ def test_al_acknowledgment_ten_days_after_receipt() -> None:
     Received Fri 2026-11-20 (day 0). Counting every day: day 10 is Mon 2026-11-30, an ordinary
     working day, so the acknowledgment is due 2026-11-30. Thanksgiving inside the period does not
     matter because plain days are counted; only a last day that is a holiday would move.
-    The substantive response runs from the acknowledgment, so it has no fixed date.
     """
     result = clocks("AL", FRI_BEFORE_THANKSGIVING)
     assert result["acknowledgment"].due == date(2026, 11, 30)
-    assert result["response"].due is None
+
+
+def test_al_response_and_presumed_denial_are_provisional_before_acknowledgment() -> None:
+    """§ 36-12-44(a)(4)-(5) count from the acknowledgment; none recorded, so from its latest
+    permissible date, Mon 2026-11-30 (day 0).
+
+    15 business days: Dec 1-4 (1-4), 7-11 (5-9), 14-18 (10-14), Mon 21 (15) → 2026-12-21.
+    30 business days: Dec 22, 23, 24 (16-18), Fri 25 Christmas skipped, 28-31 (19-22),
+    Fri Jan 1 skipped, Jan 4-8 (23-27), 11, 12, 13 (28-30) → Wed 2027-01-13. 60 calendar days
+    from Nov 30 is Fri 2027-01-29 (Dec 31 is +31, Jan 29 +60); the earlier is Jan 13.
+    """
+    result = clocks("AL", FRI_BEFORE_THANKSGIVING)
+    assert result["response"].due == date(2026, 12, 21)
+    assert result["response"].provisional
+    assert "latest permissible acknowledgment" in result["response"].explanation
+    assert result["deemed_denial"].due == date(2027, 1, 13)
+    assert result["deemed_denial"].provisional
+
+
+def test_al_clocks_run_from_the_recorded_acknowledgment() -> None:
+    """Acknowledged Tue 2026-11-24 (day 0), Ala. Code § 36-12-44(a)(4)-(5).
+
+    15 business days: Wed 25 (1), Thu 26 Thanksgiving skipped, Fri 27 (2; not an Alabama
+    holiday under § 1-3-8), Nov 30-Dec 4 (3-7), Dec 7-11 (8-12), 14, 15, 16 (13-15)
+    → Wed 2026-12-16.
+    30 business days: Dec 17, 18 (16, 17), 21-24 (18-21), Fri 25 skipped, 28-31 (22-25),
+    Fri Jan 1 skipped, Jan 4-8 (26-30) → Fri 2027-01-08. 60 calendar days: Nov 30 is +6,
+    Dec 31 +37, Sat Jan 23 +60, moved by § 1-1-4 to Mon 2027-01-25. The earlier: Jan 8.
+    """
+    from records.deadlines import ClockEvent
+
+    result = clocks(
+        "AL", FRI_BEFORE_THANKSGIVING, events=[ClockEvent("acknowledged", date(2026, 11, 24))]
+    )
+    assert result["response"].due == date(2026, 12, 16)
+    assert not result["response"].provisional
+    assert result["deemed_denial"].due == date(2027, 1, 8)
+    assert not result["deemed_denial"].provisional
+    assert "Mon 2027-01-25" in result["deemed_denial"].explanation
 
 
 def test_al_acknowledgment_landing_on_christmas_moves_to_monday() -> None:
@@ -196,6 +233,26 @@ def test_ga_three_business_days_skip_thanksgiving_and_state_holiday() -> None:
     assert clocks("GA", WED_BEFORE_THANKSGIVING)["response"].due == date(2026, 12, 2)
 
 
+def test_ga_federal_presidents_day_is_a_business_day() -> None:
+    """O.C.G.A. § 50-18-71(b)(1)(A) with § 1-4-1(b): Georgia closes on the days the Governor
+    names, and its "Washington's Birthday" is in December, so the federal holiday Mon 2026-02-16
+    is a business day.
+
+    Received Fri 02-13: Mon 16 (1), Tue 17 (2), Wed 18 (3). Due 2026-02-18.
+    """
+    result = clocks("GA", date(2026, 2, 13))
+    assert result["response"].due == date(2026, 2, 18)
+    assert result["response"].skipped == ()
+
+
+def test_ga_washingtons_birthday_on_christmas_eve_is_skipped() -> None:
+    """O.C.G.A. § 50-18-71(b)(1)(A). Received Tue 2026-12-22: Wed 23 (1); Thu 24 Washington's
+    Birthday (observed by the state on that day) and Fri 25 Christmas skipped; Mon 28 (2),
+    Tue 29 (3). Due 2026-12-29.
+    """
+    assert clocks("GA", date(2026, 12, 22))["response"].due == date(2026, 12, 29)
+
+
 def test_hi_ten_business_days() -> None:
     """HAR § 2-71-13(a): within ten business days.
 
@@ -250,6 +307,16 @@ def test_in_seven_days_landing_on_lincolns_birthday_rolls_to_monday() -> None:
     result = clocks("IN", FRI_BEFORE_THANKSGIVING)
     assert result["response"].due == date(2026, 11, 30)
     assert result["deemed_denial"].due == date(2026, 11, 30)
+
+
+def test_in_seven_days_ending_on_federal_presidents_day_does_not_move() -> None:
+    """Ind. Code § 5-14-3-9(b) with Trial Rule 6(A). Received Mon 2026-02-09; day 7 is Mon
+    02-16, the federal Washington's Birthday, which Indiana observes on Thu 12-24 instead, so
+    the day is not a legal holiday for state offices and the date stays Mon 2026-02-16.
+    """
+    result = clocks("IN", date(2026, 2, 9))
+    assert result["response"].due == date(2026, 2, 16)
+    assert result["deemed_denial"].due == date(2026, 2, 16)
 
 
 def test_ks_end_of_third_business_day() -> None:

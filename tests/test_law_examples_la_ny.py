@@ -262,6 +262,17 @@ def test_nj_seven_business_days_and_deemed_denial() -> None:
     assert clocks["deemed_denial"].due == date(2026, 12, 2)
 
 
+def test_nj_grc_complaint_within_45_calendar_days() -> None:
+    """N.J.S.A. 47:1A-6 as amended by P.L.2024, c.16: 45 calendar days, or the next business day.
+
+    Denied Wed 2026-12-02 (day 0): Dec 31 is day 29, so day 45 is Sat 2027-01-16; Sun 01-17 and
+    Mon 01-18 (Martin Luther King Jr. Day, N.J.S.A. 36:1-1) are passed over → Tue 2027-01-19.
+    """
+    clocks = compute_clocks(get_law("NJ"), FRI_BEFORE_THANKSGIVING, determination=date(2026, 12, 2))
+    assert clocks["appeal"].count == 45 and clocks["appeal"].unit == "calendar"
+    assert clocks["appeal"].due == date(2027, 1, 19)
+
+
 def test_nj_lincolns_birthday_and_odd_year_election_day() -> None:
     """N.J.S.A. 47:1A-5(i) with N.J.S.A. 36:1-1 holidays.
 
@@ -351,3 +362,21 @@ def test_ny_saturday_holiday_is_not_moved_to_friday() -> None:
     """
     clocks = compute_clocks(get_law("NY"), date(2026, 6, 29))
     assert clocks["acknowledgment"].due == date(2026, 7, 6)
+
+
+def test_ny_sunday_holiday_closes_the_monday() -> None:
+    """Pub. Off. Law § 89(3)(a) with Gen. Constr. Law § 24: July 4 2027 is a Sunday, so Monday
+    07-05 is a public holiday. Received Wed 2027-06-30: Thu 07-01 (1), Fri 07-02 (2), Mon 07-05
+    skipped, Tue 07-06 (3), Wed 07-07 (4), Thu 07-08 (5).
+    """
+    clocks = compute_clocks(get_law("NY"), date(2027, 6, 30))
+    assert clocks["acknowledgment"].due == date(2027, 7, 8)
+
+
+def test_ma_sunday_holiday_closes_the_monday() -> None:
+    """G.L. c. 66, § 10(a) with c. 4, § 7, cl. 18 (July fourth on a Sunday: the day following).
+    Received Fri 2027-06-25: Jun 28 (1), 29 (2), 30 (3), Jul 1 (4), 2 (5); Mon 07-05 skipped;
+    Jul 6 (6), 7 (7), 8 (8), 9 (9), Mon 07-12 (10).
+    """
+    clocks = compute_clocks(get_law("MA"), date(2027, 6, 25))
+    assert clocks["response"].due == date(2027, 7, 12)

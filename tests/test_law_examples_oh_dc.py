@@ -88,6 +88,18 @@ def test_tx_does_not_move_a_weekend_holiday() -> None:
     """
     clocks = compute_clocks(get_law("TX"), date(2026, 6, 29))
     assert clocks["response"].due == date(2026, 7, 13)
+    assert get_law("TX").calendar.observed == "none"
+
+
+def test_tx_christmas_2027_weekend_holidays_do_not_move() -> None:
+    """§ 552.0031(a), (e) with § 662.003(a)-(b): Dec 24, 25, 26 and Jan 1 are holidays on their
+    own dates; none moves off a weekend. Received Mon 2027-12-20: 1 Tue 12-21, 2 Wed 12-22,
+    3 Thu 12-23 (business day), Fri 12-24 Christmas Eve skipped, Sat 25 and Sun 26 weekend,
+    4 Mon 12-27, 5 Tue 12-28, 6 Wed 12-29, 7 Thu 12-30, 8 Fri 12-31 (New Year's Day 2028 is a
+    Saturday and is not moved), 9 Mon 2028-01-03, 10 Tue 2028-01-04.
+    """
+    clocks = compute_clocks(get_law("TX"), date(2027, 12, 20))
+    assert clocks["response"].due == date(2028, 1, 4)
 
 
 def test_pa_five_business_days_and_appeal() -> None:

@@ -109,15 +109,17 @@ def test_every_period_has_a_citation(code: str) -> None:
 @pytest.mark.parametrize("code", law_codes())
 def test_closure_day_names_exist_in_the_holidays_package(code: str) -> None:
     # A misspelt name would silently drop a closure and make every deadline too early.
+    # Each name must exist in the category it is looked up in (public unless overridden).
     law = get_law(code)
-    package = holidays.US(
-        subdiv=law.calendar.subdiv,
-        years=range(2020, 2032),
-        categories=holidays.US.supported_categories,
-    )
-    labels = {n for names in package.values() for n in names.split("; ")}
-    known = labels | {n.removesuffix(" (observed)") for n in labels}
-    unknown = sorted(set(law.calendar.closure_days) - known)
+    unknown = []
+    for name in law.calendar.closure_days:
+        category = law.calendar.category_of(name)
+        package = holidays.US(
+            subdiv=law.calendar.subdiv, years=range(2020, 2032), categories=(category,)
+        )
+        labels = {n for names in package.values() for n in names.split("; ")}
+        if name not in labels | {n.removesuffix(" (observed)") for n in labels}:
+            unknown.append(f"{name} ({category})")
     assert not unknown, f"{code}: closure days not in the holidays package: {unknown}"
 
 
@@ -200,9 +202,92 @@ def test_loader_rejects_unknown_runs_from_and_missing_citation() -> None:
         parse_law(minimal(periods={"response": {"count": 5, "unit": "business"}}), "ZZ.toml")
 
 
+def test_loader_reads_observed_rules_and_categories() -> None:
+    cal = {
+        "closure_days": ["Good Friday"],
+        "citation": "§ 9",
+        "observed": "sunday_only",
+        "categories": {"Good Friday": "unofficial"},
+        "extra": [{"date": "02-12", "name": "X", "observed": True}],
+    }
+    law = parse_law(minimal(calendar=cal), "ZZ.toml")
+    assert law.calendar.observed == "sunday_only"
+    assert law.calendar.category_of("Good Friday") == "unofficial"
+    assert law.calendar.category_of("New Year's Day") == "public"
+    assert law.calendar.extra[0].observed == "all"
+    plain = parse_law(minimal(), "ZZ.toml").calendar
+    assert plain.observed == "all" and plain.categories == ()
+    assert parse_law(minimal(calendar={**cal, "observed": False}), "ZZ.toml").calendar.observed == (
+        "none"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"observed": "saturday_only"}, "observed 'saturday_only'"),
+        ({"categories": {"Good Friday": "federal"}}, "category 'federal'"),
+        ({"categories": {"Easter": "unofficial"}}, "not a closure day"),
+    ],
+)
+def test_loader_rejects_bad_calendar(change: dict, message: str) -> None:
+    cal = {"closure_days": ["Good Friday"], "citation": "§ 9", **change}
+    with pytest.raises(LawDataError, match=message):
+        parse_law(minimal(calendar=cal), "ZZ.toml")
+
+
 def test_loader_reads_tolling() -> None:
     tolling = {"information_limit": 1, "fees": True, "citation": "§ 10"}
     law = parse_law(minimal(tolling=tolling), "ZZ.toml")
     assert law.tolling is not None and law.tolling.information_limit == 1
     with pytest.raises(LawDataError, match="information_limit"):
         parse_law(minimal(tolling={"information_limit": -1, "citation": "§"}), "ZZ.toml")
+
+
+def test_federal_components_carry_their_fee_waiver_and_expedite_regulations() -> None:
+    us = get_law("US")
+    dhs, doj = us.components["DHS"], us.components["DOJ"]
+    assert dhs.fee_waiver is not None and dhs.fee_waiver.source.citation == "6 C.F.R. § 5.11(k)"
+    assert dhs.expedite is not None and dhs.expedite.source.citation == "6 C.F.R. § 5.5(e)"
+    assert doj.fee_waiver is not None and doj.fee_waiver.source.citation == "28 C.F.R. § 16.10(k)"
+    assert doj.expedite is not None and doj.expedite.source.citation == "28 C.F.R. § 16.5(e)"
+
+
+def test_loader_reads_component_provisions_and_rejects_a_missing_citation() -> None:
+    comp = {
+        "name": "Test Department",
+        "appeal": {"available": False, "citation": "§ 11"},
+        "expedite": {"text": "compelling need", "citation": "§ 12"},
+    }
+    law = parse_law(minimal(components={"TD": comp}), "ZZ.toml")
+    assert law.components["TD"].expedite is not None
+    assert law.components["TD"].fee_waiver is None
+    bad = {**comp, "fee_waiver": {"text": "public interest"}}
+    with pytest.raises(LawDataError, match=r"components.TD.fee_waiver.*citation"):
+        parse_law(minimal(components={"TD": bad}), "ZZ.toml")
+
+
+@pytest.mark.parametrize(
+    ("earlier_of", "message"),
+    [
+        ([{"count": 60, "unit": "weeks"}], "unit must be"),
+        ([{"count": -1, "unit": "calendar"}], "non-negative integer count"),
+    ],
+)
+def test_loader_rejects_bad_earlier_of(earlier_of: list, message: str) -> None:
+    period = {"count": 30, "unit": "business", "citation": "§ 8", "earlier_of": earlier_of}
+    with pytest.raises(LawDataError, match=message):
+        parse_law(minimal(periods={"response": period}), "ZZ.toml")
+
+
+def test_loader_reads_earlier_of_and_acknowledgment_start() -> None:
+    period = {
+        "count": 30,
+        "unit": "business",
+        "citation": "§ 8",
+        "runs_from": "acknowledgment",
+        "earlier_of": [{"count": 60, "unit": "calendar"}],
+    }
+    law = parse_law(minimal(periods={"response": period}), "ZZ.toml")
+    assert law.periods["response"].earlier_of == ((60, "calendar"),)
+    assert law.periods["response"].runs_from == "acknowledgment"

@@ -13,9 +13,11 @@ from importlib import resources
 from typing import Any
 
 from records.laws.model import (
+    CATEGORIES,
     CLOCKS,
     EXTRA_RULES,
     EXTRA_YEARS,
+    OBSERVED_RULES,
     Appeal,
     Calendar,
     Component,
@@ -33,7 +35,15 @@ UNITS = {"business", "calendar", "none"}
 ROLL_FORWARD = {"next_business_day", "none", "not_specified"}
 # What a period may be counted from; the deadline engine knows each of these. "request_date"
 # is for laws that count from the date of the request rather than its receipt.
-RUNS_FROM = {"receipt", "request_date", "response_due", "determination", "appeal_receipt"}
+# "acknowledgment" is for laws whose clock starts when the agency acknowledges the request.
+RUNS_FROM = {
+    "receipt",
+    "request_date",
+    "acknowledgment",
+    "response_due",
+    "determination",
+    "appeal_receipt",
+}
 
 
 class LawDataError(ValueError):
@@ -69,6 +79,16 @@ def _period(data: dict[str, Any], where: str) -> Period:
     runs_from = data.get("runs_from", "receipt")
     if runs_from not in RUNS_FROM:
         raise LawDataError(f"{where}: runs_from {runs_from!r} is not one of {sorted(RUNS_FROM)}")
+    earlier: list[tuple[int, Any]] = []
+    for i, alt in enumerate(data.get("earlier_of", [])):
+        alt_where = f"{where} earlier_of[{i}]"
+        if unit == "none":
+            raise LawDataError(f"{alt_where}: a period with no fixed length has no alternatives")
+        if alt.get("unit") not in ("business", "calendar"):
+            raise LawDataError(f"{alt_where}: unit must be 'business' or 'calendar'")
+        if not isinstance(alt.get("count"), int) or alt["count"] < 0:
+            raise LawDataError(f"{alt_where}: needs a non-negative integer count")
+        earlier.append((alt["count"], alt["unit"]))
     return Period(
         unit=unit,
         count=count if unit != "none" else None,
@@ -76,6 +96,7 @@ def _period(data: dict[str, Any], where: str) -> Period:
         text=data.get("text", ""),
         note=data.get("note", ""),
         source=_source(data, where),
+        earlier_of=tuple(earlier),
     )
 
 
@@ -93,6 +114,19 @@ def _appeal(data: dict[str, Any], where: str) -> Appeal:
 
 def _provision(data: dict[str, Any], where: str) -> Provision:
     return Provision(text=_req(data, "text", where), source=_source(data, where))
+
+
+def _observed(value: Any, default: str, where: str) -> Any:
+    """``observed`` as a rule name; TOML ``true``/``false`` mean "all"/"none"."""
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return "all" if value else "none"
+    if value not in OBSERVED_RULES:
+        raise LawDataError(
+            f"{where}: observed {value!r} is not true, false or one of {list(OBSERVED_RULES)}"
+        )
+    return value
 
 
 def _extra_day(data: dict[str, Any], where: str) -> ExtraDay:
@@ -116,18 +150,29 @@ def _extra_day(data: dict[str, Any], where: str) -> ExtraDay:
         date=fixed,
         rule=rule,
         years=years,
-        observed=bool(data.get("observed", False)),
+        observed=_observed(data.get("observed"), "none", where),
         note=data.get("note", ""),
     )
 
 
+def _categories(data: dict[str, Any], names: tuple[str, ...], where: str) -> tuple:
+    for name, category in data.items():
+        if name not in names:
+            raise LawDataError(f"{where}: categories names {name!r}, which is not a closure day")
+        if category not in CATEGORIES:
+            raise LawDataError(f"{where}: category {category!r} is not one of {list(CATEGORIES)}")
+    return tuple(sorted(data.items()))
+
+
 def _calendar(cal: dict[str, Any], where: str) -> Calendar:
     extra = cal.get("extra", [])
+    names = tuple(_req(cal, "closure_days", where))
     return Calendar(
-        closure_days=tuple(_req(cal, "closure_days", where)),
+        closure_days=names,
         subdiv=cal.get("subdiv"),
         extra=tuple(_extra_day(e, f"{where} extra[{i}]") for i, e in enumerate(extra)),
-        observed=bool(cal.get("observed", True)),
+        observed=_observed(cal.get("observed"), "all", where),
+        categories=_categories(cal.get("categories", {}), names, where),
         note=cal.get("note", ""),
         source=_source(cal, where),
     )
@@ -146,6 +191,21 @@ def _tolling(data: dict[str, Any] | None, where: str) -> Tolling | None:
         text=data.get("text", ""),
         note=data.get("note", ""),
         source=_source(data, where),
+    )
+
+
+def _component(code: str, data: dict[str, Any], where: str) -> Component:
+    optional = {
+        key: _provision(data[key], f"{where[:-1]}.{key}]")
+        for key in ("fee_waiver", "expedite")
+        if key in data
+    }
+    return Component(
+        code=code,
+        name=_req(data, "name", where),
+        appeal=_appeal(_req(data, "appeal", where), f"{where[:-1]}.appeal]"),
+        inauguration_day=bool(data.get("inauguration_day", False)),
+        **optional,
     )
 
 
@@ -169,12 +229,7 @@ def parse_law(data: dict[str, Any], filename: str) -> Law:
         )
     calendar = _calendar(_req(data, "calendar", filename), f"{filename} [calendar]")
     components = {
-        ccode: Component(
-            code=ccode,
-            name=_req(cdata, "name", f"{filename} [components.{ccode}]"),
-            appeal=_appeal(cdata["appeal"], f"{filename} [components.{ccode}.appeal]"),
-            inauguration_day=bool(cdata.get("inauguration_day", False)),
-        )
+        ccode: _component(ccode, cdata, f"{filename} [components.{ccode}]")
         for ccode, cdata in data.get("components", {}).items()
     }
     return Law(

@@ -39,6 +39,9 @@ class Period:
     runs_from: str = "receipt"
     text: str = ""  # the statute's own words, e.g. "promptly", "within 10 business days"
     note: str = ""
+    # Other (count, unit) lengths from the same start; the period ends at the earliest of all,
+    # e.g. "the earlier of 30 business days or 60 calendar days" (Ala. Code § 36-12-44(a)(5)).
+    earlier_of: tuple[tuple[int, Unit], ...] = ()
 
     @property
     def fixed(self) -> bool:
@@ -61,6 +64,14 @@ class Provision:
 
 
 ExtraRule = Literal["thanksgiving+1", "election-day"]
+# How a holiday on a weekend moves: "all" = Saturday to Friday and Sunday to Monday (5 U.S.C.
+# § 6103(b) and most states); "sunday_only" = only Sunday to Monday (e.g. N.Y. Gen. Constr. Law
+# § 24, Mass. G.L. c. 4, § 7, cl. 18); "none" = the holiday stays on its weekend day.
+Observed = Literal["all", "sunday_only", "none"]
+OBSERVED_RULES: tuple[str, ...] = ("all", "sunday_only", "none")
+# The ``holidays`` package's categories; a state's own closures are in "public", while
+# "government" holds the federal list and "unofficial" customary days such as Christmas Eve.
+CATEGORIES: tuple[str, ...] = ("public", "government", "unofficial", "half_day")
 ExtraYears = Literal["all", "even", "odd"]
 EXTRA_RULES: tuple[str, ...] = ("thanksgiving+1", "election-day")
 EXTRA_YEARS: tuple[str, ...] = ("all", "even", "odd")
@@ -74,24 +85,35 @@ class ExtraDay:
     date: str | None = None  # "MM-DD"
     rule: ExtraRule | None = None  # "thanksgiving+1" | "election-day"
     years: ExtraYears = "all"
-    # Saturday dates move to Friday and Sunday dates to Monday, as most statutes do for
-    # fixed-date holidays; off unless the entry says so, because not every law shifts.
-    observed: bool = False
+    # Off unless the entry says how the law moves a weekend date, because not every law does.
+    observed: Observed = "none"
     note: str = ""
 
 
 @dataclass(frozen=True)
 class Calendar:
-    """Closure days: ``holidays`` package entries for ``subdiv`` kept only when named here."""
+    """Closure days: ``holidays`` package entries for ``subdiv`` kept only when named here.
+
+    Names are looked up in the package's "public" category (the state's own list) unless
+    ``categories`` names another category for them: one name can mean different days in
+    different categories (Georgia's "Washington's Birthday" is in December, the federal one in
+    February), so a name is only ever matched in one category.
+    """
 
     closure_days: tuple[str, ...]
     source: Source
     subdiv: str | None = None
     extra: tuple[ExtraDay, ...] = ()  # closure days not in the package
-    # Whether the package's "(observed)" weekday stand-ins for weekend holidays close offices;
-    # false for laws (e.g. Texas) that do not move a holiday falling on a weekend.
-    observed: bool = True
+    # How weekend holidays move: "all" keeps the package's "(observed)" stand-ins; "none" drops
+    # them (Texas: § 552.0031(e)); "sunday_only" drops them and closes the Monday after a
+    # Sunday holiday instead.
+    observed: Observed = "all"
+    categories: tuple[tuple[str, str], ...] = ()  # (closure name, package category) overrides
     note: str = ""
+
+    def category_of(self, name: str) -> str:
+        """The package category in which closure ``name`` is looked up."""
+        return dict(self.categories).get(name, "public")
 
 
 @dataclass(frozen=True)
@@ -114,6 +136,8 @@ class Component:
     name: str
     appeal: Appeal
     inauguration_day: bool = False  # closes on Inauguration Day (DC area, 5 U.S.C. § 6103(c))
+    fee_waiver: Provision | None = None  # the component's fee-waiver regulation
+    expedite: Provision | None = None  # the component's expedited-processing regulation
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+AXE := node_modules/axe-core/axe.min.js
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
@@ -18,6 +19,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# axe-core (npm, dev only) is loaded into the page by the browser tests' accessibility checks.
+$(AXE): $(wildcard package-lock.json) package.json
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	touch $(AXE)
+
 run: $(STAMP) ## Set up, migrate, seed demo data and serve on HOST:PORT (SQLite by default)
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app demo-data
@@ -25,10 +31,11 @@ run: $(STAMP) ## Set up, migrate, seed demo data and serve on HOST:PORT (SQLite 
 
 serve: $(STAMP) ## Production-style stack: gunicorn workers + the scheduler process (see docs/deploy.md)
 	$(BIN)/flask --app app db upgrade
-	$(BIN)/flask --app app scheduler run & \
-	$(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) app:app; kill %1
+	$(BIN)/flask --app app scheduler run & sched=$$!; \
+	trap 'kill $$sched 2>/dev/null; wait $$sched' EXIT INT TERM; \
+	SCHEDULER_ENABLED=false $(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) app:app
 
-test: $(STAMP) ## Lint and run the whole test suite (TEST_DATABASE_URL selects PostgreSQL)
+test: $(STAMP) $(AXE) ## Lint and run the whole test suite (TEST_DATABASE_URL selects PostgreSQL)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@$(BIN)/python tests/browser_check.py

@@ -38,10 +38,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
     )
     _configure_logging(app)
+    # Ids are 32-bit: a larger number in a URL answers 404 before it reaches the database
+    # driver, which cannot bind it.
+    from werkzeug.exceptions import NotFound
+    from werkzeug.routing import IntegerConverter
 
-    from records import auth, cli, db, security
+    class IdConverter(IntegerConverter):
+        def to_python(self, value: str) -> int:
+            number = super().to_python(value)
+            if number >= 2**31:
+                raise NotFound()
+            return number
+
+    app.url_map.converters["int"] = IdConverter
+
+    from records import audit, auth, cli, db, security
 
     db.init_app(app)
+    audit.init_app(app)
     auth.init_app(app)
     security.init_app(app)
     cli.init_app(app)
@@ -51,6 +65,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_blueprints(app)
     app.register_blueprint(api_bp)
+    from records import health
+
+    health.init_app(app)  # after the blueprints: its database-outage page replaces theirs
+
+    from records import scheduler
+
+    # Embedded reminder clock: only with SCHEDULER_ENABLED, never under tests, other CLI
+    # commands or the reloader's watching parent (see records.scheduler.should_embed).
+    scheduler.init_app(app)
     return app
 
 

@@ -86,8 +86,14 @@ def _close_session(_exc: BaseException | None) -> None:
         session.close()
 
 
+def valid_id(ident: Any) -> bool:
+    """Ids are positive 32-bit integers; a larger number from a URL cannot name a row (and would
+    overflow SQLite's driver), so lookups answer 404 for it."""
+    return isinstance(ident, int) and 0 < ident < 2**31
+
+
 def get_or_404(model: type[T], ident: Any) -> T:
-    obj = get_session().get(model, ident)
+    obj = get_session().get(model, ident) if valid_id(ident) else None
     if obj is None:
         abort(404)
     return obj

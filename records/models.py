@@ -165,7 +165,18 @@ class Agency(SQLModel, table=True):
 
 class RecordRequest(SQLModel, table=True):
     __table_args__ = (
-        Index("ix_request_org_updated", "org_id", "updated_at", "id"),
+        # The list's default order; the visibility columns ride along so the rows a member may
+        # not see are skipped inside the index (deep pages and counts never touch the table).
+        Index(
+            "ix_request_org_updated",
+            "org_id",
+            "updated_at",
+            "id",
+            "visibility",
+            "created_by",
+            "assignee_id",
+        ),
+        Index("ix_request_org_visible", "org_id", "visibility", "created_by", "assignee_id"),
         Index("ix_request_org_status", "org_id", "status"),
         Index("ix_request_org_agency", "org_id", "agency_id"),
         Index("ix_request_visibility", "visibility", "id"),

@@ -210,14 +210,18 @@ def list_requests(
         if filters.direction == "desc"
         else [column.asc(), RecordRequest.id.asc()]
     )
+    # Find the page's ids first, then load only those rows: the skipped rows of a deep page are
+    # walked inside ix_request_org_updated and never fetched or joined (a "deferred join").
+    ids = select(RecordRequest.id).where(*where)
+    if filters.jurisdiction:
+        ids = ids.join(Agency, Agency.id == RecordRequest.agency_id)
+    page_ids = ids.order_by(*order).offset((page - 1) * per_page).limit(per_page).subquery()
     stmt = (
         select(RecordRequest, Agency, User)
+        .join(page_ids, page_ids.c.id == RecordRequest.id)
         .join(Agency, Agency.id == RecordRequest.agency_id)
         .outerjoin(User, User.id == RecordRequest.assignee_id)
-        .where(*where)
         .order_by(*order)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
     )
     rows = list(db.exec(stmt).all())
     count_stmt = select(func.count()).select_from(RecordRequest).where(*where)

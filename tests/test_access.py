@@ -1,24 +1,135 @@
-"""Cross-organization access: every HTML and API route with an object id answers 404 to another
-organization. The walk is driven by the URL map, so a new route is covered (or fails) automatically."""
+"""Cross-organization access: every HTML and API route that names an object answers 404 to
+another organization. The walk is driven by the URL map, so a new route is covered automatically
+(or fails until its arguments are classified here)."""
 
 from __future__ import annotations
 
-import pytest
+import io
+from datetime import UTC, date, datetime
 
+import pytest
+from flask import url_for
+from sqlmodel import select
+
+from records.models_filing import Document, ProposedEvent
+from records.models_letters import BatchJob
+from records.models_lifecycle import Event
+from records.models_notify import CalendarFeed, Notification
 from tests.conftest import bearer, login
 
-# Argument name -> which of the victim's objects it refers to.
-ID_ARGS = {"request_id": "request", "agency_id": "agency"}
-# Routes with ids that are not organization objects (own tokens/members are checked in their tests).
-EXEMPT = {
-    "orgs.join",
-    "orgs.revoke_token",
-    "orgs.change_role",
-    "orgs.remove_member",
-    "laws.show",
-    "public.show",
-    "static",
+# Argument name -> the victim object it refers to.
+ID_ARGS = {
+    "request_id": "request",
+    "agency_id": "agency",
+    "doc_id": "document",
+    "proposed_id": "proposed",
+    "letter_id": "letter",
+    "batch_id": "batch",
+    "event_id": "event",
+    "notification_id": "notification",
+    "feed_id": "feed",
 }
+# Arguments that are not object ids, with a valid value for each.
+OTHER_ARGS = {"fmt": "docx", "which": "follow-up", "action": "confirm"}
+# Routes not about another organization's objects, each with the reason.
+EXEMPT = {
+    "static": "app assets",
+    "laws.show": "public law library",
+    "law_calculator.calculate": "public calculator; <code> is a law code",
+    "public.show": "public archive, tested in test_sharing",
+    "public.download": "public archive, tested in test_sharing",
+    "orgs.join": "invite token, tested in test_orgs",
+    "orgs.revoke_token": "own tokens only, tested in test_auth",
+    "orgs.change_role": "owner-only member admin, tested in test_orgs",
+    "orgs.remove_member": "owner-only member admin, tested in test_orgs",
+    "letters.template_piece": "the current organization's own template",
+    "notifications.create_calendar": "creates a feed for the caller",
+    "notifications.feed": "secret feed token, tested in test_ical",
+}
+
+EML = (
+    b"From: FOIA Officer <foia@agency.example.gov>\r\nTo: reporter@example.org\r\n"
+    b"Subject: Acknowledgment of your request\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n"
+    b"Message-ID: <ack-1@agency.example.gov>\r\n\r\nWe received your request. Victim body.\r\n"
+)
+
+
+@pytest.fixture
+def victim(app, client, factory, db):
+    org = factory.org("Victim Org")
+    owner = factory.user(org)
+    agency = factory.agency(org, name="Victim Agency", level="police", jurisdiction="AL")
+    req = factory.request(org, owner, agency, title="Victim request", visibility="organization")
+    h = bearer(factory.token(owner, org))
+    c = app.test_client()
+    doc = c.post(
+        f"/api/v1/requests/{req.id}/documents",
+        headers=h,
+        data={"file": (io.BytesIO(b"a,b\n1,Victim cell\n"), "victim.csv")},
+        content_type="multipart/form-data",
+    )
+    assert doc.status_code == 201, doc.get_data(as_text=True)
+    eml = c.post(
+        f"/api/v1/requests/{req.id}/documents",
+        headers=h,
+        data={"file": (io.BytesIO(EML), "victim.eml")},
+        content_type="multipart/form-data",
+    )
+    assert eml.status_code == 201, eml.get_data(as_text=True)
+    letter = c.post(
+        f"/api/v1/requests/{req.id}/letters",
+        headers=h,
+        json={
+            "subject": "agreements",
+            "items": ["moa_287g"],
+            "letter_date": "2026-11-20",
+            "variables": {"date_from": "2025-01-20"},
+        },
+    )
+    assert letter.status_code == 201, letter.get_data(as_text=True)
+    event = c.post(
+        f"/api/v1/requests/{req.id}/events", headers=h, json={"type": "sent", "date": "2026-11-20"}
+    )
+    assert event.status_code in (200, 201), event.get_data(as_text=True)
+    now = datetime(2026, 11, 24, tzinfo=UTC)
+    objs = {
+        "org": org,
+        "request": req,
+        "agency": agency,
+        "document": db.exec(select(Document).where(Document.request_id == req.id)).first(),
+        "proposed": db.exec(select(ProposedEvent)).first(),
+        "letter": type("L", (), {"id": letter.json["id"]}),
+        "event": db.exec(select(Event).where(Event.request_id == req.id)).first(),
+        "batch": factory._save(
+            BatchJob(
+                org_id=org.id,
+                created_by=owner.id,
+                subject="agreements",
+                letter_date=date(2026, 11, 20),
+            )
+        ),
+        "notification": factory._save(
+            Notification(
+                org_id=org.id,
+                user_id=owner.id,
+                request_id=req.id,
+                kind="due",
+                title="Victim due",
+                created_at=now,
+            )
+        ),
+        "feed": factory._save(
+            CalendarFeed(
+                org_id=org.id,
+                user_id=owner.id,
+                created_by=owner.id,
+                token_hash="0" * 64,
+                prefix="victim",
+            )
+        ),
+    }
+    assert all(v is not None for v in objs.values()), objs
+    return objs
 
 
 def _routes(app):
@@ -29,15 +140,6 @@ def _routes(app):
             yield rule, method
 
 
-@pytest.fixture
-def victim(factory):
-    org = factory.org("Victim Org")
-    owner = factory.user(org)
-    agency = factory.agency(org, name="Victim Agency")
-    req = factory.request(org, owner, agency, title="Victim request", visibility="organization")
-    return {"org": org, "request": req, "agency": agency}
-
-
 def test_every_object_route_is_404_for_another_org(app, factory, victim):
     attacker_org = factory.org("Attacker Org")
     attacker = factory.user(attacker_org)
@@ -46,45 +148,60 @@ def test_every_object_route_is_404_for_another_org(app, factory, victim):
     login(client, attacker, attacker_org)
     checked = []
     for rule, method in _routes(app):
-        unknown = set(rule.arguments) - set(ID_ARGS)
-        assert not unknown, f"{rule.rule}: add {unknown} to ID_ARGS or EXEMPT with a reason"
-        values = {arg: getattr(victim[ID_ARGS[arg]], "id") for arg in rule.arguments}
+        unknown = set(rule.arguments) - set(ID_ARGS) - set(OTHER_ARGS)
+        assert not unknown, (
+            f"{rule.rule}: classify {unknown} in ID_ARGS/OTHER_ARGS, or EXEMPT the route with a reason"
+        )
+        values = {
+            arg: victim[ID_ARGS[arg]].id if arg in ID_ARGS else OTHER_ARGS[arg]
+            for arg in rule.arguments
+        }
         with app.test_request_context():
-            from flask import url_for
-
             url = url_for(rule.endpoint, **values)
-        headers = bearer(token) if rule.rule.startswith("/api/") else {}
+        api = rule.rule.startswith("/api/")
         resp = client.open(
             url,
             method=method,
-            headers=headers,
-            json={} if rule.rule.startswith("/api/") and method != "GET" else None,
+            headers=bearer(token) if api else {},
+            json={} if api and method != "GET" else None,
         )
         assert resp.status_code == 404, f"{method} {url} answered {resp.status_code}"
-        assert b"Victim" not in resp.data
+        assert b"Victim" not in resp.data, f"{method} {url} leaked the victim's data"
         checked.append(f"{method} {rule.rule}")
-    assert len(checked) >= 10
+    assert len(checked) >= 40, checked
 
 
-def test_lists_do_not_leak_other_orgs(app, factory, victim):
+def test_lists_and_search_do_not_leak_other_orgs(app, factory, victim):
     org = factory.org()
     user = factory.user(org)
     client = app.test_client()
     login(client, user, org)
-    for url in ("/", "/requests/", "/agencies/", "/requests/?q=Victim", "/agencies/?q=Victim"):
-        assert (
-            b"Victim request" not in client.get(url).data
-            and b"Victim Agency" not in client.get(url).data
-        ), url
+    for url in (
+        "/",
+        "/requests/",
+        "/agencies/",
+        "/requests/?q=Victim",
+        "/agencies/?q=Victim",
+        "/search?q=Victim",
+        "/calendar?month=2026-12",
+        "/notifications/",
+    ):
+        body = client.get(url).get_data(as_text=True)
+        for secret in ("Victim request", "Victim Agency", "Victim cell", "Victim due"):
+            assert secret not in body, f"{url} leaked {secret!r}"
     token = factory.token(user, org)
     for url in ("/api/v1/requests", "/api/v1/agencies"):
         assert client.get(url, headers=bearer(token)).json["total"] == 0
+    hits = client.get("/api/v1/search?q=Victim", headers=bearer(token)).get_data(as_text=True)
+    assert "Victim request" not in hits and "Victim cell" not in hits
 
 
 def test_anonymous_is_sent_to_login(client, victim):
     for url in (
         f"/requests/{victim['request'].id}",
         f"/agencies/{victim['agency'].id}",
+        f"/documents/{victim['document'].id}",
+        f"/letters/{victim['letter'].id}",
         "/requests/",
         "/settings",
     ):

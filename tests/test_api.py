@@ -54,7 +54,8 @@ def test_agency_and_request_crud(client, api):
     )
     assert r.status_code == 201
     req = r.json
-    assert set(req) == set(REQUEST_KEYS) and req["law_code"] == "US" and req["status"] == "draft"
+    assert set(req) == set(REQUEST_KEYS) | {"overdue", "deadlines"}
+    assert req["law_code"] == "US" and req["status"] == "draft"
     p = client.patch(
         f"/api/v1/requests/{req['id']}", json={"tracking_number": "2026-ICFO-01234"}, headers=h
     )
@@ -165,3 +166,38 @@ def test_models_unchanged_by_failed_patch(client, api, factory, db):
     db.expire_all()
     assert db.get(RecordRequest, req.id).title == "Original"
     assert db.get(Agency, req.agency_id) is not None
+
+
+def test_list_query_count_does_not_grow_with_rows(client, api, factory, app, db):
+    """No N+1: listing 5 or 25 requests (with their deadlines) costs the same statements."""
+    from datetime import date
+
+    from sqlalchemy import event
+
+    from records import lifecycle
+
+    org, user, h = api
+    agency = factory.agency(org, jurisdiction="US", level="federal", component="DHS")
+    for i in range(25):
+        req = factory.request(org, user, agency, title=f"R{i}")
+        lifecycle.record_event(db, req, "sent", date(2026, 11, 2), actor_id=user.id)
+        db.commit()
+
+    def statements(per_page):
+        count = 0
+
+        def tick(*_args):
+            nonlocal count
+            count += 1
+
+        engine = app.extensions["db_engine"]
+        event.listen(engine, "before_cursor_execute", tick)
+        try:
+            resp = client.get(f"/api/v1/requests?per_page={per_page}", headers=h)
+        finally:
+            event.remove(engine, "before_cursor_execute", tick)
+        assert resp.status_code == 200 and len(resp.json["items"]) == per_page
+        assert all(item["deadlines"] for item in resp.json["items"])
+        return count
+
+    assert statements(25) == statements(5)

@@ -14,7 +14,7 @@ from datetime import date
 import holidays
 import pytest
 
-from records.deadlines import compute_clocks
+from records.deadlines import ClockEvent, compute_clocks
 from records.laws import get_law
 
 CODES = [
@@ -335,14 +335,31 @@ def test_ny_five_business_days_and_thirty_day_appeal() -> None:
     """N.Y. Pub. Off. Law § 89(3)(a), (4)(a); Gen. Constr. Law §§ 24, 25-a.
 
     Received Fri 2026-11-20: 1 Mon 11-23, 2 Tue 11-24, 3 Wed 11-25; skip Thu 11-26
-    (Thanksgiving); 4 Fri 11-27 (not a New York public holiday); 5 Mon 11-30.
+    (Thanksgiving); 4 Fri 11-27 (not a New York public holiday); 5 Mon 11-30 = acknowledgment due.
+    Grant or deny within twenty business days of the acknowledgment; none recorded, so counted
+    from Mon 11-30 (provisional): Dec 1-4 (4), 7-11 (9), 14-18 (14), 21-24 (18), skip Fri 12-25
+    (Christmas), Mon 12-28 (19), Tue 12-29 (20).
     Appeal within thirty days of a denial on Fri 2026-12-04: Dec 5-31 is 27 days, so day 30 is
     Sun 2027-01-03; § 25-a moves it to the next business day, Mon 2027-01-04.
     """
     clocks = compute_clocks(get_law("NY"), FRI_BEFORE_THANKSGIVING, determination=date(2026, 12, 4))
     assert clocks["acknowledgment"].due == date(2026, 11, 30)
-    assert clocks["response"].due == date(2026, 11, 30)
+    assert clocks["response"].due == date(2026, 12, 29)
+    assert clocks["response"].provisional
     assert clocks["appeal"].due == date(2027, 1, 4)
+
+
+def test_ny_response_runs_from_the_recorded_acknowledgment() -> None:
+    """§ 89(3)(a): acknowledged Wed 2026-11-25. Twenty business days: skip Thu 11-26
+    (Thanksgiving); Fri 11-27 (1), Nov 30-Dec 4 (6), 7-11 (11), 14-18 (16), 21-24 (20) =
+    Thu 2026-12-24, no longer provisional."""
+    clocks = compute_clocks(
+        get_law("NY"),
+        FRI_BEFORE_THANKSGIVING,
+        events=[ClockEvent("acknowledged", date(2026, 11, 25))],
+    )
+    assert clocks["response"].due == date(2026, 12, 24)
+    assert not clocks["response"].provisional
 
 
 def test_ny_election_day_is_a_public_holiday() -> None:

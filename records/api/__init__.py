@@ -58,4 +58,15 @@ def json_body() -> dict[str, Any]:
     return data
 
 
-from records.api import openapi, resources  # noqa: E402,F401
+def _load_resources() -> None:
+    """Import every module in records.api so its routes and OpenAPI paths register."""
+    import importlib
+    import pkgutil
+
+    import records.api as pkg
+
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        importlib.import_module(f"records.api.{info.name}")
+
+
+_load_resources()

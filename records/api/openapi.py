@@ -75,8 +75,23 @@ REQUEST = {
         "status": {"type": "string"},
         "law_code": {"type": "string"},
         "created_by": {"type": "integer"},
+        "overdue": {"type": "boolean"},
+        "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}},
     },
-    "required": ["id", "agency_id", "title", "status", "visibility"],
+    "required": ["id", "agency_id", "title", "status", "visibility", "overdue", "deadlines"],
+}
+DEADLINE = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "due": NULLABLE_DATE,
+        "state": {"type": "string", "enum": ["open", "met", "closed", "possible"]},
+        "rule": {"type": "string"},
+        "citation": {"type": "string"},
+        "explanation": {"type": "string"},
+        "statutory": {"type": "boolean"},
+    },
+    "required": ["name", "due", "state", "rule", "citation", "explanation", "statutory"],
 }
 
 
@@ -218,6 +233,7 @@ SCHEMAS: dict[str, Any] = {
     "Agency": AGENCY,
     "AgencyList": _list_of("#/components/schemas/Agency"),
     "RecordRequest": REQUEST,
+    "Deadline": DEADLINE,
     "RequestList": _list_of("#/components/schemas/RecordRequest"),
 }
 

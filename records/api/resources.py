@@ -13,9 +13,9 @@ from records import record_requests as rr
 from records import validation as v
 from records.api import api_bp, json_body
 from records.api.errors import ApiError
-from records.api.serialize import agency_json, request_json
+from records.api.serialize import agency_json, request_json, requests_json
 from records.auth import current_org_id, has_role
-from records.db import get_session
+from records.db import get_session, valid_id
 from records.models import Agency, RecordRequest, Role
 from records.validation import ValidationError
 
@@ -36,14 +36,14 @@ def _paging() -> tuple[int, int]:
 
 
 def agency_or_404(agency_id: int) -> Agency:
-    agency = get_session().get(Agency, agency_id)
+    agency = get_session().get(Agency, agency_id) if valid_id(agency_id) else None
     if agency is None or agency.org_id != current_org_id():
         raise ApiError(404, "not_found", f"agency {agency_id} not found")
     return agency
 
 
 def request_or_404(request_id: int) -> RecordRequest:
-    req = get_session().get(RecordRequest, request_id)
+    req = get_session().get(RecordRequest, request_id) if valid_id(request_id) else None
     if req is None or not rr.can_see(req, current_org_id(), g.api_user.id):
         raise ApiError(404, "not_found", f"request {request_id} not found")
     return req
@@ -97,7 +97,7 @@ def list_requests() -> Any:
     filters = rr.parse_filters(request.args)
     result = rr.list_requests(get_session(), current_org_id(), g.api_user.id, filters, page, per)
     return {
-        "items": [request_json(r) for r, _a, _u in result.rows],
+        "items": requests_json([r for r, _a, _u in result.rows]),
         "page": page,
         "per_page": per,
         "total": result.total,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 
 from records.models import Agency, RecordRequest
@@ -45,7 +46,8 @@ REQUEST_KEYS = (
 
 def _value(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.isoformat()
+        # Stored timestamps are UTC; SQLite hands them back without the offset.
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -55,5 +57,20 @@ def agency_json(agency: Agency) -> dict[str, Any]:
     return {key: _value(getattr(agency, key)) for key in AGENCY_KEYS}
 
 
+# Features add keys to the request JSON (e.g. lifecycle: ``overdue`` and ``deadlines``). Each
+# extra takes a page of requests at once and returns {request id: extra keys}, so a list costs
+# one query per feature, not one per row.
+REQUEST_EXTRAS: list[Callable[[list[RecordRequest]], dict[int, dict[str, Any]]]] = []
+
+
+def requests_json(reqs: list[RecordRequest]) -> list[dict[str, Any]]:
+    out = [{key: _value(getattr(req, key)) for key in REQUEST_KEYS} for req in reqs]
+    for extra in REQUEST_EXTRAS:
+        added = extra(reqs)
+        for row in out:
+            row.update(added.get(row["id"], {}))
+    return out
+
+
 def request_json(req: RecordRequest) -> dict[str, Any]:
-    return {key: _value(getattr(req, key)) for key in REQUEST_KEYS}
+    return requests_json([req])[0]

@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 import records.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from records.db import make_engine
+from records.migrate import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -21,6 +22,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -1,4 +1,8 @@
-"""The public archive: requests organizations chose to publish. Anonymous access."""
+"""The public archive: requests organizations chose to publish. Anonymous access.
+
+Every query here goes through ``sharing.public_*_clause`` so private and embargoed items never
+show, whoever is logged in.
+"""
 
 from __future__ import annotations
 
@@ -7,46 +11,138 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request
 from sqlmodel import select
 
+from records import search, sharing
 from records.db import get_session
-from records.models import Agency, Organization, RecordRequest, Visibility
+from records.models import Agency, Organization, RecordRequest, Subject
+from records.models_filing import Document
+from records.models_lifecycle import Event
+from records.validation import JURISDICTIONS, ValidationError
 from records.web.panels import PUBLIC_REQUEST_PANELS, collect
+from records.web.search_views import parse_search_args
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 PER_PAGE = 25
 
 
+def _page() -> int:
+    try:
+        return max(1, min(int(request.args.get("page", "1")), 100000))
+    except ValueError:
+        return 1
+
+
 @bp.route("/")
 def index() -> Any:
     db = get_session()
-    try:
-        page = max(1, min(int(request.args.get("page", "1")), 100000))
-    except ValueError:
-        page = 1
+    page = _page()
+    juris = request.args.get("jurisdiction", "").upper()
+    subject = request.args.get("subject", "")
+    agency = request.args.get("agency", "")[:300]
     stmt = (
         select(RecordRequest, Agency, Organization)
         .join(Agency, Agency.id == RecordRequest.agency_id)
         .join(Organization, Organization.id == RecordRequest.org_id)
-        .where(RecordRequest.visibility == Visibility.PUBLIC)
-        .order_by(RecordRequest.id.desc())
-        .offset((page - 1) * PER_PAGE)
-        .limit(PER_PAGE + 1)
+        .where(sharing.public_request_clause())
     )
-    rows = db.exec(stmt).all()
+    if juris in JURISDICTIONS:
+        stmt = stmt.where(Agency.jurisdiction == juris)
+    if subject in {s.value for s in Subject}:
+        stmt = stmt.where(RecordRequest.subject == subject)
+    if agency:
+        stmt = stmt.where(Agency.name == agency)
+    rows = db.exec(
+        stmt.order_by(RecordRequest.id.desc()).offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)
+    ).all()
+    agencies = db.exec(
+        select(Agency.name, Agency.jurisdiction)
+        .join(RecordRequest, RecordRequest.agency_id == Agency.id)
+        .where(sharing.public_request_clause())
+        .distinct()
+        .order_by(Agency.name)
+    ).all()
+    args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
-        "public/index.html", rows=rows[:PER_PAGE], page=page, more=len(rows) > PER_PAGE
+        "public/index.html",
+        rows=rows[:PER_PAGE],
+        page=page,
+        more=len(rows) > PER_PAGE,
+        agencies=agencies,
+        jurisdictions=sorted({j for _n, j in agencies}),
+        args=args,
     )
+
+
+def public_request_or_404(request_id: int) -> RecordRequest:
+    """A published request, or 404 (private, organization-only and embargoed alike)."""
+    db = get_session()
+    req = db.get(RecordRequest, request_id)
+    if req is None or not sharing.is_public_request(db, req):
+        abort(404)
+    return req
 
 
 @bp.route("/requests/<int:request_id>")
 def show(request_id: int) -> Any:
     db = get_session()
-    req = db.get(RecordRequest, request_id)
-    if req is None or req.visibility != Visibility.PUBLIC:
-        abort(404)
+    req = public_request_or_404(request_id)
+    docs = db.exec(
+        select(Document)
+        .where(Document.request_id == req.id, sharing.public_document_clause())
+        .order_by(Document.date_received, Document.id)
+    ).all()
+    events = db.exec(
+        select(Event)
+        .where(Event.request_id == req.id, Event.voided_at.is_(None))
+        .order_by(Event.on, Event.id)
+    ).all()
     return render_template(
         "public/show.html",
         panels=collect(PUBLIC_REQUEST_PANELS, req),
         req=req,
         agency=db.get(Agency, req.agency_id),
         org=db.get(Organization, req.org_id),
+        docs=docs,
+        events=events,
+        notes=sharing.notes_for(db, req.id, public_only=True),
     )
+
+
+@bp.route("/documents/<int:doc_id>/download")
+def download(doc_id: int) -> Any:
+    db = get_session()
+    doc = db.get(Document, doc_id)
+    req = db.get(RecordRequest, doc.request_id) if doc is not None else None
+    if doc is None or req is None or not sharing.is_public_document(db, doc, req):
+        abort(404)
+    from records.api.documents import send_download
+
+    return send_download(doc)
+
+
+@bp.route("/search")
+def search_page() -> Any:
+    error, hits, query, page = None, [], "", 1
+    try:
+        query, filters, page = parse_search_args(request.args)
+        filters.agency_id = None  # agency ids belong to organizations; the archive filters by name
+        hits = search.search(
+            get_session(),
+            query,
+            search.Scope.public(),
+            filters,
+            limit=PER_PAGE + 1,
+            offset=(page - 1) * PER_PAGE,
+        )
+    except ValidationError as exc:
+        error = exc.message
+    return render_template(
+        "search/index.html",
+        q=query,
+        hits=hits[:PER_PAGE],
+        more=len(hits) > PER_PAGE,
+        page=page,
+        error=error,
+        agencies=[],
+        args=request.args,
+        public=True,
+    ), (400 if error else 200)

@@ -1,0 +1,739 @@
+"""Letters inside the product: request + profile + agency + law -> stored, edited, sent letter.
+
+Builds the pure drafting inputs (``records.letters``) from database rows, stores the edited text
+(the only copy that is downloaded and sent), sends it by SMTP or records that it went by mail,
+portal or fax, and seeds the federal offices. Functions take a session and flush; the caller
+commits once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from io import BytesIO
+from typing import Any
+
+from docx import Document
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from records import mailer
+from records import validation as v
+from records.laws import UnknownLawError, get_law
+from records.laws.model import Law
+from records.letters import (
+    FEE_CATEGORIES,
+    FORMATS,
+    AgencyInfo,
+    DraftingError,
+    Letter,
+    LetterRequest,
+    Requester,
+    draft_letter,
+    piece_names,
+    placeholders_for,
+)
+from records.letters_docx import safe_filename, to_docx
+from records.letters_template import TemplateError, compile_template
+from records.models import Agency, RecordRequest, User, utcnow
+from records.models_letters import OrgLetterSettings, RequesterProfile, StoredLetter
+from records.seed.federal import federal_agencies
+from records.subjects import AGENCY_KINDS, UnknownItemError, UnknownSubjectError, get_subject
+
+log = logging.getLogger(__name__)
+
+SEND_METHODS = ("mail", "portal", "fax")
+LETTERHEAD_MAX_BYTES = 2 * 1024 * 1024
+VARIABLE_FIELDS = (
+    "date_from",
+    "date_to",
+    "program",
+    "officers",
+    "units",
+    "search_terms",
+    "email_domains",
+    "custodians",
+    "facility",
+    "local_agency",
+)
+LIST_VARIABLES = ("officers", "units", "search_terms", "email_domains", "custodians")
+# The directory's "other" level has no record holders in the subject library; letters to such
+# an agency must say which kind of agency it is (police, council clerk, ...).
+LEVEL_TO_KIND = {level: level for level in AGENCY_KINDS}
+
+
+class SendError(RuntimeError):
+    """The letter was not sent; the message says why. Nothing was recorded."""
+
+
+@dataclass
+class DraftOptions:
+    """What the user chose on the drafting form (validated)."""
+
+    subject: str
+    items: list[str]
+    variables: dict[str, Any] = field(default_factory=dict)
+    agency_kind: str = ""
+    fee_cap: Decimal = Decimal(50)
+    format: str = "electronic"
+    want_fee_waiver: bool = False
+    want_expedite: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        """The options as JSON-safe values (dates as ISO strings)."""
+        return {
+            "subject": self.subject,
+            "items": list(self.items),
+            "variables": {k: _json_value(val) for k, val in self.variables.items()},
+            "agency_kind": self.agency_kind,
+            "fee_cap": str(self.fee_cap),
+            "format": self.format,
+            "want_fee_waiver": self.want_fee_waiver,
+            "want_expedite": self.want_expedite,
+        }
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in {"1", "true", "yes", "on", "y"}
+
+
+def _list_value(value: Any, name: str) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        # One per line or comma-separated: both are how people paste names and domains.
+        parts = value.replace("\r", "").replace("\n", ",").split(",")
+    elif isinstance(value, (list, tuple)):
+        parts = [str(p) for p in value]
+    else:
+        raise v.ValidationError(name, f"{name} must be text or a list of text")
+    return [v.text(p, name, max_len=300) for p in parts if str(p).strip()]
+
+
+def parse_options(data: Mapping[str, Any], *, default_fee_cap: int = 50) -> DraftOptions:
+    """Validate drafting choices from a form, JSON body or CLI; raises ``ValidationError``."""
+    subject_key = v.text(data.get("subject"), "subject", max_len=30, required=True)
+    try:
+        subject = get_subject(subject_key)
+    except UnknownSubjectError as exc:
+        raise v.ValidationError("subject", str(exc)) from None
+    raw_items = data.get("items") or []
+    if isinstance(raw_items, str):
+        raw_items = [i for i in raw_items.replace(",", " ").split() if i]
+    if not isinstance(raw_items, (list, tuple)) or not raw_items:
+        raise v.ValidationError(
+            "items", f"choose at least one record item: {', '.join(subject.items)}"
+        )
+    items = [str(i).strip() for i in raw_items]
+    for key in items:
+        try:
+            subject.item(key)
+        except UnknownItemError as exc:
+            raise v.ValidationError("items", str(exc)) from None
+    raw_vars = data.get("variables") or {}
+    if not isinstance(raw_vars, Mapping):
+        raise v.ValidationError("variables", "variables must be an object")
+    merged = {**{k: data.get(k) for k in VARIABLE_FIELDS if k in data}, **raw_vars}
+    unknown = sorted(set(merged) - set(VARIABLE_FIELDS))
+    if unknown:
+        raise v.ValidationError("variables", f"unknown variable {unknown[0]!r}")
+    variables: dict[str, Any] = {}
+    for name, value in merged.items():
+        if name in ("date_from", "date_to"):
+            parsed = v.iso_date(value, name)
+            if parsed is not None:
+                variables[name] = parsed
+        elif name in LIST_VARIABLES:
+            listed = _list_value(value, name)
+            if listed:
+                variables[name] = listed
+        else:
+            text = v.text(value, name, max_len=500)
+            if text:
+                variables[name] = text
+    if (
+        "date_from" in variables
+        and "date_to" in variables
+        and variables["date_from"] > variables["date_to"]
+    ):
+        raise v.ValidationError("date_to", "the date range ends before it starts")
+    kind = v.text(data.get("agency_kind"), "agency_kind", max_len=20)
+    if kind and kind not in AGENCY_KINDS:
+        raise v.ValidationError(
+            "agency_kind", f"agency_kind must be one of: {', '.join(AGENCY_KINDS)}"
+        )
+    fee_raw = data.get("fee_cap")
+    try:
+        fee_cap = (
+            Decimal(str(fee_raw).strip()) if fee_raw not in (None, "") else Decimal(default_fee_cap)
+        )
+    except InvalidOperation:
+        raise v.ValidationError("fee_cap", "fee_cap must be a number of dollars") from None
+    if not Decimal(0) <= fee_cap <= Decimal(100000) or not fee_cap.is_finite():
+        raise v.ValidationError("fee_cap", "fee_cap must be between 0 and 100000 dollars")
+    fmt = str(data.get("format") or "electronic")
+    if fmt not in FORMATS:
+        raise v.ValidationError("format", f"format must be one of: {', '.join(FORMATS)}")
+    return DraftOptions(
+        subject=subject.key,
+        items=list(dict.fromkeys(items)),
+        variables=variables,
+        agency_kind=kind,
+        fee_cap=fee_cap,
+        format=fmt,
+        want_fee_waiver=_flag(data.get("want_fee_waiver")),
+        want_expedite=_flag(data.get("want_expedite")),
+    )
+
+
+# --- rows -> drafting inputs -----------------------------------------------------------------
+
+
+def get_profile(db: Session, org_id: int, user_id: int | None) -> RequesterProfile | None:
+    """The user's own profile in the org, or None."""
+    stmt = select(RequesterProfile).where(RequesterProfile.org_id == org_id)
+    stmt = stmt.where(
+        RequesterProfile.user_id == user_id
+        if user_id is not None
+        else RequesterProfile.user_id.is_(None)
+    )
+    return db.exec(stmt).first()
+
+
+def effective_profile(db: Session, org_id: int, user_id: int | None) -> RequesterProfile | None:
+    """The user's profile, else the organization's default profile."""
+    return get_profile(db, org_id, user_id) or get_profile(db, org_id, None)
+
+
+PROFILE_FIELDS = (
+    "name",
+    "organization",
+    "address",
+    "email",
+    "phone",
+    "fee_category",
+    "waiver_justification",
+    "expedite_justification",
+    "state",
+    "us_citizen",
+)
+
+
+def save_profile(
+    db: Session, org_id: int, user_id: int | None, data: Mapping[str, Any]
+) -> RequesterProfile:
+    """Validate and store a requester profile (the org default when ``user_id`` is None)."""
+    cleaned: dict[str, Any] = {
+        "name": v.text(data.get("name"), "name", max_len=200, required=True),
+        "organization": v.text(data.get("organization"), "organization", max_len=200),
+        "address": v.text(data.get("address"), "address", max_len=1000),
+        "email": v.email(data.get("email"), "email"),
+        "phone": v.text(data.get("phone"), "phone", max_len=50),
+        "waiver_justification": v.text(
+            data.get("waiver_justification"), "waiver_justification", max_len=10000
+        ),
+        "expedite_justification": v.text(
+            data.get("expedite_justification"), "expedite_justification", max_len=10000
+        ),
+        "us_citizen": _flag(data.get("us_citizen")),
+    }
+    category = str(data.get("fee_category") or "other")
+    if category not in FEE_CATEGORIES:
+        raise v.ValidationError(
+            "fee_category", f"fee_category must be one of: {', '.join(FEE_CATEGORIES)}"
+        )
+    cleaned["fee_category"] = category
+    state = str(data.get("state") or "").strip().upper()
+    cleaned["state"] = v.jurisdiction(state, "state") if state else ""
+    if cleaned["state"] == "US":
+        raise v.ValidationError("state", "state must be a state's two-letter code or DC")
+    profile = get_profile(db, org_id, user_id) or RequesterProfile(org_id=org_id, user_id=user_id)
+    for key, value in cleaned.items():
+        setattr(profile, key, value)
+    db.add(profile)
+    db.flush()
+    return profile
+
+
+def requester_for(profile: RequesterProfile | None, user: User | None) -> Requester:
+    """The letter's signer from a profile, falling back to the user's name and email."""
+    if profile is None:
+        name = (user.name or user.email) if user else ""
+        if not name:
+            raise DraftingError("set up a requester profile (Settings → Requester profile)")
+        return Requester(name=name, email=user.email if user else "")
+    return Requester(
+        name=profile.name or (user.name if user else ""),
+        organization=profile.organization,
+        address=profile.address,
+        email=profile.email or (user.email if user else ""),
+        phone=profile.phone,
+        fee_category=profile.fee_category,
+        waiver_justification=profile.waiver_justification,
+        expedite_justification=profile.expedite_justification,
+        state=profile.state,
+        us_citizen=profile.us_citizen,
+    )
+
+
+def agency_kind(agency: Agency, chosen: str = "") -> str:
+    """The subject-library kind used to pick items: the user's choice, else the agency level."""
+    if agency.level == "federal":
+        return "federal"
+    return chosen or LEVEL_TO_KIND.get(agency.level, "")
+
+
+def agency_info(db: Session, agency: Agency, kind: str = "") -> AgencyInfo:
+    """The directory row as a letter addressee."""
+    parent = db.get(Agency, agency.parent_id) if agency.parent_id else None
+    level = agency_kind(agency, kind)
+    if not level:
+        raise DraftingError(
+            f"{agency.name} has level {agency.level!r}; choose which kind of agency it is "
+            f"({', '.join(k for k in AGENCY_KINDS if k != 'federal')})"
+        )
+    return AgencyInfo(
+        name=agency.name,
+        level=level,
+        jurisdiction=agency.jurisdiction,
+        mailing_address=agency.mailing_address,
+        email=agency.foia_email,
+        parent=parent.name if parent else "",
+        component=agency.component,
+    )
+
+
+def law_for(req: RecordRequest, agency: Agency) -> Law:
+    """The request's law (its own code, else the agency's jurisdiction)."""
+    code = req.law_code or agency.jurisdiction
+    try:
+        return get_law(code)
+    except UnknownLawError:
+        raise DraftingError(f"the law library has no entry for {code!r}") from None
+
+
+def letter_settings(db: Session, org_id: int) -> OrgLetterSettings | None:
+    """The organization's letter settings row, if any."""
+    return db.exec(select(OrgLetterSettings).where(OrgLetterSettings.org_id == org_id)).first()
+
+
+def org_overrides(settings: OrgLetterSettings | None) -> dict[str, str]:
+    """The organization's template overrides, piece -> source."""
+    return json.loads(settings.overrides) if settings and settings.overrides else {}
+
+
+def letter_request(options: DraftOptions, letter_date: date) -> LetterRequest:
+    """The pure drafting request for ``options``."""
+    return LetterRequest(
+        subject=options.subject,
+        items=options.items,
+        letter_date=letter_date,
+        variables=options.variables,
+        fee_cap=options.fee_cap,
+        format=options.format,
+        want_fee_waiver=options.want_fee_waiver,
+        want_expedite=options.want_expedite,
+    )
+
+
+def draft_for(
+    db: Session,
+    req: RecordRequest,
+    agency: Agency,
+    user: User | None,
+    options: DraftOptions,
+    letter_date: date,
+) -> Letter:
+    """Draft the request's letter from its agency, law, the user's profile and org templates."""
+    settings = letter_settings(db, req.org_id)
+    requester = requester_for(effective_profile(db, req.org_id, user.id if user else None), user)
+    info = agency_info(db, agency, options.agency_kind)
+    return draft_letter(
+        letter_request(options, letter_date),
+        requester,
+        info,
+        law_for(req, agency),
+        overrides=org_overrides(settings),
+    )
+
+
+def store_letter(
+    db: Session,
+    req: RecordRequest,
+    options: DraftOptions,
+    letter: Letter,
+    user_id: int | None,
+) -> StoredLetter:
+    """Save a drafted letter for the request; its text becomes the editable copy."""
+    stored = StoredLetter(
+        org_id=req.org_id,
+        request_id=req.id,
+        kind="initial",
+        subject=options.subject,
+        items=json.dumps(options.items),
+        variables=json.dumps(options.as_json()["variables"]),
+        options=json.dumps(options.as_json()),
+        law_code=letter.law_code,
+        subject_line=letter.subject_line[:300],
+        text=letter.text(),
+        warnings=json.dumps(letter.warnings),
+        created_by=user_id,
+    )
+    if not req.law_code:
+        req.law_code = letter.law_code
+        db.add(req)
+    db.add(stored)
+    db.flush()
+    log.info("letter %s drafted for request %s by user %s", stored.id, req.id, user_id)
+    return stored
+
+
+def update_text(db: Session, stored: StoredLetter, text: str, user_id: int | None) -> StoredLetter:
+    """Replace the letter's text with the user's edit (not once it was sent)."""
+    if stored.sent_at is not None or stored.sent_on is not None:
+        raise v.ValidationError(
+            "text", "this letter was already sent; draft a new one to change it"
+        )
+    cleaned = v.text(text, "text", max_len=200_000, required=True)
+    letter = Letter.from_text(cleaned)
+    stored.text = letter.text()
+    if letter.subject_line:
+        stored.subject_line = letter.subject_line[:300]
+    db.add(stored)
+    db.flush()
+    log.info("letter %s edited by user %s", stored.id, user_id)
+    return stored
+
+
+def letter_of(stored: StoredLetter, recipient: str = "") -> Letter:
+    """The stored text as a ``Letter`` (the edited words, nothing re-drafted)."""
+    return Letter.from_text(
+        stored.text,
+        subject_line=stored.subject_line,
+        recipient=recipient,
+        law_code=stored.law_code,
+        kind="request" if stored.kind == "initial" else stored.kind,
+    )
+
+
+def warnings_of(stored: StoredLetter) -> list[str]:
+    """Warnings recorded when the letter was drafted."""
+    return list(json.loads(stored.warnings or "[]"))
+
+
+def docx_for(db: Session, stored: StoredLetter, recipient: str = "") -> bytes:
+    """The stored letter as .docx, on the organization's letterhead when it uploaded one."""
+    settings = letter_settings(db, stored.org_id)
+    return to_docx(letter_of(stored, recipient), settings.letterhead if settings else None)
+
+
+def filename_for(stored: StoredLetter, agency: Agency, ext: str) -> str:
+    """A safe download name such as ``Harris-County-Sheriff-TX-12.docx``."""
+    return f"{safe_filename(f'{agency.name} {agency.jurisdiction}')}-{stored.id}.{ext}"
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+def smtp_for(config: Mapping[str, Any], settings: OrgLetterSettings | None) -> dict[str, Any]:
+    """App SMTP settings with the organization's override applied."""
+    override: dict[str, Any] = {}
+    if settings and settings.smtp_host:
+        override = {
+            "SMTP_HOST": settings.smtp_host,
+            "SMTP_PORT": settings.smtp_port,
+            "SMTP_USER": settings.smtp_user,
+            "SMTP_PASSWORD": settings.smtp_password,
+            "SMTP_STARTTLS": settings.smtp_starttls,
+            "MAIL_FROM": settings.mail_from,
+        }
+    return mailer.smtp_settings(config, override)
+
+
+def _record_sent(
+    db: Session,
+    req: RecordRequest,
+    stored: StoredLetter,
+    on: date,
+    user_id: int | None,
+    method: str,
+    message_id: str = "",
+) -> None:
+    """Record the request's "sent" event, which sets its status and starts its clocks."""
+    from records.lifecycle import EVENT_KINDS, EventNotAllowed, record_event
+
+    options = json.loads(stored.options or "{}")
+    wanted: dict[str, Any] = {"method": method, "message_id": message_id}
+    if options.get("want_expedite"):
+        wanted["expedite"] = True
+    # Pass only the fields the lifecycle's "sent" event declares; the rest go in the note so the
+    # Message-ID is kept either way.
+    accepted = {f.name for f in EVENT_KINDS["sent"].fields}
+    data = {k: val for k, val in wanted.items() if k in accepted and val not in ("", None)}
+    note = f"Letter {stored.id} sent by {method}"
+    if stored.sent_to:
+        note += f" to {stored.sent_to}"
+    if message_id:
+        note += f"; Message-ID {message_id}"
+    try:
+        record_event(db, req, "sent", on, actor_id=user_id, note=note, data=data)
+    except EventNotAllowed as exc:
+        raise SendError(str(exc)) from exc
+
+
+def _check_sendable(stored: StoredLetter) -> None:
+    if stored.sent_at is not None or stored.sent_on is not None:
+        raise SendError(f"this letter was already sent ({stored.sent_method} on {stored.sent_on})")
+
+
+def build_message(
+    stored: StoredLetter, agency: Agency, to: str, sender: str, docx: bytes
+) -> EmailMessage:
+    """The email: the letter text as the body and the .docx attached."""
+    msg = EmailMessage()
+    msg["Subject"] = stored.subject_line or "Public records request"
+    msg["To"] = to
+    msg["From"] = sender
+    msg.set_content(stored.text)
+    msg.add_attachment(
+        docx,
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+        filename=filename_for(stored, agency, "docx"),
+    )
+    return msg
+
+
+def send_by_email(
+    db: Session,
+    config: Mapping[str, Any],
+    stored: StoredLetter,
+    req: RecordRequest,
+    agency: Agency,
+    user: User | None,
+    now: datetime,
+    to: str = "",
+) -> str:
+    """Send the letter through SMTP and record the "sent" event; returns the Message-ID.
+
+    Raises ``SendError`` (nothing recorded) when the letter cannot be sent.
+    """
+    _check_sendable(stored)
+    address = v.email(to or agency.foia_email, "to")
+    if not address:
+        raise SendError(f"{agency.name} has no FOIA email address; enter one to send to")
+    settings = smtp_for(config, letter_settings(db, stored.org_id))
+    profile = effective_profile(db, stored.org_id, user.id if user else None)
+    sender = settings.get("MAIL_FROM") or "records-desk@localhost"
+    msg = build_message(stored, agency, address, sender, docx_for(db, stored, agency.name))
+    if profile and profile.email:
+        msg["Reply-To"] = profile.email
+    msg["Date"] = formatdate(now.timestamp(), usegmt=True)
+    msg["Message-ID"] = make_msgid(domain=str(sender).rsplit("@", 1)[-1] or "localhost")
+    message_id = str(msg["Message-ID"])
+    stored.sent_to = address
+    # Record first, inside a savepoint, so a timeline that refuses "sent" stops the email, and
+    # an email that fails undoes the record: either both happen or neither.
+    savepoint = db.begin_nested()
+    try:
+        _record_sent(db, req, stored, now.date(), user.id if user else None, "email", message_id)
+        message_id = mailer.send(msg, settings)
+    except (SendError, mailer.MailError) as exc:
+        savepoint.rollback()
+        stored.sent_to = ""
+        log.warning("letter %s not sent: %s", stored.id, exc)
+        raise SendError(str(exc)) from exc
+    savepoint.commit()
+    stored.sent_at = now
+    stored.sent_on = now.date()
+    stored.sent_method = "email"
+    stored.message_id = message_id[:300]
+    db.add(stored)
+    db.flush()
+    log.info("letter %s emailed to %s by user %s", stored.id, address, user.id if user else None)
+    return message_id
+
+
+def mark_sent(
+    db: Session,
+    stored: StoredLetter,
+    req: RecordRequest,
+    method: str,
+    on: date,
+    user_id: int | None,
+    now: datetime,
+) -> None:
+    """Record that the letter went by mail, portal or fax on ``on``."""
+    _check_sendable(stored)
+    if method not in SEND_METHODS:
+        raise v.ValidationError("method", f"method must be one of: {', '.join(SEND_METHODS)}")
+    if on > now.date():
+        raise v.ValidationError("sent_on", "the sending date is in the future")
+    _record_sent(db, req, stored, on, user_id, method)
+    stored.sent_at = now
+    stored.sent_on = on
+    stored.sent_method = method
+    db.add(stored)
+    db.flush()
+    log.info("letter %s marked sent by %s on %s by user %s", stored.id, method, on, user_id)
+
+
+# --- organization settings -------------------------------------------------------------------
+
+
+def validate_override(piece: str, source: str) -> None:
+    """Check an edited template piece; raises ``TemplateError`` naming line and placeholder."""
+    compile_template(source, piece=piece, allowed=placeholders_for(piece))
+
+
+def save_override(db: Session, org_id: int, piece: str, source: str) -> OrgLetterSettings:
+    """Store (or, when ``source`` is blank, remove) an organization's override of ``piece``."""
+    if piece not in piece_names():
+        raise v.ValidationError("piece", f"unknown letter piece {piece!r}")
+    settings = letter_settings(db, org_id) or OrgLetterSettings(org_id=org_id)
+    overrides = org_overrides(settings)
+    source = source.replace("\r\n", "\n")
+    if source.strip():
+        if len(source) > 20000:
+            raise v.ValidationError("source", "a template piece may hold at most 20000 characters")
+        validate_override(piece, source)
+        overrides[piece] = source
+    else:
+        overrides.pop(piece, None)
+    settings.overrides = json.dumps(overrides)
+    db.add(settings)
+    db.flush()
+    return settings
+
+
+def validate_letterhead(data: bytes) -> None:
+    """Accept only a real .docx of at most 2 MB; raises ``ValidationError``."""
+    if len(data) > LETTERHEAD_MAX_BYTES:
+        raise v.ValidationError("letterhead", "the letterhead must be at most 2 MB")
+    if not data.startswith(b"PK"):
+        raise v.ValidationError("letterhead", "the letterhead must be a Word .docx file")
+    try:
+        Document(BytesIO(data))
+    except Exception:  # python-docx raises several types for broken packages
+        raise v.ValidationError(
+            "letterhead", "the file could not be opened as a Word .docx document"
+        ) from None
+
+
+def save_letterhead(db: Session, org_id: int, data: bytes, name: str) -> OrgLetterSettings:
+    """Validate and store the organization's letterhead."""
+    validate_letterhead(data)
+    settings = letter_settings(db, org_id) or OrgLetterSettings(org_id=org_id)
+    settings.letterhead = data
+    settings.letterhead_name = v.text(name, "letterhead", max_len=200)
+    db.add(settings)
+    db.flush()
+    return settings
+
+
+def save_mail_settings(db: Session, org_id: int, data: Mapping[str, Any]) -> OrgLetterSettings:
+    """Store the default fee cap and the SMTP override (a blank password keeps the old one)."""
+    settings = letter_settings(db, org_id) or OrgLetterSettings(org_id=org_id)
+    try:
+        cap = int(str(data.get("default_fee_cap") or "50").strip())
+    except ValueError:
+        raise v.ValidationError("default_fee_cap", "the fee cap must be whole dollars") from None
+    if not 0 <= cap <= 100000:
+        raise v.ValidationError("default_fee_cap", "the fee cap must be between 0 and 100000")
+    settings.default_fee_cap = cap
+    settings.smtp_host = v.text(data.get("smtp_host"), "smtp_host", max_len=255)
+    port = v.integer(data.get("smtp_port"), "smtp_port")
+    if port is not None and port > 65535:
+        raise v.ValidationError("smtp_port", "smtp_port must be at most 65535")
+    settings.smtp_port = port
+    settings.smtp_user = v.text(data.get("smtp_user"), "smtp_user", max_len=255)
+    password = data.get("smtp_password")
+    if password:
+        settings.smtp_password = v.text(password, "smtp_password", max_len=255)
+    settings.smtp_starttls = _flag(data.get("smtp_starttls"))
+    settings.mail_from = v.email(data.get("mail_from"), "mail_from")
+    db.add(settings)
+    db.flush()
+    return settings
+
+
+# --- federal seed ----------------------------------------------------------------------------
+
+
+def seed_federal_offices(db: Session, org_id: int) -> int:
+    """Add the seeded federal offices to the org's directory; returns how many were new."""
+    offices = federal_agencies()
+    by_name: dict[str, Agency] = {}
+    created = 0
+    for office in offices.values():
+        existing = db.exec(
+            select(Agency).where(
+                Agency.org_id == org_id,
+                func.lower(Agency.name) == office.name.lower(),
+                Agency.jurisdiction == office.jurisdiction,
+            )
+        ).first()
+        if existing is None:
+            existing = Agency(
+                org_id=org_id,
+                name=office.name,
+                level=office.level,
+                jurisdiction=office.jurisdiction,
+                component=office.component,
+                foia_email=office.foia_email,
+                portal_url=office.portal_url,
+                mailing_address=office.mailing_address,
+                phone=office.phone,
+                notes=office.notes,
+                source=office.source[:500],
+                last_verified=office.last_verified,
+            )
+            db.add(existing)
+            db.flush()
+            created += 1
+        by_name[office.name] = existing
+    for office in offices.values():
+        row = by_name[office.name]
+        parent = by_name.get(office.parent) if office.parent else None
+        if parent is not None and row.parent_id is None and parent.id != row.id:
+            row.parent_id = parent.id
+            db.add(row)
+    db.flush()
+    log.info("seeded %s federal offices for org %s", created, org_id)
+    return created
+
+
+def letters_for_request(db: Session, request_id: int) -> Sequence[StoredLetter]:
+    """The request's stored letters, newest first."""
+    return db.exec(
+        select(StoredLetter)
+        .where(StoredLetter.request_id == request_id)
+        .order_by(StoredLetter.id.desc())
+    ).all()
+
+
+def template_error_message(exc: TemplateError) -> str:
+    """A user-facing message naming the piece, line and placeholder."""
+    return (
+        f"Line {exc.line} of {exc.piece}: {str(exc).split(': ', 1)[-1]}. "
+        f"Allowed placeholders: {', '.join(sorted(placeholders_for(exc.piece)))}."
+        if exc.piece in piece_names()
+        else str(exc)
+    )
+
+
+def now_utc() -> datetime:
+    """The current time (views and commands call this; tests pass their own ``now``)."""
+    return utcnow()

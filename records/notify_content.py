@@ -1,0 +1,97 @@
+"""The words of a reminder: inbox title and body, and the email built from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from email.message import EmailMessage
+
+from records.models import RecordRequest
+from records.models_lifecycle import Deadline
+from records.models_notify import Reminder
+
+KIND_LABELS = {
+    "before": "Coming up",
+    "on_day": "Due today",
+    "passed": "Date passed",
+    "digest": "Weekly digest",
+}
+
+
+@dataclass(frozen=True)
+class Content:
+    title: str
+    body: str
+    url: str
+
+
+def clock_label(clock: str) -> str:
+    """``first_response`` -> ``First response``."""
+    return clock.replace("_", " ").strip().capitalize() or "Deadline"
+
+
+def when(due: date, today: date) -> str:
+    """How far ``due`` is from ``today``, in words, with the date itself (never only relative)."""
+    shown = f"{due:%a %d %b %Y}"
+    days = (due - today).days
+    if days > 1:
+        return f"due in {days} days, on {shown}"
+    if days == 1:
+        return f"due tomorrow, {shown}"
+    if days == 0:
+        return f"due today, {shown}"
+    late = -days
+    return f"passed {late} day{'s' if late != 1 else ''} ago, on {shown}"
+
+
+def request_reminder(
+    reminder: Reminder, req: RecordRequest, deadline: Deadline, today: date, base_url: str
+) -> Content:
+    """Text for a reminder about one request's clock, worded relative to ``today``."""
+    label = clock_label(reminder.clock)
+    url = f"{base_url.rstrip('/')}/requests/{req.id}"
+    title = f"{label} {when(reminder.due, today)}: {req.title}"[:300]
+    lines = [f"{label} for “{req.title}” is {when(reminder.due, today)}."]
+    if req.tracking_number:
+        lines.append(f"Agency tracking number: {req.tracking_number}")
+    if deadline.rule:
+        lines.append(f"Rule: {deadline.rule}")
+    if deadline.citation:
+        lines.append(f"Source: {deadline.citation}")
+    if deadline.explanation:
+        lines += ["", "How we counted:", deadline.explanation]
+    if not deadline.statutory:
+        lines.append("This date is not set by statute; check it before relying on it.")
+    lines += ["", f"Open the request: {url}"]
+    return Content(title=title, body="\n".join(lines), url=url)
+
+
+def digest(
+    rows: list[tuple[Deadline, RecordRequest]], week_of: date, today: date, base_url: str
+) -> Content:
+    """Text for the weekly digest: every open date this week and everything overdue."""
+    url = f"{base_url.rstrip('/')}/"
+    overdue = [(d, r) for d, r in rows if d.due is not None and d.due < today]
+    coming = [(d, r) for d, r in rows if d.due is not None and d.due >= today]
+    lines = [f"Deadlines for the week of {week_of:%d %b %Y}."]
+    for heading, group in (("Overdue", overdue), ("This week", coming)):
+        if group:
+            lines += ["", f"{heading}:"]
+            for d, r in group:
+                assert d.due is not None
+                lines.append(f"- {clock_label(d.clock)} {when(d.due, today)}: {r.title}")
+                lines.append(f"  {base_url.rstrip('/')}/requests/{r.id}")
+    title = f"Week of {week_of:%d %b}: {len(overdue)} overdue, {len(coming)} due this week"
+    return Content(title=title, body="\n".join(lines), url=url)
+
+
+def email_for(reminder: Reminder, content: Content, to: str) -> EmailMessage:
+    """The email for one reminder. Its Message-ID is fixed per reminder so a resend is
+    recognisable as the same message by mail clients."""
+    msg = EmailMessage()
+    msg["To"] = to
+    msg["Subject"] = f"[Records Desk] {content.title}"[:250]
+    msg["Message-ID"] = f"<reminder-{reminder.id}-{reminder.due:%Y%m%d}@records-desk>"
+    msg["X-Records-Desk-Reminder"] = str(reminder.id)
+    msg.set_content(content.body + "\n\nChange your reminder settings under Notifications.\n")
+    return msg

@@ -1,0 +1,577 @@
+"""Letter pages: draft from a request, preview, edit, download, send; profile, templates, batch."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from datetime import date
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from sqlmodel import select
+
+# The JSON endpoints live in records.api.letters; importing it here registers them on the API
+# blueprint before the app registers that blueprint.
+from records import clocks
+from records import letter_batch as lb
+from records import letter_service as ls
+from records import validation as v
+from records.auth import current_org_id, login_required_with_org, require_role
+from records.db import get_session
+from records.laws import get_law
+from records.letters import (
+    FEE_CATEGORIES,
+    FORMATS,
+    TEMPLATES_DIR,
+    DraftingError,
+    piece_names,
+    placeholders_for,
+    residency_warning,
+)
+from records.letters_docx import PdfConversionError, pdf_available, to_pdf
+from records.letters_template import TemplateError
+from records.models import Agency, AgencyLevel, RecordRequest, Role
+from records.models_letters import BatchJob, StoredLetter
+from records.subjects import AGENCY_KINDS, get_subject, load_variables, subject_keys
+from records.validation import JURISDICTIONS, ValidationError
+from records.web.panels import DASHBOARD_PANELS, REQUEST_PANELS, Panel
+from records.web.requests import request_or_404
+
+bp = Blueprint("letters", __name__)
+log = logging.getLogger(__name__)
+MAX_ID = 2**31 - 1  # larger ids cannot exist (and overflow SQLite)
+SYNC_BATCH_LIMIT = 50  # drafted in the request that starts a batch; the rest in later chunks
+KIND_LABELS = {
+    "federal": "Federal office",
+    "police": "Police department",
+    "sheriff": "Sheriff's office",
+    "jail": "Jail",
+    "council_clerk": "City council or county clerk",
+    "state": "State agency",
+    "county": "County government",
+    "city": "City government",
+}
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _letter_or_404(letter_id: int) -> tuple[StoredLetter, RecordRequest, Agency]:
+    stored = get_session().get(StoredLetter, letter_id) if letter_id <= MAX_ID else None
+    if stored is None or stored.org_id != current_org_id():
+        abort(404)
+    req = request_or_404(stored.request_id)
+    agency = get_session().get(Agency, req.agency_id)
+    return stored, req, agency
+
+
+def _form_dict() -> dict[str, Any]:
+    data: dict[str, Any] = {k: v for k, v in request.form.items() if k != "items"}
+    data["items"] = request.form.getlist("items")
+    return data
+
+
+def _subject_choice(req: RecordRequest | None) -> str:
+    chosen = request.values.get("subject") or (req.subject if req else "")
+    return chosen if chosen in subject_keys() else subject_keys()[0]
+
+
+def _kind_choice(agency: Agency | None) -> str:
+    if agency is not None and agency.level == "federal":
+        return "federal"
+    chosen = request.values.get("agency_kind", "")
+    if chosen in AGENCY_KINDS and chosen != "federal":
+        return chosen
+    if agency is not None and agency.level in AGENCY_KINDS:
+        return agency.level
+    return "police"
+
+
+def _form_context(subject_key: str, kind: str, federal: bool) -> dict[str, Any]:
+    subject = get_subject(subject_key)
+    items = subject.items_for(kind) if kind else list(subject.items.values())
+    used = sorted({n for item in items for n in item.variables} | {"date_from", "date_to"})
+    if federal:
+        used = sorted(set(used) | {"local_agency"})
+    known = load_variables()
+    return {
+        "subjects": [get_subject(k) for k in subject_keys()],
+        "subject": subject,
+        "items": items,
+        "variables": [known[name] for name in ls.VARIABLE_FIELDS if name in used],
+        "list_variables": ls.LIST_VARIABLES,
+        "formats": FORMATS,
+        "kinds": [(k, KIND_LABELS[k]) for k in AGENCY_KINDS if k != "federal"],
+        "kind": kind,
+        "federal": federal,
+    }
+
+
+def _today() -> date:
+    return clocks.today()
+
+
+# --- panels ----------------------------------------------------------------------------------
+
+
+def _request_panel(req: RecordRequest) -> tuple[str, dict[str, Any]]:
+    letters = ls.letters_for_request(get_session(), req.id)
+    return "letters/_panel.html", {"req": req, "letters": letters}
+
+
+def _dashboard_panel(org_id: int, _user_id: int) -> tuple[str, dict[str, Any]] | None:
+    has_federal = (
+        get_session()
+        .exec(select(Agency.id).where(Agency.org_id == org_id, Agency.level == "federal").limit(1))
+        .first()
+    )
+    return "letters/_dashboard.html", {"has_federal": has_federal is not None}
+
+
+REQUEST_PANELS.append(Panel(20, _request_panel))
+DASHBOARD_PANELS.append(Panel(50, _dashboard_panel))
+
+
+# --- drafting one letter ---------------------------------------------------------------------
+
+
+@bp.route("/requests/<int:request_id>/letters/new", methods=["GET", "POST"])
+@login_required_with_org
+def new(request_id: int) -> Any:
+    req = request_or_404(request_id)
+    require_role(Role.EDITOR)
+    db = get_session()
+    agency = db.get(Agency, req.agency_id)
+    federal = agency.level == "federal"
+    subject_key = _subject_choice(req)
+    kind = _kind_choice(agency)
+    settings = ls.letter_settings(db, req.org_id)
+    default_cap = settings.default_fee_cap if settings else 50
+    errors: list[str] = []
+    values: dict[str, Any] = {
+        "date_from": req.date_from.isoformat() if req.date_from else "",
+        "date_to": req.date_to.isoformat() if req.date_to else "",
+        "fee_cap": default_cap,
+        "format": "electronic",
+        "letter_date": _today().isoformat(),
+        "items": [],
+    }
+    if request.method == "POST":
+        values = _form_dict()
+        try:
+            options = ls.parse_options(
+                {**values, "subject": subject_key, "agency_kind": "" if federal else kind},
+                default_fee_cap=default_cap,
+            )
+            letter_date = v.iso_date(values.get("letter_date"), "letter_date", required=True)
+            letter = ls.draft_for(db, req, agency, current_user, options, letter_date)
+            stored = ls.store_letter(db, req, options, letter, current_user.id)
+        except (ValidationError, DraftingError) as exc:
+            errors.append(getattr(exc, "message", None) or str(exc))
+        else:
+            db.commit()
+            flash("Letter drafted. Read it, edit it if needed, then send it.", "success")
+            return redirect(url_for("letters.show", letter_id=stored.id))
+    law = ls.law_for(req, agency)
+    profile = ls.effective_profile(db, req.org_id, current_user.id)
+    warning = None
+    if profile is not None:
+        warning = residency_warning(ls.requester_for(profile, current_user), law)
+    elif law.residents_only:
+        warning = f"{law.name} is limited to residents; set your state in the requester profile."
+    return render_template(
+        "letters/new.html",
+        req=req,
+        agency=agency,
+        law=law,
+        profile=profile,
+        values=values,
+        errors=errors,
+        residency_warning=warning,
+        **_form_context(subject_key, kind, federal),
+    ), (422 if errors else 200)
+
+
+@bp.route("/letters/<int:letter_id>")
+@login_required_with_org
+def show(letter_id: int) -> Any:
+    stored, req, agency = _letter_or_404(letter_id)
+    letter = ls.letter_of(stored, agency.name)
+    return render_template(
+        "letters/show.html",
+        stored=stored,
+        req=req,
+        agency=agency,
+        preview=letter.html(),
+        warnings=ls.warnings_of(stored),
+        pdf=pdf_available(),
+        methods=ls.SEND_METHODS,
+        today=_today().isoformat(),
+        sent=stored.sent_on is not None,
+    )
+
+
+@bp.route("/letters/<int:letter_id>/edit", methods=["POST"])
+@login_required_with_org
+def edit(letter_id: int) -> Any:
+    stored, _req, _agency = _letter_or_404(letter_id)
+    require_role(Role.EDITOR)
+    db = get_session()
+    try:
+        ls.update_text(db, stored, request.form.get("text", ""), current_user.id)
+    except ValidationError as exc:
+        flash(exc.message, "error")
+    else:
+        db.commit()
+        flash("Letter saved. This text is what will be downloaded and sent.", "success")
+    return redirect(url_for("letters.show", letter_id=stored.id))
+
+
+@bp.route("/letters/<int:letter_id>/download.<fmt>")
+@login_required_with_org
+def download(letter_id: int, fmt: str) -> Any:
+    stored, _req, agency = _letter_or_404(letter_id)
+    db = get_session()
+    name = ls.filename_for(stored, agency, fmt)
+    if fmt == "txt":
+        return Response(
+            stored.text,
+            mimetype="text/plain; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    if fmt not in ("docx", "pdf"):
+        abort(404)
+    docx = ls.docx_for(db, stored, agency.name)
+    if fmt == "pdf":
+        if not pdf_available():
+            flash("PDF is unavailable: LibreOffice is not installed on this server.", "error")
+            return redirect(url_for("letters.show", letter_id=stored.id))
+        try:
+            data = to_pdf(docx)
+        except PdfConversionError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("letters.show", letter_id=stored.id))
+        return Response(
+            data,
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    return Response(
+        docx,
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.route("/letters/<int:letter_id>/send", methods=["POST"])
+@login_required_with_org
+def send(letter_id: int) -> Any:
+    stored, req, agency = _letter_or_404(letter_id)
+    require_role(Role.EDITOR)
+    db = get_session()
+    try:
+        message_id = ls.send_by_email(
+            db,
+            current_app.config,
+            stored,
+            req,
+            agency,
+            current_user,
+            ls.now_utc(),
+            request.form.get("to", ""),
+        )
+    except (ls.SendError, ValidationError) as exc:
+        db.rollback()
+        flash(f"Not sent: {getattr(exc, 'message', None) or exc}. Nothing was recorded.", "error")
+    else:
+        db.commit()
+        flash(f"Sent to {stored.sent_to} (Message-ID {message_id}).", "success")
+    return redirect(url_for("letters.show", letter_id=stored.id))
+
+
+@bp.route("/letters/<int:letter_id>/mark-sent", methods=["POST"])
+@login_required_with_org
+def mark_sent(letter_id: int) -> Any:
+    stored, req, _agency = _letter_or_404(letter_id)
+    require_role(Role.EDITOR)
+    db = get_session()
+    try:
+        on = v.iso_date(request.form.get("sent_on"), "sent_on", required=True)
+        ls.mark_sent(
+            db, stored, req, request.form.get("method", ""), on, current_user.id, ls.now_utc()
+        )
+    except (ls.SendError, ValidationError) as exc:
+        db.rollback()
+        flash(f"Not recorded: {getattr(exc, 'message', None) or exc}", "error")
+    else:
+        db.commit()
+        flash(f"Recorded as sent by {stored.sent_method} on {stored.sent_on}.", "success")
+    return redirect(url_for("letters.show", letter_id=stored.id))
+
+
+# --- settings: profile, templates, letterhead, mail ------------------------------------------
+
+
+@bp.route("/settings/letters", methods=["GET"])
+@login_required_with_org
+def settings() -> Any:
+    db = get_session()
+    org_id = current_org_id()
+    org_settings = ls.letter_settings(db, org_id)
+    return render_template(
+        "letters/settings.html",
+        profile=ls.get_profile(db, org_id, current_user.id),
+        org_profile=ls.get_profile(db, org_id, None),
+        fee_categories=FEE_CATEGORIES,
+        states=[j for j in JURISDICTIONS if j != "US"],
+        org_settings=org_settings,
+        overrides=ls.org_overrides(org_settings),
+        pieces=piece_names(),
+    )
+
+
+@bp.route("/settings/letters/profile", methods=["POST"])
+@login_required_with_org
+def save_profile() -> Any:
+    org_id = current_org_id()
+    scope = request.form.get("scope", "user")
+    # Editors sign letters with their own profile; the organization's default is the owners'.
+    require_role(Role.OWNER if scope == "org" else Role.EDITOR)
+    db = get_session()
+    try:
+        ls.save_profile(db, org_id, None if scope == "org" else current_user.id, request.form)
+    except ValidationError as exc:
+        flash(f"Profile not saved: {exc.message}", "error")
+    else:
+        db.commit()
+        flash("Requester profile saved.", "success")
+    return redirect(url_for("letters.settings"))
+
+
+@bp.route("/settings/letters/templates/<piece>", methods=["GET", "POST"])
+@login_required_with_org
+def template_piece(piece: str) -> Any:
+    require_role(Role.OWNER)
+    if piece not in piece_names():
+        abort(404)
+    db = get_session()
+    org_id = current_org_id()
+    overrides = ls.org_overrides(ls.letter_settings(db, org_id))
+    default = (TEMPLATES_DIR / f"{piece}.txt").read_text(encoding="utf-8")
+    source = overrides.get(piece, default)
+    error = None
+    if request.method == "POST":
+        source = request.form.get("source", "")
+        if request.form.get("reset"):
+            source = ""
+        try:
+            ls.save_override(db, org_id, piece, source)
+        except TemplateError as exc:
+            error = ls.template_error_message(exc)
+        except ValidationError as exc:
+            error = exc.message
+        else:
+            db.commit()
+            flash(
+                f"Template {piece!r} " + ("saved." if source.strip() else "reset to the default."),
+                "success",
+            )
+            return redirect(url_for("letters.template_piece", piece=piece))
+    return render_template(
+        "letters/template.html",
+        piece=piece,
+        source=source,
+        default=default,
+        overridden=piece in overrides,
+        allowed=sorted(placeholders_for(piece)),
+        error=error,
+    ), (422 if error else 200)
+
+
+@bp.route("/settings/letters/letterhead", methods=["POST"])
+@login_required_with_org
+def letterhead() -> Any:
+    require_role(Role.OWNER)
+    upload = request.files.get("letterhead")
+    db = get_session()
+    if upload is None or not upload.filename:
+        flash("Choose a .docx file to upload.", "error")
+        return redirect(url_for("letters.settings"))
+    data = upload.stream.read(ls.LETTERHEAD_MAX_BYTES + 1)
+    upload.close()  # a large upload is spooled to a temporary file; release it now
+    try:
+        ls.save_letterhead(db, current_org_id(), data, upload.filename)
+    except ValidationError as exc:
+        flash(f"Letterhead not saved: {exc.message}", "error")
+    else:
+        db.commit()
+        flash("Letterhead saved; new downloads and emails use it.", "success")
+    return redirect(url_for("letters.settings"))
+
+
+@bp.route("/settings/letters/mail", methods=["POST"])
+@login_required_with_org
+def mail_settings() -> Any:
+    require_role(Role.OWNER)
+    db = get_session()
+    try:
+        ls.save_mail_settings(db, current_org_id(), request.form)
+    except ValidationError as exc:
+        flash(f"Not saved: {exc.message}", "error")
+    else:
+        db.commit()
+        flash("Letter settings saved.", "success")
+    return redirect(url_for("letters.settings"))
+
+
+@bp.route("/letters/seed-federal", methods=["POST"])
+@login_required_with_org
+def seed_federal() -> Any:
+    require_role(Role.EDITOR)
+    db = get_session()
+    created = ls.seed_federal_offices(db, current_org_id())
+    db.commit()
+    flash(
+        f"Added {created} federal offices to the directory."
+        if created
+        else "The federal offices are already in the directory.",
+        "success",
+    )
+    return redirect(url_for("agencies.index", level="federal"))
+
+
+# --- batches ---------------------------------------------------------------------------------
+
+
+@bp.route("/letters/batch", methods=["GET", "POST"])
+@login_required_with_org
+def batch_new() -> Any:
+    require_role(Role.EDITOR)
+    db = get_session()
+    org_id = current_org_id()
+    subject_key = _subject_choice(None)
+    kind = _kind_choice(None) if request.values.get("agency_kind") else ""
+    settings = ls.letter_settings(db, org_id)
+    default_cap = settings.default_fee_cap if settings else 50
+    values: dict[str, Any] = {
+        "fee_cap": default_cap,
+        "format": "electronic",
+        "letter_date": _today().isoformat(),
+        "items": [],
+    }
+    errors: list[str] = []
+    if request.method == "POST":
+        values = _form_dict()
+        try:
+            options = ls.parse_options(
+                {**values, "subject": subject_key, "agency_kind": kind},
+                default_fee_cap=default_cap,
+            )
+            letter_date = v.iso_date(values.get("letter_date"), "letter_date", required=True)
+            upload = request.files.get("csv")
+            if upload is not None and upload.filename:
+                raw = upload.stream.read(5 * 1024 * 1024)
+                upload.close()
+                ids, csv_errors = lb.agencies_from_csv(db, org_id, raw)
+                errors += csv_errors
+            else:
+                ids = lb.agencies_by_filters(
+                    db,
+                    org_id,
+                    q=values.get("q", "")[:200],
+                    level=values.get("level", "")[:20],
+                    jurisdiction=values.get("jurisdiction", "")[:2],
+                )
+            if not errors:
+                batch = lb.create_batch(db, org_id, current_user.id, options, letter_date, ids)
+                lb.process_batch(db, batch, limit=SYNC_BATCH_LIMIT)
+        except (ValidationError, DraftingError) as exc:
+            errors.append(getattr(exc, "message", None) or str(exc))
+        if not errors:
+            db.commit()
+            return redirect(url_for("letters.batch_show", batch_id=batch.id))
+        db.rollback()
+    return render_template(
+        "letters/batch_new.html",
+        values=values,
+        errors=errors,
+        levels=[m.value for m in AgencyLevel],
+        **_form_context(subject_key, kind, False),
+    ), (422 if errors else 200)
+
+
+def _batch_or_404(batch_id: int) -> BatchJob:
+    batch = get_session().get(BatchJob, batch_id) if batch_id <= MAX_ID else None
+    if batch is None or batch.org_id != current_org_id():
+        abort(404)
+    return batch
+
+
+@bp.route("/letters/batch/<int:batch_id>")
+@login_required_with_org
+def batch_show(batch_id: int) -> Any:
+    batch = _batch_or_404(batch_id)
+    rows = lb.results(batch)
+    return render_template(
+        "letters/batch_show.html",
+        batch=batch,
+        rows=rows,
+        subject=get_subject(batch.subject),
+        percent=int(100 * (batch.done + batch.failed) / batch.total) if batch.total else 100,
+    )
+
+
+@bp.route("/letters/batch/<int:batch_id>/continue", methods=["POST"])
+@login_required_with_org
+def batch_continue(batch_id: int) -> Any:
+    batch = _batch_or_404(batch_id)
+    require_role(Role.EDITOR)
+    db = get_session()
+    lb.process_batch(db, batch, limit=SYNC_BATCH_LIMIT)
+    db.commit()
+    return redirect(url_for("letters.batch_show", batch_id=batch.id))
+
+
+@bp.route("/letters/batch/<int:batch_id>/letters.zip")
+@login_required_with_org
+def batch_zip(batch_id: int) -> Any:
+    batch = _batch_or_404(batch_id)
+    # Built letter by letter into a temporary file, then streamed from disk: memory stays flat
+    # however many letters the batch holds.
+    # The response closes the file once it is sent, so no context manager here.
+    spool = tempfile.TemporaryFile()  # noqa: SIM115
+    try:
+        lb.write_zip(get_session(), batch, spool)
+    except Exception:
+        spool.close()
+        raise
+    spool.seek(0)
+    return send_file(
+        spool,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"letters-batch-{batch.id}.zip",
+    )
+
+
+def law_name(code: str) -> str:
+    """A law's name for display, or the code when the library has none."""
+    try:
+        return get_law(code).name
+    except KeyError:
+        return code
+
+
+bp.add_app_template_global(law_name, "letters_law_name")

@@ -1,0 +1,79 @@
+"""Search pages: the organization's search and the shared argument parsing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from sqlmodel import select
+
+from records import search
+from records import validation as v
+from records.auth import current_org_id, login_required_with_org
+from records.db import get_session
+from records.models import Agency, Subject
+from records.validation import ValidationError
+
+bp = Blueprint("search", __name__, url_prefix="/search")
+PER_PAGE = 20
+
+
+def parse_search_args(args: Any) -> tuple[str, search.SearchFilters, int]:
+    """Query, filters and page from query args; bad values raise ValidationError."""
+    query = v.text(args.get("q", ""), "q", max_len=500)
+    subject = args.get("subject", "")
+    if subject:
+        v.choice(subject, "subject", Subject)
+    kind = args.get("kind", "")
+    if kind not in ("", "request", "document"):
+        raise ValidationError("kind", "kind must be request or document")
+    juris = args.get("jurisdiction", "")
+    page = v.integer(args.get("page") or 1, "page") or 1
+    if page > 500:
+        raise ValidationError("page", "page is out of range")
+    filters = search.SearchFilters(
+        agency_id=v.integer(args.get("agency_id"), "agency_id"),
+        jurisdiction=v.jurisdiction(juris) if juris else "",
+        subject=subject,
+        status=v.text(args.get("status", ""), "status", max_len=30),
+        date_from=v.iso_date(args.get("date_from"), "date_from"),
+        date_to=v.iso_date(args.get("date_to"), "date_to"),
+        kind=kind,
+    )
+    return query, filters, page
+
+
+@bp.route("/")
+@login_required_with_org
+def index() -> Any:
+    org_id = current_org_id()
+    db = get_session()
+    error, hits = None, []
+    query, page = "", 1
+    try:
+        query, filters, page = parse_search_args(request.args)
+        hits = search.search(
+            db,
+            query,
+            search.Scope.member(org_id, current_user.id),
+            filters,
+            limit=PER_PAGE + 1,
+            offset=(page - 1) * PER_PAGE,
+        )
+    except ValidationError as exc:
+        error = exc.message
+    agencies = db.exec(
+        select(Agency.id, Agency.name).where(Agency.org_id == org_id).order_by(Agency.name)
+    ).all()
+    return render_template(
+        "search/index.html",
+        q=query,
+        hits=hits[:PER_PAGE],
+        more=len(hits) > PER_PAGE,
+        page=page,
+        error=error,
+        agencies=agencies,
+        args=request.args,
+        public=False,
+    ), (400 if error else 200)

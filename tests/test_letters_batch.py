@@ -1,0 +1,165 @@
+"""Batches: one draft to many agencies -> one request and letter each, own law, ZIP download."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from records import clocks
+from records.laws import get_law
+from records.letter_batch import create_batch, process_batch, run_pending_batches
+from records.letter_service import parse_options
+from records.letters_docx import docx_paragraphs
+from records.models import Agency, RecordRequest
+from records.models_letters import BatchJob, RequesterProfile, StoredLetter
+
+STATES = ["AL", "CA", "FL", "NY", "TX"]
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch: pytest.MonkeyPatch, today: date) -> None:
+    from datetime import UTC, datetime
+
+    monkeypatch.setattr(clocks, "today", lambda: today)
+    noon = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
+    monkeypatch.setattr("records.letter_service.now_utc", lambda: noon)
+
+
+@pytest.fixture
+def profile(db, member):
+    org, user = member
+    db.add(RequesterProfile(org_id=org.id, user_id=user.id, name="Jane Roe", state="TX"))
+    db.commit()
+
+
+def _form(**kw):
+    return {
+        "items": ["esac", "dag71", "ledgers_budgets"],
+        "date_from": "2020-01-01",
+        "letter_date": "2026-11-24",
+    } | kw
+
+
+def test_batch_by_filters_makes_request_and_letter_per_agency(client, db, factory, member, profile):
+    org, _user = member
+    for code in STATES:
+        factory.agency(org, name=f"{code} County Sheriff", level="sheriff", jurisdiction=code)
+    factory.agency(org, name="Springfield City Council", level="city", jurisdiction="IL")
+
+    resp = client.post(
+        "/letters/batch?subject=forfeiture&agency_kind=sheriff", data=_form(level="sheriff")
+    )
+    assert resp.status_code == 302, resp.data
+    batch = db.exec(select(BatchJob)).one()
+    assert (batch.total, batch.done, batch.failed, batch.state) == (5, 5, 0, "done")
+    requests = db.exec(select(RecordRequest).where(RecordRequest.org_id == org.id)).all()
+    assert sorted(r.law_code for r in requests) == sorted(STATES)
+    assert len(db.exec(select(StoredLetter)).all()) == 5
+
+    page = client.get(resp.headers["Location"])
+    assert b"5 drafted, 0 failed" in page.data
+    assert b"letters.zip" in page.data
+
+    with client.get(f"/letters/batch/{batch.id}/letters.zip") as z:
+        assert z.status_code == 200
+        assert z.mimetype == "application/zip"
+        data = z.data
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        docx_names = sorted(n for n in archive.namelist() if n.endswith(".docx"))
+        assert len(docx_names) == 5
+        for code in STATES:
+            name = next(n for n in docx_names if n.startswith(f"{code}-County-Sheriff"))
+            text = " ".join(docx_paragraphs(archive.read(name)))
+            assert f"{code} County Sheriff" in text
+            assert get_law(code).citation in text
+            # No other state's citation leaks in.
+            for other in STATES:
+                if other != code and get_law(other).citation not in get_law(code).citation:
+                    assert get_law(other).citation not in text
+
+
+def test_batch_from_csv_adds_unknown_agencies(client, db, member, profile):
+    org, _user = member
+    csv_bytes = (
+        b"name,jurisdiction,level,foia_email\n"
+        b"Travis County Sheriff,TX,sheriff,records@travis.example.gov\n"
+        b"Los Angeles County Sheriff,CA,sheriff,\n"
+    )
+    resp = client.post(
+        "/letters/batch?subject=forfeiture",
+        data=_form(csv=(io.BytesIO(csv_bytes), "agencies.csv")),
+        content_type="multipart/form-data",
+    )
+    assert resp.status_code == 302, resp.data
+    names = sorted(a.name for a in db.exec(select(Agency).where(Agency.org_id == org.id)))
+    assert names == ["Los Angeles County Sheriff", "Travis County Sheriff"]
+    batch = db.exec(select(BatchJob)).one()
+    assert [r["law_code"] for r in json.loads(batch.results)] == ["TX", "CA"]
+
+
+def test_bad_csv_starts_nothing(client, db, member, profile):
+    resp = client.post(
+        "/letters/batch?subject=forfeiture",
+        data=_form(csv=(io.BytesIO(b"agency,state\nX,TX\n"), "a.csv")),
+        content_type="multipart/form-data",
+    )
+    assert resp.status_code == 422
+    assert b"name, jurisdiction" in resp.data
+    assert db.exec(select(BatchJob)).all() == []
+
+
+def test_failures_are_reported_per_agency(client, db, factory, member, profile):
+    org, _user = member
+    factory.agency(org, name="TX Sheriff", level="sheriff", jurisdiction="TX")
+    factory.agency(org, name="Mystery Office", level="other", jurisdiction="TX")
+    resp = client.post("/letters/batch?subject=forfeiture", data=_form(jurisdiction="TX"))
+    assert resp.status_code == 302
+    batch = db.exec(select(BatchJob)).one()
+    assert (batch.done, batch.failed) == (1, 1)
+    failed = [r for r in json.loads(batch.results) if r["error"]]
+    assert failed[0]["agency"] == "Mystery Office"
+    assert "choose which kind of agency" in failed[0]["error"]
+
+
+def test_large_batch_is_processed_in_chunks_by_the_job(app, db, factory, member, profile, today):
+    from datetime import UTC, datetime
+
+    org, user = member
+    ids = [
+        factory.agency(org, name=f"Sheriff {i}", level="sheriff", jurisdiction=STATES[i % 5]).id
+        for i in range(30)
+    ]
+    with app.app_context():
+        from records.db import get_session
+
+        session = get_session()
+        options = parse_options(
+            {"subject": "forfeiture", "items": ["esac"], "date_from": "2020-01-01"}
+        )
+        batch = create_batch(session, org.id, user.id, options, today, ids)
+        assert process_batch(session, batch, limit=10) == 10
+        session.commit()
+        assert (batch.done, batch.state) == (10, "pending")
+        assert run_pending_batches(session, datetime(2026, 11, 24, tzinfo=UTC)) == 20
+        assert run_pending_batches(session, datetime(2026, 11, 24, tzinfo=UTC)) == 0
+    done = db.get(BatchJob, batch.id)
+    assert (done.done, done.failed, done.state) == (30, 0, "done")
+    assert len(db.exec(select(StoredLetter)).all()) == 30
+
+
+def test_other_org_cannot_see_batch(client, db, factory, member, profile):
+    from tests.conftest import login
+
+    org, _user = member
+    factory.agency(org, name="TX Sheriff", level="sheriff", jurisdiction="TX")
+    client.post("/letters/batch?subject=forfeiture", data=_form())
+    batch = db.exec(select(BatchJob)).one()
+    other = factory.org()
+    login(client, factory.user(other), other)
+    assert client.get(f"/letters/batch/{batch.id}").status_code == 404
+    assert client.get(f"/letters/batch/{batch.id}/letters.zip").status_code == 404

@@ -1,0 +1,91 @@
+"""Sharing: public archive shows only published, unembargoed items; the embargo job publishes."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+
+from sqlmodel import select
+
+from records.models import RecordRequest
+from records.models_filing import Document, RequestEmbargo, SharingNote
+from records.sharing import publish_due_embargoes
+from tests.conftest import bearer, login
+from tests.filing_helpers import pdf_bytes
+
+
+def _doc(client, token, req_id, name, **form):
+    resp = client.post(
+        f"/api/v1/requests/{req_id}/documents",
+        data={"file": (io.BytesIO(pdf_bytes(name)), f"{name}.pdf"), **form},
+        headers=bearer(token),
+        content_type="multipart/form-data",
+    )
+    assert resp.status_code == 201, resp.json
+    return resp.json["id"]
+
+
+def test_public_archive_never_shows_private_or_embargoed(client, factory, db, today):
+    org = factory.org()
+    user = factory.user(org)
+    token = factory.token(user, org)
+    pub = factory.request(org, user, title="Published MOA", visibility="public")
+    priv = factory.request(org, user, title="Secret draft", visibility="private")
+    orgonly = factory.request(org, user, title="Org only", visibility="organization")
+    embargoed = factory.request(org, user, title="Embargoed story", visibility="public")
+    db.add(RequestEmbargo(request_id=embargoed.id, org_id=org.id, embargo_until=date(2026, 12, 1)))
+    db.commit()
+    open_doc = _doc(client, token, pub.id, "released", visibility="public")
+    hidden_doc = _doc(client, token, pub.id, "internal", visibility="organization")
+    held_doc = _doc(client, token, pub.id, "held", visibility="public", embargo_until="2099-01-01")
+    other = factory.org()
+    outsider = factory.user(other)
+
+    for who in (None, outsider):
+        if who is not None:
+            login(client, who, other)
+        index = client.get("/public/").data
+        assert b"Published MOA" in index
+        for title in (b"Secret draft", b"Org only", b"Embargoed story"):
+            assert title not in index
+        for req in (priv, orgonly, embargoed):
+            assert client.get(f"/public/requests/{req.id}").status_code == 404
+        page = client.get(f"/public/requests/{pub.id}").data
+        assert b"released.pdf" in page and b"internal.pdf" not in page and b"held.pdf" not in page
+        ok = client.get(f"/public/documents/{open_doc}/download")
+        assert ok.status_code == 200 and ok.headers["X-Content-Type-Options"] == "nosniff"
+        assert ok.headers["Content-Disposition"].startswith("attachment")
+        ok.close()
+        for doc_id in (hidden_doc, held_doc):
+            assert client.get(f"/public/documents/{doc_id}/download").status_code == 404
+        for q in ("secret", "embargoed", "internal", "held"):
+            assert q.encode() not in client.get(f"/public/search?q={q}").data.lower().replace(
+                f'value="{q}"'.encode(), b""
+            ).replace(f"“{q}”".encode(), b"")
+        if who is not None:
+            assert client.get(f"/documents/{hidden_doc}").status_code == 404
+            assert client.get(f"/api/v1/documents/{hidden_doc}").status_code == 401
+
+
+def test_embargo_job_publishes_and_notes_it(client, factory, db):
+    org = factory.org()
+    user = factory.user(org)
+    token = factory.token(user, org)
+    req = factory.request(org, user, title="Jail contract", visibility="organization")
+    db.add(RequestEmbargo(request_id=req.id, org_id=org.id, embargo_until=date(2026, 12, 1)))
+    db.commit()
+    doc_id = _doc(
+        client, token, req.id, "contract", visibility="public", embargo_until="2026-12-01"
+    )
+    assert db.get(Document, doc_id).visibility == "organization"  # held back until the day
+
+    assert publish_due_embargoes(db, datetime(2026, 11, 30, 12, tzinfo=UTC)) == 0
+    assert client.get(f"/public/requests/{req.id}").status_code == 404
+    assert publish_due_embargoes(db, datetime(2026, 12, 1, 0, 5, tzinfo=UTC)) == 2
+    assert publish_due_embargoes(db, datetime(2026, 12, 2, tzinfo=UTC)) == 0  # idempotent
+    assert db.get(RecordRequest, req.id).visibility == "public"
+    assert db.get(Document, doc_id).visibility == "public"
+    notes = db.exec(select(SharingNote)).all()
+    assert len(notes) == 2 and all(n.on == date(2026, 12, 1) for n in notes)
+    page = client.get(f"/public/requests/{req.id}").data
+    assert b"contract.pdf" in page and b"its embargo ended" in page

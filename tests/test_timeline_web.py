@@ -1,0 +1,146 @@
+"""Request page panel, recording events through forms, letters, dashboard, calendar, calculator."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from records.letters_docx import docx_paragraphs
+from tests.conftest import login
+
+
+def at(day: str):
+    y, m, d = (int(p) for p in day.split("-"))
+    return time_machine.travel(datetime(y, m, d, 15, tzinfo=UTC), tick=False)
+
+
+@pytest.fixture
+def ice(factory, member):
+    org, user = member
+    agency = factory.agency(
+        org, name="ICE FOIA Office", level="federal", jurisdiction="US", component="DHS"
+    )
+    return factory.request(org, user, agency, title="287(g) agreements")
+
+
+def post_event(client, req, kind, on, **data):
+    form = {"kind": kind, "on": on, "note": ""} | {f"data_{k}": v for k, v in data.items()}
+    return client.post(f"/requests/{req.id}/events", data=form)
+
+
+def test_record_events_through_the_form(client, ice):
+    with at("2026-11-24"):
+        page = client.get(f"/requests/{ice.id}").get_data(as_text=True)
+        assert "Nothing recorded yet" in page and "Record what happened" in page
+        form = client.get(f"/requests/{ice.id}/events/new?kind=acknowledged")
+        assert 'name="data_tracking_number"' in form.get_data(as_text=True)
+        resp = post_event(client, ice, "sent", "2026-11-02")
+        assert resp.status_code == 302
+        resp = post_event(client, ice, "acknowledged", "2026-11-05", tracking_number="ICE-1")
+        assert resp.status_code == 302
+        page = client.get(f"/requests/{ice.id}").get_data(as_text=True)
+    assert "Request sent" in page and "Acknowledged by the agency" in page
+    assert "2026-12-02" in page  # response due (see test_clocks)
+    assert "How we counted" in page and "Veterans Day" in page
+    assert "ICE-1" in page
+
+
+def test_refused_event_rerenders_with_the_error(client, ice):
+    with at("2026-11-24"):
+        resp = post_event(client, ice, "denial", "2026-11-02")
+    assert resp.status_code == 422
+    assert "not possible while the request is draft" in resp.get_data(as_text=True)
+
+
+def test_viewer_cannot_record(client, factory, ice):
+    from records.models import Organization
+
+    org = factory.db.get(Organization, ice.org_id)
+    login(client, factory.user(org, role="viewer"), org)
+    with at("2026-11-24"):
+        assert post_event(client, ice, "sent", "2026-11-02").status_code == 403
+        page = client.get(f"/requests/{ice.id}").get_data(as_text=True)
+    assert "Record what happened" not in page
+
+
+def test_correction_is_shown_as_such(client, ice, db):
+    from records.lifecycle import request_events
+
+    with at("2026-11-24"):
+        post_event(client, ice, "sent", "2026-11-02")
+        event = request_events(db, ice.id)[0]
+        resp = client.post(
+            f"/requests/{ice.id}/events/correct",
+            data={"event": event.id, "on": "2026-11-04", "note": ""},
+        )
+        assert resp.status_code == 302
+        page = client.get(f"/requests/{ice.id}").get_data(as_text=True)
+    assert "<del>Request sent</del>" in page
+    assert "correction of the entry dated 2026-11-02" in page
+    assert "Earlier values" in page
+
+
+def test_overdue_banner_and_follow_up_letter(client, ice):
+    with at("2026-12-10"):
+        post_event(client, ice, "sent", "2026-11-02")  # response due Wed 2026-12-02
+        page = client.get(f"/requests/{ice.id}").get_data(as_text=True)
+        assert "Overdue." in page and "Draft follow-up letter" in page
+        letter = client.get(f"/requests/{ice.id}/letter?which=follow-up").get_data(as_text=True)
+        assert "December 2, 2026" in letter
+        assert "552(a)(6)(A)(i)" in letter
+        docx = client.post(
+            f"/requests/{ice.id}/letter?which=follow-up", data={"text": "Dear officer,\n\nEdited."}
+        )
+    assert docx.status_code == 200
+    assert docx.headers["Content-Disposition"].endswith('.docx"')
+    assert docx_paragraphs(docx.data) == ["Dear officer,", "Edited."]
+
+
+def test_appeal_letter_after_denial_names_the_deadline(client, ice):
+    with at("2026-12-21"):
+        post_event(client, ice, "sent", "2026-11-02")
+        post_event(client, ice, "denial", "2026-12-18", exemptions="(b)(7)(C)")
+        page = client.get(f"/requests/{ice.id}").get_data(as_text=True)
+        assert "Draft appeal letter" in page
+        letter = client.get(f"/requests/{ice.id}/letter?which=appeal").get_data(as_text=True)
+    # DHS: 90 working days after Fri 2026-12-18 -> Thu 2027-04-29 (see test_clocks).
+    assert "April 29, 2027" in letter
+    assert "6 C.F.R. § 5.8(a)(1)" in letter
+
+
+def test_no_follow_up_letter_when_nothing_is_late(client, ice):
+    with at("2026-11-24"):
+        post_event(client, ice, "sent", "2026-11-02")
+        resp = client.get(f"/requests/{ice.id}/letter?which=follow-up")
+        bogus = client.get(f"/requests/{ice.id}/letter?which=threat")
+    assert resp.status_code == 302
+    assert bogus.status_code == 404
+
+
+def test_dashboard_and_calendar(client, ice, factory, member):
+    org, user = member
+    waiting = factory.request(org, user, factory.agency(org, jurisdiction="NY"), title="Jail MOU")
+    with at("2026-11-24"):
+        post_event(client, ice, "sent", "2026-11-02")
+        post_event(client, waiting, "sent", "2026-11-16")
+        post_event(client, waiting, "clarification_requested", "2026-11-20")
+        dash = client.get("/").get_data(as_text=True)
+        cal = client.get("/calendar?month=2026-12").get_data(as_text=True)
+        bad = client.get("/calendar?month=2026-99")
+    assert "Waiting on us" in dash and "Jail MOU" in dash
+    assert "Recently received" in dash and "Clarification requested" in dash
+    assert "287(g) agreements" in cal and "2026-12-02" in cal
+    assert bad.status_code == 200 and "YYYY-MM" in bad.get_data(as_text=True)
+
+
+def test_law_page_calculator(client):
+    page = client.get("/laws/US").get_data(as_text=True)
+    assert "/laws/US/calculate" in page
+    resp = client.get("/laws/US/calculate?start=2026-11-20&component=DHS")
+    assert resp.status_code == 200
+    text = resp.get_data(as_text=True)
+    assert "2026-12-21" in text and "How we counted" in text
+    assert client.get("/laws/US/calculate?start=2026-02-30").status_code == 400
+    assert client.get("/laws/ZZ/calculate?start=2026-11-20").status_code == 404

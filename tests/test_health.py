@@ -61,6 +61,7 @@ def test_unwritable_storage_is_503(config, tmp_path, fixed_now):
     blocker.write_text("a file where the storage folder should be")
     app = create_app(config | {"STORAGE_DIR": str(blocker / "storage")})
     resp = app.test_client().get("/healthz")
+    app.extensions["db_engine"].dispose()
     assert resp.status_code == 503
     assert resp.get_json()["storage"]["ok"] is False
     assert resp.get_json()["status"] == "down"

@@ -36,6 +36,7 @@ def test_sqlite_migrations_match_models(tmp_path):
         names = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
     engine.dispose()
     assert {"searchentry_fts", "searchentry_ai", "searchentry_au", "searchentry_ad"} <= names
+    assert {"auditlog_no_update", "auditlog_no_delete"} <= names
     downgrade(url, "base")
     upgrade(url)
 

@@ -44,9 +44,10 @@ def test_create_show_edit_delete(client, member, factory, db):
     db.expire_all()
     req = db.get(RecordRequest, req.id)
     assert req.title.endswith("(TFM)") and req.visibility == "public" and req.assignee_id is None
-    client.post(f"/requests/{req.id}/delete")
+    rid = req.id
+    client.post(f"/requests/{rid}/delete")
     db.expire_all()
-    assert db.get(RecordRequest, req.id) is None
+    assert db.get(RecordRequest, rid) is None
 
 
 def test_date_range_backwards_is_refused(client, member, factory):

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
 
 from records.auth import current_membership, has_role
 from records.models import SUBJECT_LABELS, Role
@@ -72,13 +71,4 @@ def register_blueprints(app: Flask) -> None:
             413,
             "Too large",
             f"The upload exceeds the limit of {app.config['MAX_UPLOAD_MB']} MB; nothing was saved.",
-        )
-
-    @app.errorhandler(OperationalError)
-    def _db_down(_e: Exception) -> Any:
-        app.logger.exception("database unavailable")
-        return _page(
-            503,
-            "Temporarily unavailable",
-            "The database cannot be reached right now. Nothing was saved; try again in a minute.",
         )

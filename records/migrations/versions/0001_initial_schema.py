@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 03:37:39.629509
+Create Date: 2026-11-24 03:43:39.323157
 """
 
 from alembic import op

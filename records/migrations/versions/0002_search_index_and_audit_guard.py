@@ -1,4 +1,5 @@
-"""Full-text search index: FTS5 table and triggers on SQLite, a GIN tsvector index on PostgreSQL.
+"""Full-text search index (FTS5 table and triggers on SQLite, a GIN tsvector index on PostgreSQL)
+and the database-side guard that rejects UPDATE and DELETE on the audit log.
 
 Written by hand: autogenerate cannot express virtual tables, triggers or expression indexes.
 
@@ -20,6 +21,9 @@ PG_INDEX = (
 
 
 def upgrade() -> None:
+    from records.audit import install_db_guard
+
+    install_db_guard(op.get_bind())
     if op.get_bind().dialect.name == "sqlite":
         from records.models_filing import FTS_DDL
 
@@ -31,8 +35,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS auditlog_no_update")
+        op.execute("DROP TRIGGER IF EXISTS auditlog_no_delete")
         for trigger in ("searchentry_ai", "searchentry_ad", "searchentry_au"):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         op.execute("DROP TABLE IF EXISTS searchentry_fts")
     else:
         op.execute("DROP INDEX IF EXISTS ix_searchentry_tsv")
+        op.execute("DROP FUNCTION IF EXISTS auditlog_append_only() CASCADE")

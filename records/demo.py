@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
+from records import clocks, lifecycle
 from records.models import Agency, Membership, Organization, RecordRequest, Role, User
 from records.security import hash_password
 
@@ -86,6 +87,32 @@ AGENCIES = [
         "100 John Dantis Drive SW, Albuquerque, NM 87151",
     ),
 ]
+
+# What has happened to each demo request, in days before the day the demo is seeded, so the
+# dashboard always shows a live mix: waiting, acknowledged, extended, overdue and denied.
+TIMELINES: dict[str, list[tuple[int, str, dict[str, object]]]] = {
+    "Birmingham PD – HSI task force (Title 19) MOU and renewals": [
+        (30, "sent", {}),
+        (26, "acknowledged", {"tracking_number": "ORR-2026-0412"}),
+    ],
+    "Miami 287(g) agreement, nominations and training": [(6, "sent", {})],
+    "Birmingham PD equitable sharing certifications FY2019–FY2025": [
+        (60, "sent", {}),
+        (55, "acknowledged", {}),
+        (20, "partial_release", {}),
+    ],
+    "Jail communications with ICE and ICE access to the inmate database": [(24, "sent", {})],
+    "ICE: 287(g) agreements with Florida agencies": [
+        (40, "sent", {}),
+        (38, "acknowledged", {"tracking_number": "2026-ICFO-31337"}),
+        (12, "extension_claimed", {}),
+    ],
+    "DOJ: equitable sharing payments to Birmingham PD": [
+        (75, "sent", {}),
+        (70, "acknowledged", {"tracking_number": "CRM-300112233"}),
+        (9, "denial", {"exemptions": "(b)(7)(A), (b)(7)(C)"}),
+    ],
+}
 
 REQUESTS = [
     (
@@ -175,22 +202,26 @@ def seed_demo(db: Session) -> bool:
         db.add(agency)
         db.flush()
         by_name[name] = agency
+    today = clocks.today()
     for agency_name, subject, title, description, start, end, visibility in REQUESTS:
         agency = by_name[agency_name]
-        db.add(
-            RecordRequest(
-                org_id=org.id,
-                agency_id=agency.id,
-                created_by=user.id,
-                assignee_id=user.id,
-                subject=subject,
-                title=title,
-                description=description,
-                date_from=start,
-                date_to=end,
-                visibility=visibility,
-                law_code=agency.jurisdiction,
-            )
+        req = RecordRequest(
+            org_id=org.id,
+            agency_id=agency.id,
+            created_by=user.id,
+            assignee_id=user.id,
+            subject=subject,
+            title=title,
+            description=description,
+            date_from=start,
+            date_to=end,
+            visibility=visibility,
+            law_code=agency.jurisdiction,
         )
+        db.add(req)
+        db.flush()
+        for days_ago, kind, data in TIMELINES.get(title, []):
+            on = today - timedelta(days=days_ago)
+            lifecycle.record_event(db, req, kind, on, actor_id=user.id, data=dict(data))
     db.flush()
     return True

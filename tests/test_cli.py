@@ -54,3 +54,17 @@ def test_demo_data_is_idempotent(runner, db):
     titles = db.exec(select(RecordRequest.title)).all()
     assert any("HSI task force" in t for t in titles) and any("287(g)" in t for t in titles)
     assert any("equitable sharing" in t.lower() for t in titles) and any("ICE" in t for t in titles)
+
+
+def test_demo_requests_have_live_timelines(runner, db):
+    """The demo tells the story with dates: sent, acknowledged, extended, partly released, denied."""
+    from records.models_lifecycle import Deadline, Event
+
+    runner.invoke(args=["demo-data"])
+    statuses = set(db.exec(select(RecordRequest.status)).all())
+    assert {"sent", "acknowledged", "partially_fulfilled", "denied"} <= statuses
+    assert db.exec(select(func.count()).select_from(Event)).one() >= 12
+    appeal = db.exec(
+        select(Deadline).where(Deadline.clock == "appeal", Deadline.superseded_at.is_(None))
+    ).all()
+    assert appeal, "the denied DOJ request must have an open appeal clock"

@@ -38,6 +38,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
     )
     _configure_logging(app)
+    if app.config["TRUSTED_PROXIES"] > 0:
+        # Behind nginx: take the client address (audit log, login rate limit) and scheme from
+        # the proxy's X-Forwarded-* headers, trusting exactly that many hops.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     # Ids are 32-bit: a larger number in a URL answers 404 before it reaches the database
     # driver, which cannot bind it.
     from werkzeug.exceptions import NotFound

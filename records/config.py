@@ -58,6 +58,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BASE_URL", "http://127.0.0.1:5000", "Public URL used in emails and calendar feeds."),
     Setting("LOG_FORMAT", "text", "`text` or `json` structured logs."),
     Setting(
+        "TRUSTED_PROXIES",
+        0,
+        "Reverse proxies in front of the app whose X-Forwarded-* headers to trust.",
+        int,
+    ),
+    Setting(
         "STORAGE_BACKEND", "local", "`local` (STORAGE_DIR) or `s3` (S3-compatible object storage)."
     ),
     Setting("S3_ENDPOINT_URL", "", "S3-compatible endpoint URL (empty for AWS)."),

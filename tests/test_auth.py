@@ -155,3 +155,33 @@ def test_revoked_token_is_refused(client, factory, db):
     tok = db.exec(select(ApiToken)).one()
     client.post(f"/settings/tokens/{tok.id}/revoke")
     assert client.get("/api/v1/requests", headers=bearer(token)).status_code == 401
+
+
+def test_trusted_proxy_setting_takes_the_client_address(config, tmp_path, monkeypatch):
+    """Behind one proxy, X-Forwarded-For names the client; without the setting it is ignored."""
+    from flask import request as flask_request
+
+    from records import create_app
+
+    seen = {}
+
+    def build(extra):
+        monkeypatch.setenv("RECORDS_INSTANCE_PATH", str(tmp_path / f"inst{len(seen)}"))
+        app = create_app(config | extra)
+
+        @app.get("/_ip")
+        def _ip():
+            return flask_request.remote_addr or ""
+
+        return app
+
+    for hops in (0, 1):
+        app = build({"TRUSTED_PROXIES": hops})
+        seen[hops] = (
+            app.test_client()
+            .get("/_ip", headers={"X-Forwarded-For": "203.0.113.9"})
+            .get_data(as_text=True)
+        )
+        app.extensions["db_engine"].dispose()
+    assert seen[1] == "203.0.113.9"
+    assert seen[0] != "203.0.113.9"

@@ -243,15 +243,18 @@ def search(
     )
     if _dialect(db) == "sqlite":
         ensure_index(db)
-        snippet = text("snippet(searchentry_fts, -1, :start, :stop, ' … ', 24)").bindparams(
-            start=START, stop=STOP
-        )
+        # Rank and filter first; snippets are made afterwards for the page's rows only (SQLite
+        # would otherwise build one for every match before the LIMIT).
+        match = fts5_query(query)
         stmt = (
-            base.add_columns(snippet)
+            base.add_columns(SearchEntry.id)
             .join(FTS, FTS.c.rowid == SearchEntry.id)
-            .where(text("searchentry_fts MATCH :q").bindparams(q=fts5_query(query)))
+            .where(text("searchentry_fts MATCH :q").bindparams(q=match))
             .order_by(text("bm25(searchentry_fts, 5.0, 1.0)"), SearchEntry.id)
         )
+        ranked = db.exec(stmt.limit(limit).offset(offset)).all()
+        snippets = _sqlite_snippets(db, match, [r[6] for r in ranked])
+        rows = [(*r[:6], snippets.get(r[6], "")) for r in ranked]
     else:
         q = " ".join(words)
         vector = "to_tsvector('english', searchentry.title || ' ' || searchentry.body)"
@@ -274,7 +277,7 @@ def search(
                 SearchEntry.id,
             )
         )
-    rows = db.exec(stmt.limit(limit).offset(offset)).all()
+        rows = db.exec(stmt.limit(limit).offset(offset)).all()
     return [
         Hit(
             kind=r[0],
@@ -298,6 +301,17 @@ def highlight(raw: str) -> Markup:
         out = escaped.replace(START, "").replace(STOP, "")
     # Safe: built from escaped text and our own <mark> tags only.
     return Markup(out)  # noqa: S704  # nosec B704
+
+
+def _sqlite_snippets(db: Session, match: str, ids: list[int]) -> dict[int, str]:
+    """FTS5 snippets for the given rows only."""
+    if not ids:
+        return {}
+    stmt = text(
+        "SELECT rowid, snippet(searchentry_fts, -1, :s, :e, ' … ', 24) FROM searchentry_fts "
+        "WHERE searchentry_fts MATCH :q AND rowid IN :ids"
+    ).bindparams(bindparam("ids", expanding=True), s=START, e=STOP, q=match, ids=ids)
+    return {row[0]: row[1] for row in db.exec(stmt).all()}
 
 
 def raw_fts_sqlite(db: Session, query: str, limit: int = 20) -> list[Any]:

@@ -735,10 +735,15 @@ def compute_summary(law_code: str, start: date | str, component: str | None = No
     }
     summary: dict = {"law": law.code, "start": start.isoformat(), "component": component}
     explanations: dict[str, str | None] = {}
+    provisional: dict[str, bool] = {}
     for key, clock_name in keys.items():
         clock = clocks.get(clock_name)
         summary[key] = clock.due.isoformat() if clock and clock.due else None
         explanations[key] = clock.explanation if clock else None
+        # True where the date depends on an event not yet known (e.g. counted from the last day
+        # the agency may acknowledge, or the latest date if the agency extends).
+        provisional[key] = bool(clock and clock.provisional)
     summary["explanations"] = explanations
+    summary["provisional"] = provisional
     summary["calendar_version"] = CALENDAR_VERSION
     return summary

@@ -440,3 +440,14 @@ def test_tolling_never_makes_a_due_date_earlier(
     for name in ("response", "extended_response"):
         assert plain[name].due is not None and tolled[name].due is not None
         assert tolled[name].due >= plain[name].due
+
+
+def test_summary_says_which_dates_are_provisional() -> None:
+    """Alabama's response runs from the acknowledgment (Ala. Code § 36-12-44), which is not known
+    from a start date alone; a federal extended date is only the latest possible one."""
+    al = compute_summary("AL", date(2026, 11, 20))
+    assert al["provisional"]["response_due"] is True
+    assert al["provisional"]["acknowledgment_due"] is False
+    us = compute_summary("US", date(2026, 11, 20))
+    assert us["provisional"]["response_due"] is False
+    assert us["provisional"]["extended_due"] is True

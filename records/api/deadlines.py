@@ -34,6 +34,7 @@ SCHEMAS["DeadlineSummary"] = {
         "expedited_decision_due": _DATE_OR_NULL,
         "appeal_due": _DATE_OR_NULL,
         "explanations": {"type": "object", "additionalProperties": {"type": ["string", "null"]}},
+        "provisional": {"type": "object", "additionalProperties": {"type": "boolean"}},
         "calendar_version": {"type": "string"},
     },
     "required": ["law", "start", "response_due", "appeal_due", "explanations"],

@@ -245,6 +245,18 @@ def test_dc_fifteen_business_days_across_thanksgiving() -> None:
     assert clocks["deemed_denial"].due == date(2026, 12, 14)
 
 
+def test_dc_sunday_emancipation_day_closes_the_monday_after() -> None:
+    """D.C. Code §§ 2-532(c)(1), 1-612.02(a)(11), (b)(1): received Thu 2028-04-13.
+
+    D.C. Emancipation Day, April 16, 2028, is a Sunday, so Monday 04-17 is the holiday.
+    1 Fri 04-14; Sat 15, Sun 16 weekend; skip Mon 04-17; 2 Tue 04-18, 3 Wed 04-19,
+    4 Thu 04-20, 5 Fri 04-21, 6 Mon 04-24, 7 Tue 04-25, 8 Wed 04-26, 9 Thu 04-27, 10 Fri 04-28,
+    11 Mon 05-01, 12 Tue 05-02, 13 Wed 05-03, 14 Thu 05-04, 15 Fri 05-05.
+    """
+    clocks = compute_clocks(get_law("DC"), date(2028, 4, 13))
+    assert clocks["response"].due == date(2028, 5, 5)
+
+
 def test_or_acknowledgment_and_completion() -> None:
     """ORS 192.329: received Fri 2026-11-20.
 

@@ -183,6 +183,26 @@ def test_ca_ten_days_across_thanksgiving_counts_every_day() -> None:
     assert clocks("CA", FRI_BEFORE_THANKSGIVING)["response"].due == date(2026, 11, 30)
 
 
+def test_ca_ten_days_landing_on_lincoln_day_rolls_to_friday() -> None:
+    """Lincoln Day (Feb 12) is a judicial holiday (CCP § 135, Gov. Code § 6700), so § 12a moves it.
+
+    Received Mon 2026-02-02 (day 0); ten calendar days later is Thu 2026-02-12, Lincoln Day.
+    State offices stay open, but CCP § 12a extends to the next day that is not a holiday:
+    Fri 2026-02-13 (Presidents' Day is Mon 02-16). Due 2026-02-13.
+    """
+    assert clocks("CA", date(2026, 2, 2))["response"].due == date(2026, 2, 13)
+
+
+def test_ca_ten_days_landing_on_juneteenth_rolls_past_the_weekend() -> None:
+    """Juneteenth (June 19) is a § 6700 holiday and a judicial holiday since 2023 (AB 1655).
+
+    Received Tue 2026-06-09 (day 0); day 10 is Fri 2026-06-19, Juneteenth. CCP § 12a: Sat 06-20
+    is a holiday (every Saturday), Sun 06-21 a holiday (Gov. Code § 6700(a)(1)), so the
+    determination is due Mon 2026-06-22.
+    """
+    assert clocks("CA", date(2026, 6, 9))["response"].due == date(2026, 6, 22)
+
+
 def test_co_three_working_days_skip_thanksgiving_and_cabrini_day() -> None:
     """C.R.S. § 24-72-203(3)(b): three working days.
 
@@ -295,6 +315,15 @@ def test_il_five_business_days_and_sixty_day_review_rolling_off_a_saturday() -> 
     result = clocks("IL", FRI_BEFORE_THANKSGIVING, determination=date(2026, 12, 1))
     assert result["response"].due == date(2026, 12, 1)
     assert result["appeal"].due == date(2027, 2, 1)
+
+
+def test_il_saturday_juneteenth_does_not_close_the_friday_before() -> None:
+    """5 ILCS 490/63: a Saturday June 19 is not observed on the Friday (nor a Sunday one on Monday).
+
+    Received Fri 2027-06-11 (day 0): Mon 06-14 (1), Tue 15 (2), Wed 16 (3), Thu 17 (4), Fri 18
+    (5: a business day, since Juneteenth falls on Sat 06-19 and moves nowhere). Due 2027-06-18.
+    """
+    assert clocks("IL", date(2027, 6, 11))["response"].due == date(2027, 6, 18)
 
 
 def test_in_seven_days_landing_on_lincolns_birthday_rolls_to_monday() -> None:

@@ -81,6 +81,21 @@ def _shift_observed(day: date, rule: str = "all") -> date:
     return day
 
 
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _nth_weekday(year: int, rule: str) -> date:
+    """The day a rule "nth-weekday:MM:N:DAY" names in ``year`` (N may be "last")."""
+    _, month_s, nth, dayname = rule.split(":")
+    month, weekday = int(month_s), _DAYS.index(dayname)
+    days = [
+        date(year, month, d)
+        for d in range(1, _stdcal.monthrange(year, month)[1] + 1)
+        if date(year, month, d).weekday() == weekday
+    ]
+    return days[-1] if nth == "last" else days[int(nth) - 1]
+
+
 def _extra_dates(extra: ExtraDay, year: int) -> list[tuple[date, str]]:
     """Dates in ``year`` (looking across the year boundary) on which ``extra`` closes offices."""
     found: list[tuple[date, str]] = []
@@ -91,6 +106,8 @@ def _extra_dates(extra: ExtraDay, year: int) -> list[tuple[date, str]]:
             day = _thanksgiving(y) + timedelta(days=1)
         elif extra.rule == "election-day":
             day = _election_day(y)
+        elif extra.rule is not None and extra.rule.startswith("nth-weekday:"):
+            day = _nth_weekday(y, extra.rule)
         else:
             assert extra.date is not None
             month, dom = (int(p) for p in extra.date.split("-"))

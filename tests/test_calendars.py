@@ -341,3 +341,16 @@ def test_calendar_days_roll_forward_only_when_the_law_says_so() -> None:
         (date(2026, 7, 4), "Independence Day (Saturday)"),
         (date(2026, 7, 5), "Sunday"),
     )
+
+
+def test_nth_weekday_rule_and_its_validation() -> None:
+    """ "nth-weekday:MM:N:DAY" names e.g. the fourth Friday in September; bad rules are refused."""
+    from records.calendars import _nth_weekday
+    from records.laws import LawDataError, _extra_day
+
+    assert _nth_weekday(2026, "nth-weekday:09:4:fri") == date(2026, 9, 25)
+    assert _nth_weekday(2027, "nth-weekday:09:4:fri") == date(2027, 9, 24)
+    assert _nth_weekday(2026, "nth-weekday:05:last:mon") == date(2026, 5, 25)
+    for bad in ("nth-weekday:13:1:mon", "nth-weekday:09:6:fri", "nth-weekday:09:4:friday"):
+        with pytest.raises(LawDataError, match="nth-weekday"):
+            _extra_day({"name": "X", "rule": bad}, "test")

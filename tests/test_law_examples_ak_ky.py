@@ -375,3 +375,11 @@ def test_ky_attorney_general_decides_in_twenty_business_days() -> None:
     period = get_law("KY").period("appeal_decision")
     assert period is not None
     assert (period.count, period.unit, period.runs_from) == (20, "business", "appeal_receipt")
+
+
+def test_ca_last_day_on_native_american_day_moves_to_the_next_court_day() -> None:
+    """Gov. Code § 7922.535(a): 10 calendar days, the first day excluded (Code Civ. Proc. § 12).
+    Received Tue 2026-09-15: day 10 is Fri 2026-09-25, the fourth Friday in September, Native
+    American Day (Gov. Code § 6700(a)), a judicial holiday (§ 135), so § 12a moves the last day
+    past it and past Sat 09-26 and Sun 09-27 to Mon 2026-09-28."""
+    assert clocks("CA", date(2026, 9, 15))["response"].due == date(2026, 9, 28)

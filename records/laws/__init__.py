@@ -6,6 +6,7 @@ A malformed entry raises ``LawDataError`` naming the file and the field, so a ba
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from functools import cache
@@ -17,6 +18,7 @@ from records.laws.model import (
     CLOCKS,
     EXTRA_RULES,
     EXTRA_YEARS,
+    NTH_WEEKDAY_RE,
     OBSERVED_RULES,
     Appeal,
     Calendar,
@@ -140,8 +142,11 @@ def _extra_day(data: dict[str, Any], where: str) -> ExtraDay:
             date(2000, month, day)  # a leap year, so 02-29 is accepted
         except ValueError:
             raise LawDataError(f"{where}: date {fixed!r} is not MM-DD") from None
-    if rule is not None and rule not in EXTRA_RULES:
-        raise LawDataError(f"{where}: rule {rule!r} is not one of {list(EXTRA_RULES)}")
+    if rule is not None and rule not in EXTRA_RULES and not re.match(NTH_WEEKDAY_RE, rule):
+        raise LawDataError(
+            f"{where}: rule {rule!r} is not one of {list(EXTRA_RULES)} "
+            'or "nth-weekday:MM:N:DAY" (e.g. "nth-weekday:09:4:fri")'
+        )
     years = data.get("years", "all")
     if years not in EXTRA_YEARS:
         raise LawDataError(f"{where}: years {years!r} is not one of {list(EXTRA_YEARS)}")

@@ -13,6 +13,7 @@ from records import record_requests as rr
 from records.auth import current_org_id, login_required_with_org, require_role
 from records.db import get_session
 from records.forms import EmptyForm, RequestForm
+from records.lifecycle import STATUSES
 from records.models import Agency, Membership, RecordRequest, Role, User
 from records.validation import ValidationError
 from records.web.forms_util import attach_error, form_values
@@ -30,20 +31,6 @@ FIELDS = (
     "tracking_number",
     "assignee_id",
     "visibility",
-)
-STATUSES = (
-    "draft",
-    "sent",
-    "acknowledged",
-    "in_progress",
-    "awaiting_requester",
-    "partially_fulfilled",
-    "fulfilled",
-    "no_records",
-    "denied",
-    "appealed",
-    "in_litigation",
-    "withdrawn",
 )
 
 

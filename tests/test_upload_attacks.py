@@ -13,27 +13,10 @@ from sqlmodel import select
 from records.models_filing import Document
 from records.storage_local import LocalStorage
 from tests.conftest import bearer, login
-
-
-def _pdf(objs: list[bytes]) -> bytes:
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objs, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + obj + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    )
-    return out.getvalue()
-
+from tests.filing_helpers import build_pdf
 
 # The page tree's only kid is the tree itself: a naive walker recurses forever.
-LOOPING_PDF = _pdf(
+LOOPING_PDF = build_pdf(
     [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",

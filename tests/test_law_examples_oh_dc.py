@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import holidays
 import pytest
 
 from records.deadlines import compute_clocks
@@ -53,20 +52,6 @@ def test_entry_loads_with_a_citation_for_every_period(code: str) -> None:
     assert law.roll_forward_source.citation
     assert law.calendar.source.citation
     assert law.calendar.subdiv == code
-
-
-@pytest.mark.parametrize("code", CODES)
-def test_closure_day_names_exist_in_the_holidays_package(code: str) -> None:
-    """A misspelt name would silently drop a closure day, so each must occur in 2025-2027."""
-    law = get_law(code)
-    package = holidays.US(
-        subdiv=law.calendar.subdiv,
-        years=range(2025, 2028),
-        categories=holidays.US.supported_categories,
-    )
-    names = {name for value in package.values() for name in value.split("; ")}
-    missing = [name for name in law.calendar.closure_days if name not in names]
-    assert not missing, f"{code}: not in the holidays package: {missing}"
 
 
 def test_tx_ten_business_days_across_thanksgiving() -> None:

@@ -6,25 +6,10 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
+from records.directory import AGENCY_FIELDS
 from records.models import Agency, RecordRequest
 
-AGENCY_KEYS = (
-    "id",
-    "name",
-    "level",
-    "jurisdiction",
-    "parent_id",
-    "component",
-    "foia_email",
-    "portal_url",
-    "mailing_address",
-    "phone",
-    "notes",
-    "source",
-    "last_verified",
-    "created_at",
-    "updated_at",
-)
+AGENCY_KEYS = ("id", *AGENCY_FIELDS, "last_verified", "created_at", "updated_at")
 REQUEST_KEYS = (
     "id",
     "agency_id",

@@ -8,7 +8,7 @@ AXE := node_modules/axe-core/axe.min.js
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test test-fast lint fmt bench clean
+.PHONY: help run serve test test-clock system-deps lint fmt bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -35,11 +35,24 @@ serve: $(STAMP) ## Production-style stack: gunicorn workers + the scheduler proc
 	trap 'kill $$sched 2>/dev/null; wait $$sched' EXIT INT TERM; \
 	SCHEDULER_ENABLED=false $(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) app:app
 
-test: $(STAMP) $(AXE) ## Lint and run the whole test suite (TEST_DATABASE_URL selects PostgreSQL)
+system-deps: ## Install the Debian packages the tests drive (chromium, faketime, LibreOffice, Dovecot)
+	@tools/system-deps
+
+test: system-deps $(STAMP) $(AXE) ## Lint and run the whole test suite (TEST_DATABASE_URL selects PostgreSQL)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@$(BIN)/python tests/browser_check.py
 	$(BIN)/python -m pytest -q
+
+# The suite pins its own clock; running it with the machine's clock moved far away catches any test
+# (or server process) that still reads the real date. Only the wall clock moves: a faked monotonic
+# clock makes thread waits hang.
+CLOCK_OFFSETS ?= +400d -30d
+test-clock: system-deps $(STAMP) ## Run the non-browser suite with the machine clock moved (CLOCK_OFFSETS)
+	for offset in $(CLOCK_OFFSETS); do \
+	  echo "== machine clock $$offset =="; \
+	  FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "$$offset" $(BIN)/python -m pytest -q -p no:cacheprovider -m 'not browser' || exit 1; \
+	done
 
 lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -25,7 +25,8 @@ from sqlalchemy import event, inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from records.models import Organization, utcnow
+from records.core.clock import utc_now
+from records.models import Organization
 from records.models_ops import AuditLog
 
 log = logging.getLogger(__name__)
@@ -149,7 +150,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
 
 def _after_flush(session: Session, _ctx: Any) -> None:
     actor, ip = current_actor()
-    now = utcnow()
+    now = utc_now()
     snapshots = session.info.pop(_SNAPSHOT_KEY, {})
     rows: list[dict[str, Any]] = []
 

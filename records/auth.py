@@ -18,8 +18,9 @@ from flask import Flask, abort, flash, g, redirect, request, session, url_for
 from flask_login import LoginManager, current_user
 from sqlmodel import select
 
+from records.core.clock import utc_now
 from records.db import get_session
-from records.models import ApiToken, LoginAttempt, Membership, Organization, Role, User, utcnow
+from records.models import ApiToken, LoginAttempt, Membership, Organization, Role, User
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -94,7 +95,7 @@ def end_other_sessions(user: User) -> None:
     for tok in get_session().exec(
         select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     ):
-        tok.revoked_at = utcnow()
+        tok.revoked_at = utc_now()
     get_session().add(user)
 
 
@@ -183,7 +184,7 @@ def _attempt_key(email: str) -> str:
 
 
 def login_blocked(email: str, max_attempts: int, window_seconds: int) -> bool:
-    since = utcnow() - timedelta(seconds=window_seconds)
+    since = utc_now() - timedelta(seconds=window_seconds)
     rows = (
         get_session()
         .exec(

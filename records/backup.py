@@ -16,7 +16,7 @@ import sqlite3
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 
 import records.models  # noqa: F401  (registers every table)
+from records.core.clock import utc_now
 
 MANIFEST = "manifest.json"
 FORMAT = "records-desk-backup"
@@ -159,7 +160,7 @@ def create(target: Target, dest: Path, *, version: str, now: datetime | None = N
         "format": FORMAT,
         "version": 1,
         "app_version": version,
-        "created_at": (now or datetime.now(UTC)).isoformat(),
+        "created_at": (now or utc_now()).isoformat(),
         "database": {"dialect": target.dialect, "file": db_file},
         "storage": {"backend": target.config.get("STORAGE_BACKEND") or "local"},
         "files": checksums,

@@ -12,16 +12,17 @@ import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, select
 
+from records.core.clock import utc_now, utc_today
 from records.deadlines import Clock, ClockEvent, compute_clocks, fmt
 from records.jobs import job
 from records.laws import UnknownLawError, get_law
 from records.laws.model import Law
-from records.models import Agency, RecordRequest, utcnow
+from records.models import Agency, RecordRequest
 from records.models_lifecycle import Deadline
 
 log = logging.getLogger(__name__)
@@ -52,16 +53,6 @@ CLOCK_LABELS = {
     "appeal_decision": "Appeal decision",
     "follow_up": "Follow-up target",
 }
-
-
-def today() -> date:
-    """Today's date (UTC). The one place the product reads the clock; tests freeze it."""
-    # UTC runs ahead of US time zones in the evening, so a date turns overdue a few hours early,
-    # never late.
-    return datetime.now(UTC).date()
-
-
-_today = today  # ``recompute`` takes a ``today`` argument that shadows the function
 
 
 @dataclass(frozen=True)
@@ -319,10 +310,10 @@ def recompute(
     """Recompute the request's clocks and store the changes with ``reason``; flushes."""
     from records.lifecycle import request_events
 
-    day = today or _today()
+    day = today or utc_today()
     events = request_events(db, req.id, include_voided=False)
     planned = plan(db, req, events, today=day)
-    now = utcnow()
+    now = utc_now()
     current = {d.clock: d for d in current_deadlines(db, req.id)}
     result: list[Deadline] = []
     for name, p in planned.items():
@@ -452,5 +443,4 @@ __all__ = [
     "deadline_json",
     "plan",
     "recompute",
-    "today",
 ]

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from records import clocks, lifecycle
+from records import lifecycle
+from records.core.clock import utc_today
 from records.models import Agency, Membership, Organization, RecordRequest, Role, User
 from records.security import hash_password
 
@@ -202,7 +203,7 @@ def seed_demo(db: Session) -> bool:
         db.add(agency)
         db.flush()
         by_name[name] = agency
-    today = clocks.today()
+    today = utc_today()
     for agency_name, subject, title, description, start, end, visibility in REQUESTS:
         agency = by_name[agency_name]
         req = RecordRequest(

@@ -30,6 +30,7 @@ from sqlmodel import Session, select
 
 from records import search, sharing
 from records import validation as v
+from records.core.clock import utc_today
 from records.extract import WorkerError, blob_path, email_body, run_worker
 from records.models import RecordRequest
 from records.models_filing import Document, ProposedEvent, StoredFile
@@ -556,7 +557,7 @@ def _import_email(
         sent = parsedate_to_datetime(str(msg.get("Date", "")))
         on = sent.date()
     except (TypeError, ValueError, IndexError):
-        on = meta.date_received or date.today()  # only a proposal; the user confirms the date
+        on = meta.date_received or utc_today()  # only a proposal; the user confirms the date
     body = email_body(msg)
     eml_doc.description = eml_doc.description or f"Email from {sender}: {subject}"[:10000]
     eml_doc.date_received = eml_doc.date_received or on

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from records import directory
 from records import validation as v
+from records.core.clock import utc_now
 from records.jobs import job
 from records.laws import UnknownLawError, get_law
 from records.letter_service import (
@@ -32,7 +33,7 @@ from records.letter_service import (
 )
 from records.letters import DraftingError, Letter
 from records.letters_docx import write_batch_zip
-from records.models import Agency, RecordRequest, User, utcnow
+from records.models import Agency, RecordRequest, User
 from records.models_letters import BatchJob, StoredLetter
 from records.subjects import get_subject
 
@@ -207,7 +208,7 @@ def process_batch(
     batch.results = json.dumps(out)
     if not pending:
         batch.state = "done"
-        batch.finished_at = now or utcnow()
+        batch.finished_at = now or utc_now()
     db.add(batch)
     db.flush()
     return handled

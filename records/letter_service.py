@@ -41,7 +41,7 @@ from records.letters import (
 )
 from records.letters_docx import safe_filename, to_docx
 from records.letters_template import TemplateError, compile_template
-from records.models import Agency, RecordRequest, User, utcnow
+from records.models import Agency, RecordRequest, User
 from records.models_letters import OrgLetterSettings, RequesterProfile, StoredLetter
 from records.seed.federal import federal_agencies
 from records.subjects import AGENCY_KINDS, UnknownItemError, UnknownSubjectError, get_subject
@@ -732,8 +732,3 @@ def template_error_message(exc: TemplateError) -> str:
         if exc.piece in piece_names()
         else str(exc)
     )
-
-
-def now_utc() -> datetime:
-    """The current time (views and commands call this; tests pass their own ``now``)."""
-    return utcnow()

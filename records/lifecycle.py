@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from records.models import RecordRequest, utcnow
+from records.core.clock import utc_now, utc_today
+from records.models import RecordRequest
 from records.models_lifecycle import Event
 
 log = logging.getLogger(__name__)
@@ -385,7 +386,7 @@ def record_event(
 
     if kind not in EVENT_KINDS:
         raise EventNotAllowed(f"unknown event type {kind!r}; use one of {', '.join(EVENT_KINDS)}")
-    today = clocks.today()
+    today = utc_today()
     _check_date(on, today)
     clean = clean_data(kind, data)
     event = Event(
@@ -424,7 +425,7 @@ def correct_event(
         raise EventNotAllowed("this event was already corrected; correct the newer entry")
     req = db.get(RecordRequest, event.request_id)
     assert req is not None
-    today = clocks.today()
+    today = utc_today()
     new_on = on or event.on
     _check_date(new_on, today)
     clean = clean_data(event.kind, event_data(event) if data is None else data)
@@ -440,7 +441,7 @@ def correct_event(
     )
     others = [e for e in request_events(db, req.id, include_voided=False) if e.id != event.id]
     _apply(db, req, [*others, new], today, actor_id)
-    event.voided_at = utcnow()
+    event.voided_at = utc_now()
     db.add(new)
     db.add(event)
     if event.kind == "acknowledged" and clean.get("tracking_number"):

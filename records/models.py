@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from records.core.clock import utc_now
 
 
 def _ts(**kw: object) -> object:
     return Field(
-        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, **kw)
+        default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False, **kw)
     )
 
 
@@ -160,7 +158,7 @@ class Agency(SQLModel, table=True):
     source: str = Field(default="", max_length=500)
     last_verified: date | None = None
     created_at: datetime = _ts()
-    updated_at: datetime = _ts(onupdate=utcnow)
+    updated_at: datetime = _ts(onupdate=utc_now)
 
 
 class RecordRequest(SQLModel, table=True):
@@ -196,7 +194,7 @@ class RecordRequest(SQLModel, table=True):
     status: str = Field(default="draft", max_length=30)
     law_code: str = Field(default="", max_length=4)
     created_at: datetime = _ts()
-    updated_at: datetime = _ts(onupdate=utcnow)
+    updated_at: datetime = _ts(onupdate=utc_now)
 
 
 # Feature tables live beside their features; importing them here registers every table.

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import Column, DateTime, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from records.models import _ts, utcnow
+from records.core.clock import utc_now
+from records.models import _ts
 
 
 class RequesterProfile(SQLModel, table=True):
@@ -31,7 +32,7 @@ class RequesterProfile(SQLModel, table=True):
     )
     state: str = Field(default="", max_length=2)
     us_citizen: bool = False
-    updated_at: datetime = _ts(onupdate=utcnow)
+    updated_at: datetime = _ts(onupdate=utc_now)
 
 
 class StoredLetter(SQLModel, table=True):
@@ -52,7 +53,7 @@ class StoredLetter(SQLModel, table=True):
     warnings: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = _ts()
-    updated_at: datetime = _ts(onupdate=utcnow)
+    updated_at: datetime = _ts(onupdate=utc_now)
     sent_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     sent_on: date | None = None
     sent_method: str = Field(default="", max_length=10)  # email | mail | portal | fax
@@ -75,7 +76,7 @@ class OrgLetterSettings(SQLModel, table=True):
     smtp_password: str = Field(default="", max_length=255)
     smtp_starttls: bool = False
     mail_from: str = Field(default="", max_length=254)
-    updated_at: datetime = _ts(onupdate=utcnow)
+    updated_at: datetime = _ts(onupdate=utc_now)
 
 
 class BatchJob(SQLModel, table=True):

@@ -11,7 +11,8 @@ from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, select
 
 from records import validation as v
-from records.models import Agency, Membership, RecordRequest, Subject, User, Visibility, utcnow
+from records.core.clock import utc_now
+from records.models import Agency, Membership, RecordRequest, Subject, User, Visibility
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def update_request(
     _check_refs(db, req.org_id, values, req)
     for key, value in values.items():
         setattr(req, key, value)
-    req.updated_at = utcnow()
+    req.updated_at = utc_now()
     db.add(req)
     db.flush()
     log.info("request %s updated by user %s: %s", req.id, user_id, sorted(values))

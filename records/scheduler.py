@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from records import jobs, notify
+from records.core.clock import utc_now
 from records.db import write_intent
 from records.models_notify import SchedulerHeartbeat
 
@@ -41,10 +42,6 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:80]
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass
 class TickResult:
     """What one tick did: the reminder sweep and each registered job."""
@@ -55,7 +52,7 @@ class TickResult:
 
 def tick(app: Flask, now: datetime | None = None, worker_id: str | None = None) -> TickResult:
     """One pass: sweep reminders, run every registered job, write the heartbeat."""
-    now = now or utcnow()
+    now = now or utc_now()
     worker_id = worker_id or worker_name()
     engine: Engine = app.extensions["db_engine"]
     with app.app_context():
@@ -193,7 +190,7 @@ class Clock:
             log.info("scheduler %s is the leader; catching up", self.worker_id)
             self._was_leader = True
         try:
-            result = tick(self.app, utcnow(), self.worker_id)
+            result = tick(self.app, utc_now(), self.worker_id)
         except Exception:
             log.exception("scheduler tick failed; retrying next interval")
             return
@@ -211,7 +208,7 @@ class Clock:
             max_instances=1,
             coalesce=True,
             misfire_grace_time=None,
-            next_run_time=utcnow(),
+            next_run_time=utc_now(),
         )
         self.scheduler.start()
 

@@ -14,10 +14,10 @@ import logging
 import os
 import re
 import tempfile
-import time
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from records.core.clock import epoch
 from records.storage import Storage, TooLarge
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ class LocalStorage:
 
     def sweep_temp(self, *, now: float | None = None) -> int:
         """Delete temporary files left by dead processes or older than a day; return the count."""
-        now = time.time() if now is None else now
+        now = epoch() if now is None else now
         removed = 0
         for path in self.tmp.glob("up-*"):
             match = re.match(r"^up-(\d+)-", path.name)

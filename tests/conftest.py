@@ -1,6 +1,10 @@
 """Fixtures: a fresh app per test on SQLite (default) or on PostgreSQL when TEST_DATABASE_URL is set.
 
 A set but unreachable TEST_DATABASE_URL fails the run: it is never silently skipped.
+
+The clock is pinned for every test before anything else runs (``clock``, autouse): the suite's
+"now" is ``SUITE_NOW`` whatever the machine's date, so logins, cookies, tokens and deadlines are
+all made on the same day. Tests that need another moment move the clock forward from there.
 """
 
 from __future__ import annotations
@@ -8,11 +12,12 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
@@ -27,6 +32,9 @@ from records.models import Agency, Membership, Organization, RecordRequest, Role
 from records.security import hash_password
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+# The suite's "now": Tuesday 2026-11-24, 12:00 UTC. Tests that move the clock only move it forward
+# from here, so a cookie signed at the start of a test is never "from the future".
+SUITE_NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 _counter = itertools.count(1)
 PASSWORD = "correct horse battery"
 _PW_HASH = hash_password(PASSWORD)
@@ -58,6 +66,39 @@ def _truncate(engine: Any) -> None:
     names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+class SuiteClock:
+    """The test's clock: starts at ``SUITE_NOW`` and ticks; ``move_to``/``advance`` shift it."""
+
+    def __init__(self, traveller: Any) -> None:
+        self._traveller = traveller
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def move_to(self, when: datetime | date | str, *, hour: int = 15) -> datetime:
+        """Jump to ``when`` (a date means ``hour``:00 UTC that day); it must not be in the past."""
+        if isinstance(when, str):
+            when = date.fromisoformat(when)
+        if not isinstance(when, datetime):
+            when = datetime(when.year, when.month, when.day, hour, tzinfo=UTC)
+        if when < SUITE_NOW:
+            raise ValueError(f"the suite's clock only moves forward from {SUITE_NOW.isoformat()}")
+        self._traveller.move_to(when)
+        return when
+
+    def advance(self, **delta: float) -> datetime:
+        """Move forward by a ``timedelta(**delta)``."""
+        self._traveller.shift(timedelta(**delta))
+        return self.now()
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[SuiteClock]:
+    """Pin the clock at ``SUITE_NOW`` (ticking) before any other fixture runs."""
+    with time_machine.travel(SUITE_NOW, tick=True) as traveller:
+        yield SuiteClock(traveller)
 
 
 @pytest.fixture
@@ -134,8 +175,8 @@ def db(app: Flask) -> Iterator[Session]:
 
 @pytest.fixture
 def today() -> date:
-    """The fixed 'today' of the suite; tests never read the real clock."""
-    return date(2026, 11, 24)
+    """The suite's 'today' (the date of ``SUITE_NOW``); tests never read the real clock."""
+    return SUITE_NOW.date()
 
 
 class Factory:
@@ -198,7 +239,10 @@ def factory(app: Flask, db: Session) -> Factory:
 
 
 def login(client: FlaskClient, user: User, org: Organization | None = None) -> None:
-    """Log ``user`` in by writing the Flask-Login session directly (skips slow hashing)."""
+    """Log ``user`` in by writing the Flask-Login session directly (skips slow hashing).
+
+    The cookie is signed at the pinned clock's time, so it stays valid as the test moves forward.
+    """
     with client.session_transaction() as sess:
         sess["_user_id"] = user.get_id()
         sess["_fresh"] = True
@@ -217,3 +261,16 @@ def member(factory: Factory, client: FlaskClient) -> tuple[Organization, User]:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def assert_redirect(resp: Any, path: str) -> None:
+    """Assert ``resp`` redirects to ``path`` (the Location's path, query ignored unless given).
+
+    Tests never check a redirect by its status alone: the login redirect would satisfy that too.
+    """
+    from urllib.parse import urlsplit
+
+    assert resp.status_code in (301, 302, 303, 307, 308), (resp.status_code, resp.data[:300])
+    where = urlsplit(resp.headers["Location"])
+    got = f"{where.path}?{where.query}" if "?" in path else where.path
+    assert got == path, f"redirected to {resp.headers['Location']!r}, expected {path!r}"

@@ -7,6 +7,7 @@ import io
 from sqlmodel import select
 
 from records.models import Agency
+from tests.conftest import assert_redirect
 
 
 def test_create_edit_and_search(client, member, db):
@@ -20,8 +21,8 @@ def test_create_edit_and_search(client, member, db):
             "parent_id": "",
         },
     )
-    assert resp.status_code == 302
     dhs = db.exec(select(Agency).where(Agency.name == "Department of Homeland Security")).one()
+    assert_redirect(resp, f"/agencies/{dhs.id}")
     client.post(
         "/agencies/new",
         data={
@@ -46,7 +47,7 @@ def test_create_edit_and_search(client, member, db):
             "phone": "866-633-1182",
         },
     )
-    assert r.status_code == 302
+    assert_redirect(r, f"/agencies/{ice.id}")
     assert db.get(Agency, ice.id).phone == "866-633-1182"
     listing = client.get("/agencies/?q=ice").get_data(as_text=True)
     assert "ICE FOIA Office" in listing and "Department of Homeland Security" not in listing

@@ -7,7 +7,7 @@ import re
 from sqlmodel import select
 
 from records.models import ApiToken, User
-from tests.conftest import PASSWORD, bearer, login
+from tests.conftest import PASSWORD, assert_redirect, bearer, login
 
 
 def test_register_login_logout(client, db):
@@ -20,17 +20,17 @@ def test_register_login_logout(client, db):
             "confirm": "long enough pw",
         },
     )
-    assert resp.status_code == 302 and resp.headers["Location"].endswith("/orgs/new")
+    assert_redirect(resp, "/orgs/new")
     user = db.exec(select(User).where(User.email == "ana@example.org")).one()
     assert user.password_hash.startswith("$argon2")
     client.post("/orgs/new", data={"name": "The Ledger", "kind": "newsroom"})
     assert b"Dashboard" in client.get("/").data
     client.post("/logout")
-    assert client.get("/requests/").status_code == 302
+    assert_redirect(client.get("/requests/"), "/login")
     bad = client.post("/login", data={"email": "ana@example.org", "password": "wrong password"})
     assert b"Email or password is wrong" in bad.data
     ok = client.post("/login", data={"email": "ana@example.org", "password": "long enough pw"})
-    assert ok.status_code == 302
+    assert_redirect(ok, "/")
 
 
 def test_register_keeps_input_and_explains(client, factory):
@@ -59,7 +59,7 @@ def test_logout_ends_other_sessions_and_tokens(app, factory):
     assert a.get("/api/v1/agencies", headers=bearer(token)).status_code == 200
     assert b.get("/requests/").status_code == 200
     a.post("/logout")
-    assert b.get("/requests/").status_code == 302  # the other browser is signed out
+    assert_redirect(b.get("/requests/"), "/login")  # the other browser is signed out
     assert a.get("/api/v1/agencies", headers=bearer(token)).status_code == 401
 
 
@@ -73,9 +73,9 @@ def test_change_password_signs_out_other_sessions(app, factory, db):
         "/settings/password",
         data={"current": PASSWORD, "password": "a brand new pw", "confirm": "a brand new pw"},
     )
-    assert resp.status_code == 302
+    assert_redirect(resp, "/settings")
     assert a.get("/requests/").status_code == 200  # this session continues
-    assert b.get("/requests/").status_code == 302
+    assert_redirect(b.get("/requests/"), "/login")
     wrong = a.post(
         "/settings/password",
         data={"current": "nope nope nope", "password": "x" * 12, "confirm": "x" * 12},
@@ -129,7 +129,7 @@ def test_csrf_required_when_enabled(config, tmp_path, monkeypatch):
             "confirm": "long enough pw",
         },
     )
-    assert ok.status_code == 302
+    assert_redirect(ok, "/orgs/new")
     app.extensions["db_engine"].dispose()
 
 

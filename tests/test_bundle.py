@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from records import clocks, lifecycle
+from records import lifecycle
 from records.db import get_session
 from records.models import RecordRequest
 from records.models_filing import Document, ProposedEvent, SharingNote
@@ -22,11 +22,6 @@ from records.models_letters import StoredLetter
 from records.storage_local import LocalStorage
 from tests.conftest import bearer, login
 from tests.filing_helpers import eml_bytes, pdf_bytes, xlsx_bytes
-
-
-@pytest.fixture(autouse=True)
-def _frozen(monkeypatch, today):
-    monkeypatch.setattr(clocks, "today", lambda: today)
 
 
 def _upload(client, token, req_id, name, data, **form):

@@ -7,6 +7,7 @@ import types
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 
 from records import create_app
 
@@ -14,9 +15,9 @@ NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def fixed_now(monkeypatch):
-    monkeypatch.setattr("records.web.health.utcnow", lambda: NOW)
-    return NOW
+def fixed_now(clock):
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
 
 
 @pytest.fixture

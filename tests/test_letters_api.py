@@ -7,20 +7,10 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from records import clocks
 from records.letters_docx import docx_paragraphs
 from records.models_letters import RequesterProfile
 from records.models_lifecycle import Event
 from tests.conftest import bearer
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(monkeypatch: pytest.MonkeyPatch, today: date) -> None:
-    from datetime import UTC, datetime
-
-    monkeypatch.setattr(clocks, "today", lambda: today)
-    noon = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
-    monkeypatch.setattr("records.letter_service.now_utc", lambda: noon)
 
 
 @pytest.fixture

@@ -5,29 +5,19 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import date
 
 import pytest
 from sqlmodel import select
 
-from records import clocks
 from records.laws import get_law
 from records.letter_batch import create_batch, process_batch, run_pending_batches
 from records.letter_service import parse_options
 from records.letters_docx import docx_paragraphs
 from records.models import Agency, RecordRequest
 from records.models_letters import BatchJob, RequesterProfile, StoredLetter
+from tests.conftest import assert_redirect
 
 STATES = ["AL", "CA", "FL", "NY", "TX"]
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(monkeypatch: pytest.MonkeyPatch, today: date) -> None:
-    from datetime import UTC, datetime
-
-    monkeypatch.setattr(clocks, "today", lambda: today)
-    noon = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
-    monkeypatch.setattr("records.letter_service.now_utc", lambda: noon)
 
 
 @pytest.fixture
@@ -54,8 +44,8 @@ def test_batch_by_filters_makes_request_and_letter_per_agency(client, db, factor
     resp = client.post(
         "/letters/batch?subject=forfeiture&agency_kind=sheriff", data=_form(level="sheriff")
     )
-    assert resp.status_code == 302, resp.data
     batch = db.exec(select(BatchJob)).one()
+    assert_redirect(resp, f"/letters/batch/{batch.id}")
     assert (batch.total, batch.done, batch.failed, batch.state) == (5, 5, 0, "done")
     requests = db.exec(select(RecordRequest).where(RecordRequest.org_id == org.id)).all()
     assert sorted(r.law_code for r in requests) == sorted(STATES)
@@ -95,10 +85,10 @@ def test_batch_from_csv_adds_unknown_agencies(client, db, member, profile):
         data=_form(csv=(io.BytesIO(csv_bytes), "agencies.csv")),
         content_type="multipart/form-data",
     )
-    assert resp.status_code == 302, resp.data
+    batch = db.exec(select(BatchJob)).one()
+    assert_redirect(resp, f"/letters/batch/{batch.id}")
     names = sorted(a.name for a in db.exec(select(Agency).where(Agency.org_id == org.id)))
     assert names == ["Los Angeles County Sheriff", "Travis County Sheriff"]
-    batch = db.exec(select(BatchJob)).one()
     assert [r["law_code"] for r in json.loads(batch.results)] == ["TX", "CA"]
 
 
@@ -118,8 +108,8 @@ def test_failures_are_reported_per_agency(client, db, factory, member, profile):
     factory.agency(org, name="TX Sheriff", level="sheriff", jurisdiction="TX")
     factory.agency(org, name="Mystery Office", level="other", jurisdiction="TX")
     resp = client.post("/letters/batch?subject=forfeiture", data=_form(jurisdiction="TX"))
-    assert resp.status_code == 302
     batch = db.exec(select(BatchJob)).one()
+    assert_redirect(resp, f"/letters/batch/{batch.id}")
     assert (batch.done, batch.failed) == (1, 1)
     failed = [r for r in json.loads(batch.results) if r["error"]]
     assert failed[0]["agency"] == "Mystery Office"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -13,7 +13,6 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlmodel import select
 
-from records import clocks
 from records.letters_docx import docx_paragraphs
 from records.models import RecordRequest
 from records.models_letters import OrgLetterSettings, RequesterProfile, StoredLetter
@@ -53,13 +52,9 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 
 @pytest.fixture(autouse=True)
-def frozen_today(monkeypatch: pytest.MonkeyPatch, today: date) -> None:
-    from datetime import UTC, datetime
-
-    monkeypatch.setattr(clocks, "today", lambda: today)
-    monkeypatch.setattr(
-        "records.letter_service.now_utc", lambda: datetime(2026, 11, 24, 15, 30, tzinfo=UTC)
-    )
+def afternoon(clock) -> None:
+    """Letters are sent at 15:30 UTC on the suite's day."""
+    clock.move_to(datetime(2026, 11, 24, 15, 30, tzinfo=UTC))
 
 
 def _letter(client, db, factory, member, email="foia@travis.example.gov"):

@@ -10,23 +10,13 @@ import pytest
 from docx import Document
 from sqlmodel import select
 
-from records import clocks
 from records.letter_service import validate_letterhead
 from records.letters_docx import docx_paragraphs
 from records.models import Agency, RecordRequest
 from records.models_letters import OrgLetterSettings, RequesterProfile, StoredLetter
 from records.seed.federal import federal_agencies
 from records.validation import ValidationError
-from tests.conftest import login
-
-
-@pytest.fixture(autouse=True)
-def frozen_today(monkeypatch: pytest.MonkeyPatch, today: date) -> None:
-    from datetime import UTC, datetime
-
-    monkeypatch.setattr(clocks, "today", lambda: today)
-    noon = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
-    monkeypatch.setattr("records.letter_service.now_utc", lambda: noon)
+from tests.conftest import assert_redirect, login
 
 
 def _profile(db, org, user, **kw):
@@ -80,8 +70,8 @@ def test_draft_edit_download(client, db, factory, member, monkeypatch):
     assert b'value="data_access"' in form.data
 
     resp = _draft(client, req)
-    assert resp.status_code == 302, resp.data
     stored = db.exec(select(StoredLetter).where(StoredLetter.request_id == req.id)).one()
+    assert_redirect(resp, f"/letters/{stored.id}")
     assert "Travis County Sheriff" in stored.text
     assert "Tex. Gov't Code" in stored.text or "552" in stored.text
     assert "$25" in stored.text
@@ -93,7 +83,8 @@ def test_draft_edit_download(client, db, factory, member, monkeypatch):
     assert b"LibreOffice is not installed" in show.data or b"download.pdf" in show.data
 
     edited = stored.text.replace("Dear", "Dear Madam or Sir, and dear") + "\nP.S. Edited by hand.\n"
-    assert client.post(f"/letters/{stored.id}/edit", data={"text": edited}).status_code == 302
+    resp = client.post(f"/letters/{stored.id}/edit", data={"text": edited})
+    assert_redirect(resp, f"/letters/{stored.id}")
     stored = db.get(StoredLetter, stored.id)
     assert "P.S. Edited by hand." in stored.text
 
@@ -141,8 +132,9 @@ def test_federal_letter_with_expedite(client, db, factory, member):
             "want_fee_waiver": "1",
         },
     )
-    assert resp.status_code == 302, resp.data
-    text = db.exec(select(StoredLetter)).one().text
+    stored = db.exec(select(StoredLetter)).one()
+    assert_redirect(resp, f"/letters/{stored.id}")
+    text = stored.text
     assert "5 U.S.C. § 552" in text
     assert "Harris County Sheriff's Office" in text
     assert "552(a)(6)(E)" in text
@@ -162,8 +154,9 @@ def test_residency_warning_for_non_resident(client, db, factory, member):
     page = client.get(f"/requests/{req.id}/letters/new")
     assert b"Residents only" in page.data
     resp = _draft(client, req)
-    assert resp.status_code == 302
-    warnings = json.loads(db.exec(select(StoredLetter)).one().warnings)
+    stored = db.exec(select(StoredLetter)).one()
+    assert_redirect(resp, f"/letters/{stored.id}")
+    warnings = json.loads(stored.warnings)
     assert any("resident" in w for w in warnings)
 
 
@@ -172,8 +165,9 @@ def test_viewer_cannot_draft_and_other_org_cannot_see(client, db, factory, membe
     _profile(db, org, user)
     agency = factory.agency(org, level="sheriff", jurisdiction="TX")
     req = factory.request(org, user, agency)
-    assert _draft(client, req).status_code == 302
+    resp = _draft(client, req)
     letter_id = db.exec(select(StoredLetter)).one().id
+    assert_redirect(resp, f"/letters/{letter_id}")
 
     other_org = factory.org()
     stranger = factory.user(other_org)
@@ -199,7 +193,7 @@ def test_profile_saved_and_validated(client, db, member):
             "fee_category": "other",
         },
     )
-    assert resp.status_code == 302
+    assert_redirect(resp, "/settings/letters")
     profile = db.exec(select(RequesterProfile)).one()
     assert (profile.user_id, profile.state) == (user.id, "TX")
     client.post("/settings/letters/profile", data={"name": "J", "fee_category": "bribe"})
@@ -242,14 +236,14 @@ def test_edited_template_is_used_and_values_are_not_rendered_again(client, db, f
     org, user = member
     _profile(db, org, user, name="{{ config.SECRET_KEY }}")
     ok = "Hello {{ agency.attention }}, this is {{ requester.name }}."
-    assert (
-        client.post("/settings/letters/templates/salutation", data={"source": ok}).status_code
-        == 302
-    )
+    resp = client.post("/settings/letters/templates/salutation", data={"source": ok})
+    assert_redirect(resp, "/settings/letters/templates/salutation")
     agency = factory.agency(org, level="sheriff", jurisdiction="TX")
     req = factory.request(org, user, agency)
-    assert _draft(client, req).status_code == 302
-    text = db.exec(select(StoredLetter)).one().text
+    resp = _draft(client, req)
+    stored = db.exec(select(StoredLetter)).one()
+    assert_redirect(resp, f"/letters/{stored.id}")
+    text = stored.text
     assert "Hello Records Custodian, this is {{ config.SECRET_KEY }}." in text
     assert "test-secret-key" not in text
     # Reset restores the default.
@@ -279,7 +273,7 @@ def test_letterhead_upload(client, db, factory, member):
         data={"letterhead": (io.BytesIO(b"PK\x03\x04 not really"), "fake.docx")},
         content_type="multipart/form-data",
     )
-    assert resp.status_code == 302
+    assert_redirect(resp, "/settings/letters")
     assert db.exec(select(OrgLetterSettings)).first() is None
     # Over 2 MB is refused (checked on the service: the test client leaks big upload files).
     big = _docx_with("x" * (2 * 1024 * 1024))
@@ -305,7 +299,8 @@ def test_letterhead_upload(client, db, factory, member):
 
 def test_add_federal_offices_is_idempotent(client, db, member):
     org, _ = member
-    assert client.post("/letters/seed-federal").status_code == 302
+    resp = client.post("/letters/seed-federal")
+    assert_redirect(resp, "/agencies/?level=federal")
     rows = db.exec(select(Agency).where(Agency.org_id == org.id)).all()
     assert len(rows) == len(federal_agencies())
     ice = next(a for a in rows if a.name == "U.S. Immigration and Customs Enforcement")
@@ -326,7 +321,7 @@ def test_mark_sent_by_mail_records_event(client, db, factory, member, today):
     future = client.post(
         f"/letters/{stored.id}/mark-sent", data={"method": "mail", "sent_on": "2026-12-01"}
     )
-    assert future.status_code == 302
+    assert_redirect(future, f"/letters/{stored.id}")
     assert db.exec(select(Event)).all() == []
     client.post(f"/letters/{stored.id}/mark-sent", data={"method": "mail", "sent_on": "2026-11-20"})
     event = db.exec(select(Event).where(Event.request_id == req.id)).one()

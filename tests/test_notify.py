@@ -21,7 +21,7 @@ from records.calendars import business_calendar
 from records.laws import get_law
 from records.models_notify import Notification, Reminder
 from records.notify_prefs import Prefs, effective_preferences, save_preferences
-from tests.conftest import login
+from tests.conftest import assert_redirect, login
 from tests.notify_support import SmtpSink, add_deadline, move_deadline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -334,7 +334,8 @@ def test_inbox_unread_count_in_nav_and_mark_read(app, db, factory, client, membe
     page = client.get("/notifications").get_data(as_text=True)
     assert "1 unread" in page
     with time_machine.travel(NOW, tick=False):
-        assert client.post("/notifications/read").status_code == 302
+        resp = client.post("/notifications/read")
+        assert_redirect(resp, "/notifications")
     assert db.exec(select(Notification)).one().read_at is not None
     assert "unread" not in client.get("/notifications").get_data(as_text=True)
 
@@ -358,7 +359,7 @@ def test_preferences_form_saves(app, db, client, member):
         "/notifications/preferences",
         data={"me-days_before": "4", "me-on_day": "y", "me-scope": "mine"},
     )
-    assert resp.status_code == 302
+    assert_redirect(resp, "/notifications/preferences")
     prefs = effective_preferences(db, org.id, user.id)
     assert prefs == Prefs(
         days_before=4, on_day=True, when_passed=False, weekly_digest=False, email=False

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from records.models import RecordRequest
-from tests.conftest import login
+from tests.conftest import assert_redirect, login
 
 
 def test_create_show_edit_delete(client, member, factory, db):
@@ -27,8 +27,8 @@ def test_create_show_edit_delete(client, member, factory, db):
             "visibility": "organization",
         },
     )
-    assert resp.status_code == 302
     req = db.exec(select(RecordRequest)).one()
+    assert_redirect(resp, f"/requests/{req.id}")
     assert (req.law_code, req.assignee_id, str(req.date_from)) == ("FL", user.id, "2025-01-20")
     assert "Miami 287(g) agreement" in client.get(f"/requests/{req.id}").get_data(as_text=True)
     client.post(

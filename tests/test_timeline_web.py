@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from records.letters_docx import docx_paragraphs
-from tests.conftest import login
+from tests.conftest import assert_redirect, login
 
 
 def at(day: str):
@@ -37,9 +37,9 @@ def test_record_events_through_the_form(client, ice):
         form = client.get(f"/requests/{ice.id}/events/new?kind=acknowledged")
         assert 'name="data_tracking_number"' in form.get_data(as_text=True)
         resp = post_event(client, ice, "sent", "2026-11-02")
-        assert resp.status_code == 302
+        assert_redirect(resp, f"/requests/{ice.id}")
         resp = post_event(client, ice, "acknowledged", "2026-11-05", tracking_number="ICE-1")
-        assert resp.status_code == 302
+        assert_redirect(resp, f"/requests/{ice.id}")
         page = client.get(f"/requests/{ice.id}").get_data(as_text=True)
     assert "Request sent" in page and "Acknowledged by the agency" in page
     assert "2026-12-02" in page  # response due (see test_clocks)
@@ -75,7 +75,7 @@ def test_correction_is_shown_as_such(client, ice, db):
             f"/requests/{ice.id}/events/correct",
             data={"event": event.id, "on": "2026-11-04", "note": ""},
         )
-        assert resp.status_code == 302
+        assert_redirect(resp, f"/requests/{ice.id}")
         page = client.get(f"/requests/{ice.id}").get_data(as_text=True)
     assert "<del>Request sent</del>" in page
     assert "correction of the entry dated 2026-11-02" in page
@@ -115,7 +115,7 @@ def test_no_follow_up_letter_when_nothing_is_late(client, ice):
         post_event(client, ice, "sent", "2026-11-02")
         resp = client.get(f"/requests/{ice.id}/letter?which=follow-up")
         bogus = client.get(f"/requests/{ice.id}/letter?which=threat")
-    assert resp.status_code == 302
+    assert_redirect(resp, f"/requests/{ice.id}")
     assert bogus.status_code == 404
 
 

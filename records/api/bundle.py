@@ -6,13 +6,14 @@ from typing import Any
 
 from flask import current_app, g, request
 
-from records import bundle, clocks
+from records import bundle
 from records.api import api_bp
 from records.api.errors import ApiError
 from records.api.openapi import ERRORS, ID, PATHS
 from records.api.resources import _require
 from records.api.resources import request_or_404 as api_request_or_404
 from records.auth import current_org_id
+from records.core.clock import utc_today
 from records.db import get_session
 from records.models import Role
 from records.storage_local import get_storage
@@ -39,7 +40,7 @@ def import_bundle() -> Any:
         g.api_user.id,
         upload.stream,
         max_bytes=current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
-        today=clocks.today(),
+        today=utc_today(),
     )
     db.commit()
     return {"request_id": req.id, "title": req.title, "status": req.status}, 201

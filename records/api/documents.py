@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app, g, request, send_file
@@ -14,6 +13,7 @@ from records.api.openapi import ERRORS, ID, PATHS, SCHEMAS, _json
 from records.api.resources import _require
 from records.api.resources import request_or_404 as api_request_or_404
 from records.auth import current_org_id
+from records.core.clock import utc_today
 from records.db import get_session
 from records.models import RecordRequest, Role
 from records.models_filing import Document
@@ -73,7 +73,7 @@ def upload_documents(request_id: int) -> Any:
     if upload is None or not upload.filename:
         raise ApiError(422, "required", "send the file as multipart form field 'file'", "file")
     db = get_session()
-    today = datetime.now(UTC).date()
+    today = utc_today()
     meta = filing.clean_meta(request.form, today)
     result = filing.file_upload(
         db,

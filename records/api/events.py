@@ -13,7 +13,8 @@ from records.api.openapi import ERRORS, ID, PATHS, SCHEMAS, _json
 from records.api.resources import request_or_404
 from records.api.serialize import REQUEST_EXTRAS, request_json
 from records.auth import has_role
-from records.clocks import current_deadlines_for, deadline_json, today
+from records.clocks import current_deadlines_for, deadline_json
+from records.core.clock import utc_today
 from records.db import get_session
 from records.lifecycle import (
     EVENT_KINDS,
@@ -50,7 +51,7 @@ def event_json(event: Event) -> dict[str, Any]:
 def lifecycle_extras(reqs: list[RecordRequest]) -> dict[int, dict[str, Any]]:
     """The ``overdue`` flag and the current ``deadlines`` added to requests' JSON (one query)."""
     by_request = current_deadlines_for(get_session(), [r.id for r in reqs])
-    now = today()
+    now = utc_today()
     return {
         req.id: {
             "overdue": overdue_from(req, by_request.get(req.id, []), now),

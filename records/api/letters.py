@@ -7,13 +7,13 @@ from typing import Any
 
 from flask import Response, current_app, g
 
-from records import clocks
 from records import letter_service as ls
 from records import validation as v
 from records.api import api_bp, json_body
 from records.api.errors import ApiError
 from records.api.openapi import ERRORS, PATHS, SCHEMAS, _json
 from records.api.resources import _require, request_or_404
+from records.core.clock import utc_now, utc_today
 from records.db import get_session
 from records.letters import DraftingError
 from records.letters_docx import PdfConversionError, to_pdf
@@ -91,7 +91,7 @@ def create_letter(request_id: int) -> Any:
     body = json_body()
     settings = ls.letter_settings(db, req.org_id)
     options = ls.parse_options(body, default_fee_cap=settings.default_fee_cap if settings else 50)
-    letter_date = v.iso_date(body.get("letter_date"), "letter_date") or clocks.today()
+    letter_date = v.iso_date(body.get("letter_date"), "letter_date") or utc_today()
     agency = db.get(Agency, req.agency_id)
     try:
         letter = ls.draft_for(db, req, agency, g.api_user, options, letter_date)
@@ -136,12 +136,12 @@ def send_letter(letter_id: int) -> Any:
                 req,
                 agency,
                 g.api_user,
-                ls.now_utc(),
+                utc_now(),
                 str(body.get("to") or ""),
             )
         else:
             on = v.iso_date(body.get("sent_on"), "sent_on", required=True)
-            ls.mark_sent(db, stored, req, str(method), on, g.api_user.id, ls.now_utc())
+            ls.mark_sent(db, stored, req, str(method), on, g.api_user.id, utc_now())
     except ls.SendError as exc:
         db.rollback()
         raise ApiError(409 if stored.sent_on else 502, "not_sent", str(exc)) from None

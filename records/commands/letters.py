@@ -10,7 +10,7 @@ from typing import Any
 import click
 from flask.cli import AppGroup
 
-from records import clocks
+from records.core.clock import utc_today
 from records.laws import UnknownLawError, get_law
 from records.letters import (
     FEE_CATEGORIES,
@@ -131,7 +131,7 @@ def draft(**opts: Any) -> None:
             variables[key] = opts[key].date()
     if opts["local_agency"]:
         variables["local_agency"] = opts["local_agency"]
-    when: date = opts["letter_date"].date() if opts["letter_date"] else clocks.today()
+    when: date = opts["letter_date"].date() if opts["letter_date"] else utc_today()
 
     def make(agency: AgencyInfo) -> Letter:
         request = LetterRequest(

@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from records import scheduler
+from records.core.clock import utc_now
 
 scheduler_cli = AppGroup("scheduler", help="The reminder scheduler process.")
 reminders_cli = AppGroup("reminders", help="Reminder sweeps for cron and tests.")
@@ -38,7 +39,7 @@ def scheduler_run() -> None:
 
 def _parse_now(value: str | None) -> datetime:
     if not value:
-        return scheduler.utcnow()
+        return utc_now()
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as exc:

@@ -9,8 +9,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from sqlmodel import select
 
-from records import bundle, clocks
+from records import bundle
 from records.auth import current_org_id, has_role, login_required_with_org, require_role
+from records.core.clock import utc_today
 from records.db import get_session
 from records.models import RecordRequest, Role
 from records.storage_local import get_storage
@@ -75,7 +76,7 @@ def import_page() -> Any:
                     current_user.id,
                     upload.stream,
                     max_bytes=current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
-                    today=clocks.today(),
+                    today=utc_today(),
                 )
                 db.commit()
             except ValidationError as exc:

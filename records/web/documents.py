@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import select
 
-# The JSON routes live beside these pages; importing them here registers them on the API blueprint
-# before the app registers it.
 from records import filing, search, sharing
 from records.auth import current_org_id, has_role, login_required_with_org, require_role
+
+# The JSON routes live beside these pages; importing them here registers them on the API blueprint
+# before the app registers it.
+from records.core.clock import utc_today
 from records.db import get_session
 from records.models import RecordRequest, Role
 from records.models_filing import Document, ProposedEvent, RequestEmbargo
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 
 def _today() -> Any:
-    return datetime.now(UTC).date()
+    return utc_today()
 
 
 def document_or_404(doc_id: int) -> tuple[Document, RecordRequest]:

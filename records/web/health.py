@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 
+from records.core.clock import utc_now
 from records.db import get_engine
 from records.health import report
-from records.models import utcnow
 
 bp = Blueprint("health", __name__)
 
@@ -16,7 +16,7 @@ bp = Blueprint("health", __name__)
 @bp.get("/healthz")
 def healthz() -> Any:
     """Database, storage and scheduler state as JSON; 503 when the app cannot serve writes."""
-    body, status = report(current_app, get_engine(), utcnow())
+    body, status = report(current_app, get_engine(), utc_now())
     resp = jsonify(body)
     resp.status_code = status
     resp.headers["Cache-Control"] = "no-store"

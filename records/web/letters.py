@@ -22,13 +22,14 @@ from flask import (
 from flask_login import current_user
 from sqlmodel import select
 
-# The JSON endpoints live in records.api.letters; importing it here registers them on the API
-# blueprint before the app registers that blueprint.
-from records import clocks
 from records import letter_batch as lb
 from records import letter_service as ls
 from records import validation as v
 from records.auth import current_org_id, login_required_with_org, require_role
+
+# The JSON endpoints live in records.api.letters; importing it here registers them on the API
+# blueprint before the app registers that blueprint.
+from records.core.clock import utc_now, utc_today
 from records.db import get_session
 from records.laws import get_law
 from records.letters import (
@@ -120,7 +121,7 @@ def _form_context(subject_key: str, kind: str, federal: bool) -> dict[str, Any]:
 
 
 def _today() -> date:
-    return clocks.today()
+    return utc_today()
 
 
 # --- panels ----------------------------------------------------------------------------------
@@ -289,7 +290,7 @@ def send(letter_id: int) -> Any:
             req,
             agency,
             current_user,
-            ls.now_utc(),
+            utc_now(),
             request.form.get("to", ""),
         )
     except (ls.SendError, ValidationError) as exc:
@@ -310,7 +311,7 @@ def mark_sent(letter_id: int) -> Any:
     try:
         on = v.iso_date(request.form.get("sent_on"), "sent_on", required=True)
         ls.mark_sent(
-            db, stored, req, request.form.get("method", ""), on, current_user.id, ls.now_utc()
+            db, stored, req, request.form.get("method", ""), on, current_user.id, utc_now()
         )
     except (ls.SendError, ValidationError) as exc:
         db.rollback()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from records import ical, notify_prefs
 from records.auth import current_membership, current_org_id, login_required_with_org, require_role
+from records.core.clock import utc_now
 from records.db import get_session
 from records.forms import EmptyForm
 from records.models import Organization, Role
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return utc_now()
 
 
 class PrefsForm(FlaskForm):

@@ -22,9 +22,10 @@ from records.auth import (
     memberships,
     require_role,
 )
+from records.core.clock import utc_now
 from records.db import get_session
 from records.forms import EmptyForm, InviteForm, MemberRoleForm, OrgForm, TokenForm
-from records.models import ApiToken, Invite, Membership, Organization, Role, User, utcnow
+from records.models import ApiToken, Invite, Membership, Organization, Role, User
 
 bp = Blueprint("orgs", __name__)
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ def join(token: str) -> Any:
     if request.method == "POST" and form.validate_on_submit():
         if membership_for(current_user.id, org.id) is None:
             db.add(Membership(org_id=org.id, user_id=current_user.id, role=invite.role))
-        invite.used_at = utcnow()
+        invite.used_at = utc_now()
         db.add(invite)
         db.commit()
         session["org_id"] = org.id
@@ -103,8 +104,8 @@ def join(token: str) -> Any:
 def _expired(invite: Invite) -> bool:
     expires = invite.expires_at
     if expires.tzinfo is None:  # SQLite returns naive UTC
-        expires = expires.replace(tzinfo=utcnow().tzinfo)
-    return expires < utcnow()
+        expires = expires.replace(tzinfo=utc_now().tzinfo)
+    return expires < utc_now()
 
 
 @bp.route("/settings")
@@ -154,7 +155,7 @@ def create_invite() -> Any:
             token_hash=hash_token(token),
             role=form.role.data,
             created_by=current_user.id,
-            expires_at=utcnow() + timedelta(days=INVITE_DAYS),
+            expires_at=utc_now() + timedelta(days=INVITE_DAYS),
         )
     )
     db.commit()
@@ -232,7 +233,7 @@ def revoke_token(token_id: int) -> Any:
     tok = db.get(ApiToken, token_id)
     if tok is None or tok.user_id != current_user.id:
         abort(404)
-    tok.revoked_at = tok.revoked_at or utcnow()
+    tok.revoked_at = tok.revoked_at or utc_now()
     db.add(tok)
     db.commit()
     flash("Token revoked.", "success")

@@ -20,8 +20,8 @@ from records.clocks import (
     current_deadlines,
     deadline_history,
     law_for,
-    today,
 )
+from records.core.clock import utc_today
 from records.db import get_session
 from records.forms import EmptyForm
 from records.letters import (
@@ -72,7 +72,7 @@ def _appeal_clock(deadlines: list[Deadline]) -> Deadline | None:
 
 def _timeline_panel(req: RecordRequest) -> tuple[str, dict[str, Any]]:
     db = get_session()
-    day = today()
+    day = utc_today()
     deadlines = current_deadlines(db, req.id)
     events = request_events(db, req.id)
     by_id = {e.id: e for e in events}
@@ -97,7 +97,7 @@ def _timeline_panel(req: RecordRequest) -> tuple[str, dict[str, Any]]:
 
 def _dashboard_panel(org_id: int, user_id: int) -> tuple[str, dict[str, Any]]:
     db = get_session()
-    day = today()
+    day = utc_today()
     visible = rr.visible_clause(org_id, user_id)
     rows = db.exec(
         select(Deadline, RecordRequest)
@@ -174,7 +174,7 @@ def new_event(request_id: int) -> Any:
         req=req,
         kind=EVENT_KINDS[kind],
         values={},
-        on=today().isoformat(),
+        on=utc_today().isoformat(),
         note="",
         error=None,
         empty=EmptyForm(),
@@ -301,7 +301,7 @@ def _draft(req: RecordRequest, which: str) -> Letter:
     if sent is None:
         raise DraftingError("record when the request was sent first")
     deadlines = current_deadlines(db, req.id)
-    day = today()
+    day = utc_today()
     if which == "follow-up":
         clock = _overdue_clock(deadlines, day)
         if clock is None or clock.due is None:
@@ -402,7 +402,7 @@ def _letter(request_id: int, which: str) -> Any:
 @bp.route("/calendar")
 @login_required_with_org
 def month() -> Any:
-    day = today()
+    day = utc_today()
     raw = request.args.get("month", "")
     try:
         first = date.fromisoformat(f"{raw}-01") if raw else day.replace(day=1)

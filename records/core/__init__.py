@@ -1,0 +1,1 @@
+"""Infrastructure every capability shares (the clock first; config, db and the rest follow)."""

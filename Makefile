@@ -51,7 +51,7 @@ CLOCK_OFFSETS ?= +400d -30d
 test-clock: system-deps $(STAMP) ## Run the non-browser suite with the machine clock moved (CLOCK_OFFSETS)
 	for offset in $(CLOCK_OFFSETS); do \
 	  echo "== machine clock $$offset =="; \
-	  FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "$$offset" $(BIN)/python -m pytest -q -p no:cacheprovider -m 'not browser' || exit 1; \
+	  PYTHONPATH=$(CURDIR)/tests/faketime FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "$$offset" $(BIN)/python -m pytest -q -p no:cacheprovider -m 'not browser' || exit 1; \
 	done
 
 lint: $(STAMP) ## ruff check and format check

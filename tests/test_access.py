@@ -15,7 +15,7 @@ from records.models_filing import Document, ProposedEvent
 from records.models_letters import BatchJob
 from records.models_lifecycle import Event
 from records.models_notify import CalendarFeed, Notification
-from tests.conftest import bearer, login
+from tests.conftest import assert_redirect, bearer, login
 
 # Argument name -> the victim object it refers to.
 ID_ARGS = {
@@ -205,5 +205,4 @@ def test_anonymous_is_sent_to_login(client, victim):
         "/requests/",
         "/settings",
     ):
-        resp = client.get(url)
-        assert resp.status_code == 302 and "/login" in resp.headers["Location"], url
+        assert_redirect(client.get(url), "/login")  # a failure shows the Location and its ?next=

@@ -17,6 +17,7 @@ from records.letters_docx import docx_paragraphs
 from records.models import RecordRequest
 from records.models_letters import OrgLetterSettings, RequesterProfile, StoredLetter
 from records.models_lifecycle import Event
+from tests.conftest import assert_redirect
 
 
 def _free_port() -> int:
@@ -82,8 +83,8 @@ def _letter(client, db, factory, member, email="foia@travis.example.gov"):
             "letter_date": "2026-11-24",
         },
     )
-    assert resp.status_code == 302, resp.data
     stored = db.exec(select(StoredLetter)).one()
+    assert_redirect(resp, f"/letters/{stored.id}")
     edited = stored.text + "\nThank you for your help with this request.\n"
     client.post(f"/letters/{stored.id}/edit", data={"text": edited})
     return req, db.get(StoredLetter, stored.id)
@@ -105,7 +106,7 @@ def test_email_send_attaches_docx_and_records_sent(client, db, factory, member, 
     _use_server(db, org, port)
 
     resp = client.post(f"/letters/{stored.id}/send", data={"to": "foia@travis.example.gov"})
-    assert resp.status_code == 302
+    assert_redirect(resp, f"/letters/{stored.id}")
     assert len(inbox.messages) == 1
     msg = inbox.messages[0]
     assert msg["To"] == "foia@travis.example.gov"

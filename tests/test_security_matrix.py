@@ -304,7 +304,8 @@ def _denied_ok(resp: Any) -> bool:
 
     A redirect shows nothing; that a refused write changed nothing is checked separately.
     """
-    return resp.status_code in DENIED or resp.status_code in (301, 302, 303)
+    redirected = resp.status_code in (301, 302, 303)  # any redirect: a refusal
+    return resp.status_code in DENIED or redirected
 
 
 def test_access_matrix(app, world, db):

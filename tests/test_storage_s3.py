@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import shutil
 import socket
 import subprocess
 import sys
@@ -30,7 +29,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def s3_endpoint():
     port = _free_port()
-    exe = shutil.which("moto_server") or str(Path(sys.executable).parent / "moto_server")
+    exe = str(Path(sys.executable).parent / "moto_server")
     proc = subprocess.Popen(
         [exe, "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,

@@ -52,6 +52,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_STARTTLS", False, "Use STARTTLS with the SMTP server.", bool),
     Setting("MAIL_FROM", "records-desk@localhost", "From address for reminders."),
     Setting(
+        "SMTP_ALLOW_PRIVATE_HOSTS",
+        False,
+        "Let organizations' own SMTP settings reach loopback, private and link-local addresses.",
+        bool,
+    ),
+    Setting("SMTP_TIMEOUT_SECONDS", 10, "Seconds to wait for an SMTP server at each step.", int),
+    Setting(
         "SCHEDULER_ENABLED", False, "Run the reminder scheduler inside this web process.", bool
     ),
     Setting("SWEEP_SECONDS", 60, "Seconds between reminder sweeps.", int),

@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -20,10 +20,10 @@ from io import BytesIO
 from typing import Any
 
 from docx import Document
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import and_, func, or_, update
+from sqlmodel import Session, col, select
 
-from records import mailer
+from records import mailer, outbound
 from records import validation as v
 from records.laws import UnknownLawError, get_law
 from records.laws.model import Law
@@ -448,7 +448,7 @@ def filename_for(stored: StoredLetter, agency: Agency, ext: str) -> str:
 
 
 def smtp_for(config: Mapping[str, Any], settings: OrgLetterSettings | None) -> dict[str, Any]:
-    """App SMTP settings with the organization's override applied."""
+    """App SMTP settings, or the organization's own server (none of the app's credentials)."""
     override: dict[str, Any] = {}
     if settings and settings.smtp_host:
         override = {
@@ -457,22 +457,20 @@ def smtp_for(config: Mapping[str, Any], settings: OrgLetterSettings | None) -> d
             "SMTP_USER": settings.smtp_user,
             "SMTP_PASSWORD": settings.smtp_password,
             "SMTP_STARTTLS": settings.smtp_starttls,
-            "MAIL_FROM": settings.mail_from,
         }
+    if settings and settings.mail_from:
+        override["MAIL_FROM"] = settings.mail_from
     return mailer.smtp_settings(config, override)
 
 
-def _record_sent(
-    db: Session,
-    req: RecordRequest,
-    stored: StoredLetter,
-    on: date,
-    user_id: int | None,
-    method: str,
-    message_id: str = "",
-) -> None:
-    """Record the request's "sent" event, which sets its status and starts its clocks."""
-    from records.lifecycle import EVENT_KINDS, EventNotAllowed, record_event
+# A claim older than this belongs to a send that died on the way (each SMTP step has its own
+# SMTP_TIMEOUT_SECONDS, so a live send is long finished): the letter may be sent again.
+SEND_CLAIM_STALE = timedelta(minutes=10)
+
+
+def _sent_event(stored: StoredLetter, method: str, message_id: str) -> tuple[dict[str, Any], str]:
+    """The data and note of the request's "sent" event for this letter."""
+    from records.lifecycle import EVENT_KINDS
 
     options = json.loads(stored.options or "{}")
     wanted: dict[str, Any] = {"method": method, "message_id": message_id}
@@ -487,15 +485,43 @@ def _record_sent(
         note += f" to {stored.sent_to}"
     if message_id:
         note += f"; Message-ID {message_id}"
+    return data, note
+
+
+def _record_sent(
+    db: Session,
+    req: RecordRequest,
+    stored: StoredLetter,
+    on: date,
+    user_id: int | None,
+    method: str,
+    message_id: str = "",
+) -> None:
+    """Record the request's "sent" event, which sets its status and starts its clocks."""
+    from records.lifecycle import EventNotAllowed, record_event
+
+    data, note = _sent_event(stored, method, message_id)
     try:
         record_event(db, req, "sent", on, actor_id=user_id, note=note, data=data)
     except EventNotAllowed as exc:
         raise SendError(str(exc)) from exc
 
 
-def _check_sendable(stored: StoredLetter) -> None:
+def _emailing(stored: StoredLetter, now: datetime) -> bool:
+    """Whether an email send of this letter is under way (claimed and not stale)."""
+    if stored.sent_at is not None or stored.sent_on is not None or stored.sent_method != "email":
+        return False
+    started = stored.updated_at
+    if started.tzinfo is None:  # SQLite returns naive UTC
+        started = started.replace(tzinfo=UTC)
+    return started > now - SEND_CLAIM_STALE
+
+
+def _check_sendable(stored: StoredLetter, now: datetime) -> None:
     if stored.sent_at is not None or stored.sent_on is not None:
         raise SendError(f"this letter was already sent ({stored.sent_method} on {stored.sent_on})")
+    if _emailing(stored, now):
+        raise SendError("this letter is being emailed right now; reload the page in a minute")
 
 
 def build_message(
@@ -516,6 +542,46 @@ def build_message(
     return msg
 
 
+def _claim(db: Session, stored: StoredLetter, address: str, now: datetime) -> None:
+    """Mark the letter as being emailed (conditional UPDATE) and commit; raises if taken."""
+    claimable = or_(
+        col(StoredLetter.sent_method) == "",
+        and_(
+            col(StoredLetter.sent_method) == "email",
+            col(StoredLetter.updated_at) < now - SEND_CLAIM_STALE,
+        ),
+    )
+    claimed = db.exec(  # type: ignore[call-overload]
+        update(StoredLetter)
+        .where(
+            col(StoredLetter.id) == stored.id,
+            col(StoredLetter.sent_at).is_(None),
+            col(StoredLetter.sent_on).is_(None),
+            claimable,
+        )
+        .values(sent_method="email", sent_to=address, updated_at=now)
+    ).rowcount
+    if not claimed:
+        db.rollback()
+        raise SendError("this letter is already being sent, or was sent")
+    db.commit()
+
+
+def _release(db: Session, stored: StoredLetter, address: str) -> None:
+    """Undo an unfinished claim after a failed send, so the letter is a draft again."""
+    db.exec(  # type: ignore[call-overload]
+        update(StoredLetter)
+        .where(
+            col(StoredLetter.id) == stored.id,
+            col(StoredLetter.sent_at).is_(None),
+            col(StoredLetter.sent_method) == "email",
+            col(StoredLetter.sent_to) == address,
+        )
+        .values(sent_method="", sent_to="")
+    )
+    db.commit()
+
+
 def send_by_email(
     db: Session,
     config: Mapping[str, Any],
@@ -528,13 +594,21 @@ def send_by_email(
 ) -> str:
     """Send the letter through SMTP and record the "sent" event; returns the Message-ID.
 
-    Raises ``SendError`` (nothing recorded) when the letter cannot be sent.
+    Raises ``SendError`` (nothing recorded) when the letter cannot be sent. No database
+    transaction is open while the mail server is talked to: the letter is claimed and committed
+    first, the email goes out, then the "sent" event is recorded (the caller commits).
     """
-    _check_sendable(stored)
+    from records.lifecycle import EventNotAllowed, check_event
+
+    _check_sendable(stored, now)
     address = v.email(to or agency.foia_email, "to")
     if not address:
         raise SendError(f"{agency.name} has no FOIA email address; enter one to send to")
     settings = smtp_for(config, letter_settings(db, stored.org_id))
+    if not settings.get("SMTP_HOST"):
+        raise SendError(
+            "email is not configured (set SMTP_HOST or the organization's SMTP settings)"
+        )
     profile = effective_profile(db, stored.org_id, user.id if user else None)
     sender = settings.get("MAIL_FROM") or "records-desk@localhost"
     msg = build_message(stored, agency, address, sender, docx_for(db, stored, agency.name))
@@ -543,26 +617,40 @@ def send_by_email(
     msg["Date"] = formatdate(now.timestamp(), usegmt=True)
     msg["Message-ID"] = make_msgid(domain=str(sender).rsplit("@", 1)[-1] or "localhost")
     message_id = str(msg["Message-ID"])
-    stored.sent_to = address
-    # Record first, inside a savepoint, so a timeline that refuses "sent" stops the email, and
-    # an email that fails undoes the record: either both happen or neither.
-    savepoint = db.begin_nested()
+    user_id = user.id if user else None
+    # A timeline that refuses "sent" stops the email before anything leaves.
     try:
-        _record_sent(db, req, stored, now.date(), user.id if user else None, "email", message_id)
+        check_event(db, req, "sent", now.date(), _sent_event(stored, "email", message_id)[0])
+    except EventNotAllowed as exc:
+        raise SendError(str(exc)) from exc
+    _claim(db, stored, address, now)
+    try:
         message_id = mailer.send(msg, settings)
-    except (SendError, mailer.MailError) as exc:
-        savepoint.rollback()
-        stored.sent_to = ""
+    except mailer.MailError as exc:
+        _release(db, stored, address)
         log.warning("letter %s not sent: %s", stored.id, exc)
         raise SendError(str(exc)) from exc
-    savepoint.commit()
+    # The server has the email: from here on the letter is recorded as sent, whatever happens.
+    stored.sent_to = address
+    try:
+        with db.begin_nested():
+            _record_sent(db, req, stored, now.date(), user_id, "email", message_id)
+    except SendError as exc:
+        # The timeline changed while the email was on its way (another letter recorded "sent",
+        # say). Keep the truth about this letter and tell the user what is missing.
+        log.warning("letter %s emailed but its sent event was refused: %s", stored.id, exc)
+        missing = (
+            f"Emailed on {now.date()}, but the request's timeline refused the sent event "
+            f"({exc}); record it on the request by hand."
+        )
+        stored.warnings = json.dumps([*warnings_of(stored), missing])
     stored.sent_at = now
     stored.sent_on = now.date()
     stored.sent_method = "email"
     stored.message_id = message_id[:300]
     db.add(stored)
     db.flush()
-    log.info("letter %s emailed to %s by user %s", stored.id, address, user.id if user else None)
+    log.info("letter %s emailed to %s by user %s", stored.id, address, user_id)
     return message_id
 
 
@@ -576,7 +664,7 @@ def mark_sent(
     now: datetime,
 ) -> None:
     """Record that the letter went by mail, portal or fax on ``on``."""
-    _check_sendable(stored)
+    _check_sendable(stored, now)
     if method not in SEND_METHODS:
         raise v.ValidationError("method", f"method must be one of: {', '.join(SEND_METHODS)}")
     if on > now.date():
@@ -643,8 +731,14 @@ def save_letterhead(db: Session, org_id: int, data: bytes, name: str) -> OrgLett
     return settings
 
 
-def save_mail_settings(db: Session, org_id: int, data: Mapping[str, Any]) -> OrgLetterSettings:
-    """Store the default fee cap and the SMTP override (a blank password keeps the old one)."""
+def save_mail_settings(
+    db: Session, org_id: int, data: Mapping[str, Any], *, allow_private: bool = False
+) -> OrgLetterSettings:
+    """Store the default fee cap and the SMTP override (a blank password keeps the old one).
+
+    A host that is, or resolves to, an internal address is refused here already (sending checks
+    again); ``allow_private`` is the operator's ``SMTP_ALLOW_PRIVATE_HOSTS``.
+    """
     settings = letter_settings(db, org_id) or OrgLetterSettings(org_id=org_id)
     try:
         cap = int(str(data.get("default_fee_cap") or "50").strip())
@@ -653,10 +747,17 @@ def save_mail_settings(db: Session, org_id: int, data: Mapping[str, Any]) -> Org
     if not 0 <= cap <= 100000:
         raise v.ValidationError("default_fee_cap", "the fee cap must be between 0 and 100000")
     settings.default_fee_cap = cap
-    settings.smtp_host = v.text(data.get("smtp_host"), "smtp_host", max_len=255)
+    host = v.text(data.get("smtp_host"), "smtp_host", max_len=255)
     port = v.integer(data.get("smtp_port"), "smtp_port")
     if port is not None and port > 65535:
         raise v.ValidationError("smtp_port", "smtp_port must be at most 65535")
+    if host and any(c.isspace() or c in "/@" for c in host):
+        raise v.ValidationError("smtp_host", "enter the SMTP host name only, e.g. smtp.example.org")
+    if host:
+        problem = outbound.check_host(host, allow_private=allow_private, port=port or 25)
+        if problem:
+            raise v.ValidationError("smtp_host", problem)
+    settings.smtp_host = host
     settings.smtp_port = port
     settings.smtp_user = v.text(data.get("smtp_user"), "smtp_user", max_len=255)
     password = data.get("smtp_password")

@@ -371,6 +371,26 @@ def _apply(
     req.status = state.status
 
 
+def check_event(
+    db: Session, req: RecordRequest, kind: str, on: date, data: dict[str, Any] | None = None
+) -> None:
+    """Raise ``EventNotAllowed`` if ``record_event`` would refuse this event; writes nothing."""
+    from records import clocks
+
+    if kind not in EVENT_KINDS:
+        raise EventNotAllowed(f"unknown event type {kind!r}; use one of {', '.join(EVENT_KINDS)}")
+    today = utc_today()
+    _check_date(on, today)
+    clean = clean_data(kind, data)
+    event = Event(org_id=req.org_id, request_id=req.id, kind=kind, on=on, data=json.dumps(clean))
+    events = [*request_events(db, req.id, include_voided=False), event]
+    replay(events)
+    try:
+        clocks.plan(db, req, events, today=today)
+    except ValueError as exc:
+        raise EventNotAllowed(str(exc)) from None
+
+
 def record_event(
     db: Session,
     req: RecordRequest,

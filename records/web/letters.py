@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Mapping
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from flask import (
@@ -328,19 +330,38 @@ def mark_sent(letter_id: int) -> Any:
 @bp.route("/settings/letters", methods=["GET"])
 @login_required_with_org
 def settings() -> Any:
+    return _settings_page()
+
+
+def _settings_page(typed: Mapping[str, Any] | None = None, status: int = 200) -> Any:
+    """The settings page; ``typed`` refills the fees-and-email form after a refused save."""
     db = get_session()
     org_id = current_org_id()
     org_settings = ls.letter_settings(db, org_id)
+    shown: Any = org_settings
+    if typed is not None:
+        # What the user typed, on top of what is stored (a password is never echoed back).
+        shown = SimpleNamespace(
+            letterhead=org_settings.letterhead if org_settings else None,
+            letterhead_name=org_settings.letterhead_name if org_settings else "",
+            smtp_password=org_settings.smtp_password if org_settings else "",
+            default_fee_cap=typed.get("default_fee_cap", ""),
+            smtp_host=typed.get("smtp_host", ""),
+            smtp_port=typed.get("smtp_port", ""),
+            smtp_user=typed.get("smtp_user", ""),
+            smtp_starttls=bool(typed.get("smtp_starttls")),
+            mail_from=typed.get("mail_from", ""),
+        )
     return render_template(
         "letters/settings.html",
         profile=ls.get_profile(db, org_id, current_user.id),
         org_profile=ls.get_profile(db, org_id, None),
         fee_categories=FEE_CATEGORIES,
         states=[j for j in JURISDICTIONS if j != "US"],
-        org_settings=org_settings,
+        org_settings=shown,
         overrides=ls.org_overrides(org_settings),
         pieces=piece_names(),
-    )
+    ), status
 
 
 @bp.route("/settings/letters/profile", methods=["POST"])
@@ -428,9 +449,16 @@ def mail_settings() -> Any:
     require_role(Role.OWNER)
     db = get_session()
     try:
-        ls.save_mail_settings(db, current_org_id(), request.form)
+        ls.save_mail_settings(
+            db,
+            current_org_id(),
+            request.form,
+            allow_private=current_app.config["SMTP_ALLOW_PRIVATE_HOSTS"],
+        )
     except ValidationError as exc:
+        db.rollback()
         flash(f"Not saved: {exc.message}", "error")
+        return _settings_page(request.form, 400)
     else:
         db.commit()
         flash("Letter settings saved.", "success")

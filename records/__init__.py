@@ -59,12 +59,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter
 
-    from records import audit, auth, cli, db, security
+    from records import audit, auth, cli, db, links, security
 
     db.init_app(app)
     audit.init_app(app)
     auth.init_app(app)
     security.init_app(app)
+    links.init_app(app)
     cli.init_app(app)
 
     from records.api import api_bp

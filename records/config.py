@@ -62,7 +62,11 @@ SETTINGS: tuple[Setting, ...] = (
         "SCHEDULER_ENABLED", False, "Run the reminder scheduler inside this web process.", bool
     ),
     Setting("SWEEP_SECONDS", 60, "Seconds between reminder sweeps.", int),
-    Setting("BASE_URL", "http://127.0.0.1:5000", "Public URL used in emails and calendar feeds."),
+    Setting(
+        "BASE_URL",
+        "",
+        "Public URL used in emails and calendar feeds; unset, it is taken from the serving address.",
+    ),
     Setting("LOG_FORMAT", "text", "`text` or `json` structured logs."),
     Setting(
         "TRUSTED_PROXIES",

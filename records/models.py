@@ -78,6 +78,9 @@ class User(SQLModel, table=True):
     # Bumped on logout, password change or removal: every older session and token stops working.
     session_version: int = Field(default=1)
     created_at: datetime = _ts()
+    # The address this user last reached the app at: links in their reminder emails when
+    # BASE_URL is not set (records.links).
+    last_seen_url: str = Field(default="", max_length=300)
 
     # Flask-Login protocol
     @property

@@ -20,7 +20,7 @@ from sqlalchemy import and_, insert, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from records import notify_content
+from records import links, notify_content
 from records.calendars import BusinessCalendar, business_calendar
 from records.db import write_intent
 from records.laws import UnknownLawError, get_law
@@ -354,7 +354,6 @@ def _prepare(
 ) -> tuple[str, notify_content.Content | None]:
     """(reason to cancel, content): checks the reminder still makes sense right now."""
     today = now.date()
-    base_url = str(settings.get("BASE_URL") or "")
     member = db.exec(
         select(Membership.id).where(
             Membership.org_id == reminder.org_id, Membership.user_id == reminder.user_id
@@ -362,6 +361,7 @@ def _prepare(
     ).first()
     if user is None or member is None:
         return "recipient is no longer a member", None
+    base_url = links.base_url(user, settings)
     if reminder.kind == "digest":
         rows = _digest_rows(db, reminder.org_id, user.id, today)  # type: ignore[arg-type]
         if not rows:

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import or_
@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
-from records import ical, notify_prefs
+from records import ical, links, notify_prefs
 from records.auth import current_membership, current_org_id, login_required_with_org, require_role
 from records.core.clock import utc_now
 from records.db import get_session
@@ -208,7 +208,7 @@ def create_calendar(scope: str) -> Any:
     feed, token = ical.create_feed(db, current_org_id(), current_user.id, user_id)
     db.commit()
     log.info("user %s created calendar feed %s (%s)", current_user.id, feed.id, scope)
-    url = url_for("notifications.feed", token=token, _external=True)
+    url = links.external_url("notifications.feed", token=token)
     flash(f"Subscribe to this address in your calendar app (shown once): {url}", "success")
     return redirect(url_for("notifications.calendars"))
 
@@ -248,7 +248,7 @@ def feed(token: str) -> Any:
         abort(404)
     org = db.get(Organization, found.org_id)
     name = f"Records Desk · {org.name if org else 'deadlines'}"
-    body = ical.render(db, ical.feed_rows(db, found), name, current_app.config["BASE_URL"], _now())
+    body = ical.render(db, ical.feed_rows(db, found), name, links.base_url(), _now())
     return _ics(body, "deadlines.ics")
 
 
@@ -257,9 +257,7 @@ def feed(token: str) -> Any:
 def request_ics(request_id: int) -> Any:
     db = get_session()
     req = request_or_404(request_id)
-    body = ical.render(
-        db, ical.request_rows(db, req), req.title, current_app.config["BASE_URL"], _now()
-    )
+    body = ical.render(db, ical.request_rows(db, req), req.title, links.base_url(), _now())
     return _ics(body, f"request-{req.id}-deadlines.ics")
 
 

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func
 from sqlmodel import select
 
+from records import links
 from records.auth import (
     current_membership,
     end_other_sessions,
@@ -159,7 +160,7 @@ def create_invite() -> Any:
         )
     )
     db.commit()
-    session["new_invite"] = url_for("orgs.join", token=token, _external=True)
+    session["new_invite"] = links.external_url("orgs.join", token=token)
     flash(
         f"Invite link created for a new {form.role.data}; it works once, for {INVITE_DAYS} days.",
         "success",

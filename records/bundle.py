@@ -12,9 +12,7 @@ Sharing settings are not carried over: the receiving organization decides what t
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import logging
 import tempfile
@@ -26,7 +24,7 @@ from typing import IO, Any
 
 from sqlmodel import Session, select
 
-from records import clocks, filing, search
+from records import clocks, csvout, filing, search
 from records import validation as v
 from records.extract import blob_path
 from records.models import Agency, AgencyLevel, RecordRequest, Subject, Visibility
@@ -227,11 +225,7 @@ def timeline_csv(data: dict[str, Any]) -> str:
             rows.append((s["sent_on"], f"letter:{s['kind']}", s["subject_line"], s["sent_to"]))
     for n in data["notes"]:
         rows.append((n["on"], "sharing", n["note"], ""))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["date", "what", "detail", "extra"])
-    writer.writerows(sorted(rows, key=lambda r: r[0]))
-    return out.getvalue()
+    return csvout.text(["date", "what", "detail", "extra"], sorted(rows, key=lambda r: r[0]))
 
 
 def export_bundle(

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, time
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 from sqlalchemy import func
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import select
 
+from records import csvout
 from records import validation as v
 from records.auth import (
     acting_user,
@@ -128,12 +127,6 @@ def _pretty(data: dict[str, Any] | None) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False) if data else ""
 
 
-def _cell(value: Any) -> str:
-    """Spreadsheet-safe text: a leading formula character is neutralised."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.route("/export.csv")
 @login_required_with_org
 def export_csv() -> Any:
@@ -154,35 +147,24 @@ def export_csv() -> Any:
     rows = db.exec(stmt).all()
     hidden = _redactor(org_id, acting_user().id)
 
-    def generate() -> Iterator[str]:
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow([*CSV_FIELDS, "before", "after"])
+    def records() -> Iterator[tuple[Any, ...]]:
         for entry, email in rows:
-            writer.writerow(
-                [
-                    _cell(x)
-                    for x in (
-                        entry.id,
-                        entry.at.isoformat(),
-                        entry.actor_id,
-                        email,
-                        entry.ip,
-                        entry.action,
-                        entry.object_type,
-                        entry.object_id,
-                        PRIVATE_NOTE if hidden(entry) else _pretty(entry.before),
-                        PRIVATE_NOTE if hidden(entry) else _pretty(entry.after),
-                    )
-                ]
+            yield (
+                entry.id,
+                entry.at.isoformat(),
+                entry.actor_id,
+                email,
+                entry.ip,
+                entry.action,
+                entry.object_type,
+                entry.object_id,
+                PRIVATE_NOTE if hidden(entry) else _pretty(entry.before),
+                PRIVATE_NOTE if hidden(entry) else _pretty(entry.after),
             )
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate()
 
     return Response(
-        "".join(generate()),
-        mimetype="text/csv",
+        stream_with_context(csvout.stream([*CSV_FIELDS, "before", "after"], records())),
+        mimetype=csvout.MIMETYPE,
         headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
     )
 

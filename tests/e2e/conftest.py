@@ -3,6 +3,10 @@
 The server runs with CSRF enabled so the browser submits real forms. It uses a temporary SQLite
 file, or, when TEST_DATABASE_URL is set, a dedicated PostgreSQL schema of its own so it never
 touches the tables the rest of the suite truncates.
+
+The server, its data and the browser's logged-in sessions live for a whole test module, so the
+clock is pinned once per module (``module_clock``) and each test's ``clock`` is that same clock:
+re-pinning per test would make a session cookie signed by an earlier test look "from the future".
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+import time_machine
 from flask import Flask
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
@@ -28,6 +33,7 @@ from records import create_app
 from records.db import make_engine
 from records.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 from records.models import Agency, RecordRequest, Visibility
+from tests.conftest import SUITE_NOW, SuiteClock
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -102,6 +108,19 @@ def _seed(app: Flask) -> dict[str, int]:
             "public_request_id": public.id,
             "agency_id": agency.id,
         }
+
+
+@pytest.fixture(scope="module", autouse=True)
+def module_clock() -> Iterator[SuiteClock]:
+    """The clock pinned at ``SUITE_NOW`` (ticking) before the module's server is built."""
+    with time_machine.travel(SUITE_NOW, tick=True) as traveller:
+        yield SuiteClock(traveller)
+
+
+@pytest.fixture(autouse=True)
+def clock(module_clock: SuiteClock) -> SuiteClock:
+    """Each test shares the module's clock (see the module docstring)."""
+    return module_clock
 
 
 @pytest.fixture(scope="module")

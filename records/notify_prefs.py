@@ -9,7 +9,9 @@ from datetime import datetime
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
+from records import visibility
 from records.models_notify import Notification, Reminder, ReminderPreference
+from records.visibility import Viewer
 
 log = logging.getLogger(__name__)
 
@@ -100,16 +102,22 @@ def unread_count(db: Session, org_id: int, user_id: int) -> int:
             Notification.user_id == user_id,
             Notification.org_id == org_id,
             col(Notification.read_at).is_(None),
+            visibility.where(Notification, Viewer.member(org_id, user_id)),
         )
     ).one()
 
 
 def inbox(db: Session, org_id: int, user_id: int, limit: int = 100) -> list[Notification]:
-    """The user's newest notifications in this organization."""
+    """The user's newest notifications in this organization (none about a request they can no
+    longer see: made private by someone else, or deleted)."""
     return list(
         db.exec(
             select(Notification)
-            .where(Notification.user_id == user_id, Notification.org_id == org_id)
+            .where(
+                Notification.user_id == user_id,
+                Notification.org_id == org_id,
+                visibility.where(Notification, Viewer.member(org_id, user_id)),
+            )
             .order_by(col(Notification.id).desc())
             .limit(limit)
         )
@@ -130,10 +138,14 @@ def mark_read(
     return db.execute(stmt.values(read_at=now)).rowcount
 
 
-def delivery_problems(db: Session, org_id: int, user_id: int | None = None) -> list[Reminder]:
-    """Reminders whose email failed at least once and is still waiting for a retry."""
+def delivery_problems(
+    db: Session, org_id: int, user_id: int | None = None, *, viewer: Viewer
+) -> list[Reminder]:
+    """Reminders (of ``user_id``, or everyone's) whose email failed at least once and is still
+    waiting for a retry, about requests ``viewer`` may see."""
     stmt = select(Reminder).where(
         Reminder.org_id == org_id,
+        visibility.where(Reminder, viewer),
         col(Reminder.delivered_at).is_(None),
         col(Reminder.cancelled_at).is_(None),
         Reminder.attempts > 0,

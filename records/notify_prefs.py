@@ -5,12 +5,16 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from records import visibility
+from records.models import RecordRequest
 from records.models_notify import Notification, Reminder, ReminderPreference
+from records.notify_content import digest_for_reader, digest_request_ids
 from records.visibility import Viewer
 
 log = logging.getLogger(__name__)
@@ -107,21 +111,38 @@ def unread_count(db: Session, org_id: int, user_id: int) -> int:
     ).one()
 
 
-def inbox(db: Session, org_id: int, user_id: int, limit: int = 100) -> list[Notification]:
-    """The user's newest notifications in this organization (none about a request they can no
-    longer see: made private by someone else, or deleted)."""
-    return list(
+def inbox(db: Session, org_id: int, user_id: int, limit: int = 100) -> list[Any]:
+    """The user's newest notifications in this organization, as read-only rows: none about a
+    request they can no longer see (made private by someone else, or deleted), and digests
+    without the entries about such requests."""
+    viewer = Viewer.member(org_id, user_id)
+    rows = list(
         db.exec(
             select(Notification)
             .where(
                 Notification.user_id == user_id,
                 Notification.org_id == org_id,
-                visibility.where(Notification, Viewer.member(org_id, user_id)),
+                visibility.where(Notification, viewer),
             )
             .order_by(col(Notification.id).desc())
             .limit(limit)
         )
     )
+    named = set().union(*(digest_request_ids(n.body) for n in rows if n.request_id is None))
+    visible = set(
+        db.exec(
+            select(RecordRequest.id).where(
+                col(RecordRequest.id).in_(named), visibility.where(RecordRequest, viewer)
+            )
+        )
+    )
+    out = []
+    for n in rows:
+        row = SimpleNamespace(**n.model_dump())  # a copy: the stored text is never changed
+        if n.request_id is None:
+            row.body = digest_for_reader(n.body, visible)
+        out.append(row)
+    return out
 
 
 def mark_read(

@@ -17,8 +17,10 @@ The rules, by kind of object:
   member who filed it; the public sees ``public`` documents that no embargo holds back.
 - **read from a document** (events proposed from an email, sharing notes, search entries):
   visible only with their request *and* their document.
-- **about a request** (timeline events, deadlines, letters, embargoes, reminders,
-  notifications): visible with their request; the public sees only letters actually sent.
+- **about a request** (timeline events, deadlines, letters, embargoes, reminders): visible with
+  their request; the public sees only letters actually sent.
+- **notifications**: only their recipient, and only while their request is visible to them (a
+  weekly digest drops the lines about requests the recipient can no longer see).
 - **organization rows** (agencies, members, settings, batches, tokens, feeds): every member.
 - **audit entries**: listed to owners; their values are shown only when the object they
   describe is visible (as it is now or, once deleted, as the trail last recorded it).
@@ -219,8 +221,8 @@ def _about_request(*, public: bool, sent_only: bool = False) -> Rule:
     return Rule(sql, check)
 
 
-def _personal() -> Rule:
-    """Reminders and notifications: members only, and with their request when they have one."""
+def _scheduled() -> Rule:
+    """Reminders: members only, and with their request when they have one."""
 
     def sql(m: Any, v: Viewer) -> ColumnElement[bool]:
         return and_(
@@ -230,6 +232,30 @@ def _personal() -> Rule:
     def check(v: Viewer, obj: Any, get: Lookup) -> bool:
         return _org_py(v, obj) and (
             obj.request_id is None or _request_visible_py(v, obj.request_id, get)
+        )
+
+    return Rule(sql, check)
+
+
+def _addressed() -> Rule:
+    """Notifications: written for one member, from what that member could see; only they read
+    them, and not once their request is out of their sight."""
+
+    def sql(m: Any, v: Viewer) -> ColumnElement[bool]:
+        if v.user_id is None:
+            return false()
+        return and_(
+            _org_sql(m, v),
+            m.user_id == v.user_id,
+            or_(m.request_id.is_(None), _request_visible_sql(m.request_id, v)),
+        )
+
+    def check(v: Viewer, obj: Any, get: Lookup) -> bool:
+        return (
+            _org_py(v, obj)
+            and v.user_id is not None
+            and obj.user_id == v.user_id
+            and (obj.request_id is None or _request_visible_py(v, obj.request_id, get))
         )
 
     return Rule(sql, check)
@@ -297,8 +323,8 @@ RULES: dict[type, Rule] = {
     Deadline: _about_request(public=True),
     RequestEmbargo: _about_request(public=True),
     StoredLetter: _about_request(public=True, sent_only=True),
-    Reminder: _personal(),
-    Notification: _personal(),
+    Reminder: _scheduled(),
+    Notification: _addressed(),
     Agency: _org_rule(),
     Membership: _org_rule(),
     Invite: _org_rule(),

@@ -109,6 +109,9 @@ PROPOSAL_LABELS = {
 }
 
 
+# The timeline note of an event confirmed from a private email (migration 0004 writes it too).
+PRIVATE_EMAIL_NOTE = "Read from an email filed as private; its details stay with that document."
+
 # ZIP limits: a bomb, a symlink, a path escaping the folder or an archive inside an archive is
 # refused outright.
 ZIP_MAX_MEMBERS = 2000
@@ -624,7 +627,7 @@ def confirm_proposed(
         if source is not None and visibility.narrower_than_request(source):
             # The timeline is seen by everyone who sees the request; a private email's subject
             # and sender stay on the email, which only its uploader can open.
-            note = "Read from an email filed as private; its details stay with that document."
+            note = PRIVATE_EMAIL_NOTE
         else:
             note = f"{proposed.subject} (email from {proposed.sender})"[:2000]
         try:

@@ -488,6 +488,18 @@ def audit_redactor(
             if row is not None and check(viewer, row, history.get):
                 shown.add((table, str(ident)))
 
+    # An event confirmed from an email the reader cannot see: the event is shared, but its
+    # recorded values may carry the email's subject (events confirmed before migration 0004).
+    events = [i for i in wanted.get(Event, ()) if ("event", str(i)) in shown]
+    for start in range(0, len(events), _CHUNK):
+        chunk = events[start : start + _CHUNK]
+        for event_id in db.exec(
+            select(ProposedEvent.event_id).where(
+                ProposedEvent.event_id.in_(chunk), ~where(ProposedEvent, viewer)
+            )
+        ).scalars():
+            shown.discard(("event", str(event_id)))
+
     def hidden(entry: AuditLog) -> bool:
         model = TABLES.get(entry.object_type)
         if model is None or RULES[model].org_level:

@@ -8,6 +8,7 @@ members (who must not see it) and as its owner (who must: the check is not vacuo
 from __future__ import annotations
 
 import ast
+import csv
 import html
 import io
 import json
@@ -176,7 +177,11 @@ def test_audit_trail_hides_private_documents_from_other_owners(app, client, fact
         visibility="private",
         description="Zqdesc from our source",
     )
-    _private_email(client, token, req.id)
+    proposal = _private_email(client, token, req.id)["proposed_events"][0]["id"]
+    _sent(client, req.id)
+    resp = client.post(f"/proposed-events/{proposal}/confirm", data={"kind": "acknowledged"})
+    assert_redirect(resp, f"/requests/{req.id}")
+    confirmed = db.exec(select(Event).where(Event.kind == "acknowledged")).one()
     with app.app_context():
         from records.db import get_session
 
@@ -198,6 +203,16 @@ def test_audit_trail_hides_private_documents_from_other_owners(app, client, fact
     assert "Private to another member: values hidden." in page
     assert "[private: values hidden]" in csv_text
     assert f"document {doc['id']}" in page  # the entry is listed; only its values are hidden
+    # The event confirmed from the private email is on the shared timeline; its recorded
+    # values (which once carried the email's subject) are not shown.
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    event_rows = [
+        r for r in rows if (r["object_type"], r["object_id"]) == ("event", str(confirmed.id))
+    ]
+    assert event_rows and all(r["after"] == "[private: values hidden]" for r in event_rows)
+    assert [
+        r for r in rows if r["object_type"] == "event" and r["after"] != "[private: values hidden]"
+    ]
     # The other owner, who filed them, reads every value.
     login(client, author, org)
     mine = client.get("/audit/export.csv").get_data(as_text=True)

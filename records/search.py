@@ -165,8 +165,9 @@ def unindex(db: Session, kind: str, item_id: int) -> None:
 
 
 def _visible(scope: Scope) -> ColumnElement[bool]:
-    """Entries the scope may see (``records.visibility``: a document's entry needs the document)."""
-    return visibility.where(SearchEntry, scope.viewer)
+    """Entries the scope may see (``records.visibility``: a document's entry needs the document),
+    on the request and document this query joins."""
+    return visibility.search_entries_joined(scope.viewer)
 
 
 def _filters(f: SearchFilters) -> list[ColumnElement[bool]]:

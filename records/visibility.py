@@ -141,19 +141,22 @@ def _request_visible_py(v: Viewer, request_id: Any, get: Lookup) -> bool:
     return request_id is not None and _request_py(v, get(RecordRequest, request_id), get)
 
 
-def _document_sql(d: Any, v: Viewer) -> ColumnElement[bool]:
+def _document_own_sql(d: Any, v: Viewer) -> ColumnElement[bool]:
+    """The document's own condition (its request's is added by the caller)."""
     if v.is_public:
-        own = and_(
+        return and_(
             d.visibility == Visibility.PUBLIC,
             or_(d.embargo_until.is_(None), d.published_at.is_not(None)),
         )
-    elif v.user_id is None:
-        own = and_(d.org_id == v.org_id, d.visibility != Visibility.PRIVATE)
-    else:
-        own = and_(
-            d.org_id == v.org_id, or_(d.visibility != Visibility.PRIVATE, d.created_by == v.user_id)
-        )
-    return and_(own, _request_visible_sql(d.request_id, v))
+    if v.user_id is None:
+        return and_(d.org_id == v.org_id, d.visibility != Visibility.PRIVATE)
+    return and_(
+        d.org_id == v.org_id, or_(d.visibility != Visibility.PRIVATE, d.created_by == v.user_id)
+    )
+
+
+def _document_sql(d: Any, v: Viewer) -> ColumnElement[bool]:
+    return and_(_document_own_sql(d, v), _request_visible_sql(d.request_id, v))
 
 
 def _document_py(v: Viewer, d: Any, get: Lookup) -> bool:
@@ -354,6 +357,18 @@ def _rule(model: type) -> Rule:
 def where(model: Any, viewer: Viewer) -> ColumnElement[bool]:
     """SQL condition: the rows of ``model`` (the class, or an alias of it) ``viewer`` may see."""
     return _rule(inspect(model).mapper.class_).sql(model, viewer)
+
+
+def search_entries_joined(viewer: Viewer) -> ColumnElement[bool]:
+    """``where(SearchEntry, viewer)`` for a query that already joins each entry's
+    ``RecordRequest`` and (outer, for document entries) its ``Document``: the same rule on the
+    joined rows, without subqueries, so the full-text match keeps driving the query."""
+    org = [] if viewer.is_public else [SearchEntry.org_id == viewer.org_id]
+    return and_(
+        *org,
+        _request_sql(RecordRequest, viewer),
+        or_(SearchEntry.kind != "document", _document_own_sql(Document, viewer)),
+    )
 
 
 def _getter(db: Session) -> Lookup:

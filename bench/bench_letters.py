@@ -95,6 +95,7 @@ def run_service_batch(n: int) -> float:
     from records.letter_service import parse_options
     from records.models import Agency, Membership, Organization, User
     from records.models_letters import RequesterProfile
+    from records.visibility import Viewer
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(
@@ -145,7 +146,7 @@ def run_service_batch(n: int) -> float:
             while process_batch(db, batch, limit=100):
                 db.commit()
             with tempfile.TemporaryFile() as out:
-                write_zip(db, batch, out)
+                write_zip(db, batch, out, Viewer.member(org.id, user.id))
             elapsed = time.perf_counter() - start
             assert batch.done == n, f"only {batch.done} of {n} letters drafted"
         app.extensions["db_engine"].dispose()

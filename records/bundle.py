@@ -24,13 +24,14 @@ from typing import IO, Any
 
 from sqlmodel import Session, select
 
-from records import clocks, csvout, filing, search
+from records import clocks, csvout, filing, search, visibility
 from records import validation as v
 from records.extract import blob_path
 from records.models import Agency, AgencyLevel, RecordRequest, Subject, Visibility
 from records.models_filing import Document, ProposedEvent, SharingNote, TextStatus
 from records.models_lifecycle import Event
 from records.storage_local import HEX64
+from records.visibility import Viewer
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +59,12 @@ def _loads(raw: str, default: Any) -> Any:
         return default
 
 
-def _stored_letters(db: Session, request_id: int) -> list[Any]:
+def _stored_letters(db: Session, request_id: int, viewer: Viewer) -> list[Any]:
     try:
         from records.models_letters import StoredLetter
     except ImportError:  # the letters feature is optional
         return []
-    stmt = select(StoredLetter).where(StoredLetter.request_id == request_id)
-    return list(db.exec(stmt.order_by(StoredLetter.id)).all())
+    return visibility.visible_rows(db, StoredLetter, viewer, StoredLetter.request_id == request_id)
 
 
 # ------------------------------------------------------------------------------------------
@@ -96,20 +96,15 @@ class _Writer:
 
 def bundle_data(db: Session, req: RecordRequest, user_id: int) -> dict[str, Any]:
     """Everything about a request a member may see, as plain JSON values with file paths."""
+    viewer = Viewer.member(req.org_id, user_id)
     agency = db.get(Agency, req.agency_id)
     docs = filing.documents_for(db, req, user_id)
-    events = db.exec(select(Event).where(Event.request_id == req.id).order_by(Event.id)).all()
-    proposed = db.exec(
-        select(ProposedEvent).where(ProposedEvent.request_id == req.id).order_by(ProposedEvent.id)
-    ).all()
+    events = visibility.visible_rows(db, Event, viewer, Event.request_id == req.id)
+    # Emails and notes go with the document they came from: none from another member's
+    # private email.
+    proposed = filing.proposals_for(db, req, viewer)
     doc_ids = {d.id for d in docs}
-    notes = [
-        n
-        for n in db.exec(
-            select(SharingNote).where(SharingNote.request_id == req.id).order_by(SharingNote.id)
-        ).all()
-        if n.document_id is None or n.document_id in doc_ids
-    ]
+    notes = visibility.visible_rows(db, SharingNote, viewer, SharingNote.request_id == req.id)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -191,7 +186,7 @@ def bundle_data(db: Session, req: RecordRequest, user_id: int) -> dict[str, Any]
                 "sent_to": s.sent_to,
                 "message_id": s.message_id,
             }
-            for n, s in enumerate(_stored_letters(db, req.id), start=1)
+            for n, s in enumerate(_stored_letters(db, req.id, viewer), start=1)
         ],
         "correspondence": [
             {
@@ -233,10 +228,9 @@ def export_bundle(
 ) -> dict[str, Any]:
     """Write the bundle ZIP for ``req`` (what ``user_id`` may see) to ``out``; return the manifest."""
     data = bundle_data(db, req, user_id)
-    letters = _stored_letters(db, req.id)
-    proposed = db.exec(
-        select(ProposedEvent).where(ProposedEvent.request_id == req.id).order_by(ProposedEvent.id)
-    ).all()
+    viewer = Viewer.member(req.org_id, user_id)
+    letters = _stored_letters(db, req.id, viewer)
+    proposed = filing.proposals_for(db, req, viewer)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
         writer = _Writer(zf, [])
         writer.text("request.json", json.dumps(data, indent=2, ensure_ascii=False))

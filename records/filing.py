@@ -26,9 +26,9 @@ from typing import Any, BinaryIO
 
 import filetype
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from records import search, sharing
+from records import search, sharing, visibility
 from records import validation as v
 from records.core.clock import utc_today
 from records.extract import WorkerError, blob_path, email_body, run_worker
@@ -108,6 +108,9 @@ PROPOSAL_LABELS = {
     "correspondence": "Other correspondence (file it, no timeline event)",
 }
 
+
+# The timeline note of an event confirmed from a private email (migration 0004 writes it too).
+PRIVATE_EMAIL_NOTE = "Read from an email filed as private; its details stay with that document."
 
 # ZIP limits: a bomb, a symlink, a path escaping the folder or an archive inside an archive is
 # refused outright.
@@ -607,6 +610,9 @@ def confirm_proposed(
     from records import lifecycle
     from records.models import RecordRequest
 
+    if not visibility.can_see(db, visibility.Viewer.member(proposed.org_id, user_id), proposed):
+        # Its email is private to someone else: the caller should have answered 404 already.
+        raise v.ValidationError(None, "this proposal is not yours to handle")
     if proposed.state != "proposed":
         raise v.ValidationError(None, "this proposal was already handled")
     choice = kind or proposed.kind
@@ -617,15 +623,16 @@ def confirm_proposed(
         event_kind, _, outcome = choice.partition(":")
         data: dict[str, Any] = {"outcome": outcome} if outcome else {}
         req = db.get(RecordRequest, proposed.request_id)
+        source = db.get(Document, proposed.document_id) if proposed.document_id else None
+        if source is not None and visibility.narrower_than_request(source):
+            # The timeline is seen by everyone who sees the request; a private email's subject
+            # and sender stay on the email, which only its uploader can open.
+            note = PRIVATE_EMAIL_NOTE
+        else:
+            note = f"{proposed.subject} (email from {proposed.sender})"[:2000]
         try:
             event = lifecycle.record_event(
-                db,
-                req,
-                event_kind,
-                proposed.on,
-                actor_id=user_id,
-                note=f"{proposed.subject} (email from {proposed.sender})"[:2000],
-                data=data,
+                db, req, event_kind, proposed.on, actor_id=user_id, note=note, data=data
             )
         except lifecycle.EventNotAllowed as exc:
             raise v.ValidationError("kind", str(exc)) from None
@@ -643,13 +650,18 @@ def confirm_proposed(
 
 def documents_for(db: Session, req: RecordRequest, user_id: int | None) -> list[Document]:
     """The request's documents a member (``user_id``) may see, oldest first."""
-    return list(
-        db.exec(
-            select(Document)
-            .where(Document.request_id == req.id, sharing.member_document_clause(user_id))
-            .order_by(Document.id)
-        ).all()
-    )
+    viewer = visibility.Viewer.member(req.org_id, user_id)
+    return visibility.visible_rows(db, Document, viewer, Document.request_id == req.id)
+
+
+def proposals_for(
+    db: Session, req: RecordRequest, viewer: visibility.Viewer, *, state: str | None = None
+) -> list[ProposedEvent]:
+    """Events proposed from the request's emails that ``viewer`` may see, oldest first."""
+    where = [ProposedEvent.request_id == req.id]
+    if state is not None:
+        where.append(ProposedEvent.state == state)
+    return visibility.visible_rows(db, ProposedEvent, viewer, *where)
 
 
 def exemptions_of(doc: Document) -> list[str]:

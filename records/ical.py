@@ -16,11 +16,12 @@ from icalendar import Calendar, Event
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from records.models import Membership, RecordRequest, Visibility
+from records import visibility
+from records.models import Membership, RecordRequest
 from records.models_lifecycle import Deadline
 from records.models_notify import CalendarFeed
 from records.notify_content import clock_label
-from records.record_requests import visible_clause
+from records.visibility import Viewer
 
 PRODID = "-//Records Desk//Deadlines//EN"
 
@@ -69,13 +70,12 @@ def feed_for_token(db: Session, token: str) -> CalendarFeed | None:
 
 def feed_rows(db: Session, feed: CalendarFeed) -> list[tuple[Deadline, RecordRequest]]:
     """Open current deadlines the feed may show: what its user sees, or the org's non-private."""
-    if feed.user_id is not None:
-        scope = visible_clause(feed.org_id, feed.user_id)
-    else:
-        scope = (RecordRequest.org_id == feed.org_id) & (
-            RecordRequest.visibility != Visibility.PRIVATE
-        )
-    return _open_deadlines(db, scope)
+    viewer = (
+        Viewer.member(feed.org_id, feed.user_id)
+        if feed.user_id is not None
+        else Viewer.organization(feed.org_id)
+    )
+    return _open_deadlines(db, visibility.where(RecordRequest, viewer))
 
 
 def request_rows(db: Session, req: RecordRequest) -> list[tuple[Deadline, RecordRequest]]:

@@ -36,6 +36,7 @@ from records.letters_docx import write_batch_zip
 from records.models import Agency, RecordRequest, User
 from records.models_letters import BatchJob, StoredLetter
 from records.subjects import get_subject
+from records.visibility import Viewer, can_see
 
 log = logging.getLogger(__name__)
 
@@ -214,22 +215,40 @@ def process_batch(
     return handled
 
 
-def batch_letters(db: Session, batch: BatchJob) -> Iterator[Letter]:
-    """The batch's stored letters, one at a time, in agency order."""
+def visible_results(
+    db: Session, batch: BatchJob, viewer: Viewer
+) -> tuple[list[dict[str, Any]], int]:
+    """The batch's results ``viewer`` may see, and how many were left out: a request made
+    private since the batch ran (or deleted) takes its row and letter out of everyone else's view."""
+    rows, hidden = [], 0
+    for row in results(batch):
+        if row.get("request_id") and not can_see(
+            db, viewer, db.get(RecordRequest, row["request_id"])
+        ):
+            hidden += 1
+            continue
+        rows.append(row)
+    return rows, hidden
+
+
+def batch_letters(db: Session, batch: BatchJob, viewer: Viewer) -> Iterator[Letter]:
+    """The batch's stored letters ``viewer`` may see, one at a time, in agency order."""
     for row in results(batch):
         if not row.get("letter_id"):
             continue
         stored = db.get(StoredLetter, row["letter_id"])
-        if stored is None or stored.org_id != batch.org_id:
+        if stored is None or stored.org_id != batch.org_id or not can_see(db, viewer, stored):
             continue
         yield letter_of(stored, recipient=f"{row['agency']} {row.get('law_code', '')}".strip())
 
 
-def write_zip(db: Session, batch: BatchJob, fileobj: IO[bytes]) -> list[str]:
-    """Write every letter of the batch (.docx and .txt) into a ZIP on ``fileobj``."""
+def write_zip(db: Session, batch: BatchJob, fileobj: IO[bytes], viewer: Viewer) -> list[str]:
+    """Write every letter of the batch ``viewer`` may see (.docx and .txt) into a ZIP."""
     settings = letter_settings(db, batch.org_id)
     return write_batch_zip(
-        batch_letters(db, batch), fileobj, letterhead=settings.letterhead if settings else None
+        batch_letters(db, batch, viewer),
+        fileobj,
+        letterhead=settings.letterhead if settings else None,
     )
 
 

@@ -23,7 +23,7 @@ from docx import Document
 from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, col, select
 
-from records import mailer, outbound
+from records import mailer, outbound, visibility
 from records import validation as v
 from records.laws import UnknownLawError, get_law
 from records.laws.model import Law
@@ -816,11 +816,13 @@ def seed_federal_offices(db: Session, org_id: int) -> int:
     return created
 
 
-def letters_for_request(db: Session, request_id: int) -> Sequence[StoredLetter]:
-    """The request's stored letters, newest first."""
+def letters_for_request(
+    db: Session, request_id: int, viewer: visibility.Viewer
+) -> Sequence[StoredLetter]:
+    """The request's stored letters ``viewer`` may see, newest first."""
     return db.exec(
         select(StoredLetter)
-        .where(StoredLetter.request_id == request_id)
+        .where(StoredLetter.request_id == request_id, visibility.where(StoredLetter, viewer))
         .order_by(StoredLetter.id.desc())
     ).all()
 

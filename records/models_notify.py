@@ -60,6 +60,9 @@ class Reminder(SQLModel, table=True):
 class Notification(SQLModel, table=True):
     """An in-app inbox row. A reminder makes at most one (unique ``reminder_id``)."""
 
+    # Not audited: a machine-written copy of what one member could see when it was sent (a
+    # digest names several requests), which the audit trail must not replay to owners.
+    __audit__ = False
     __table_args__ = (Index("ix_notification_user_unread", "user_id", "org_id", "read_at", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")

@@ -20,16 +20,16 @@ from sqlalchemy import and_, insert, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from records import links, notify_content
+from records import links, notify_content, visibility
 from records.calendars import BusinessCalendar, business_calendar
 from records.db import write_intent
 from records.laws import UnknownLawError, get_law
 from records.mailer import MailError, send, smtp_settings
-from records.models import Membership, RecordRequest, User, Visibility
+from records.models import Membership, RecordRequest, User
 from records.models_lifecycle import Deadline
 from records.models_notify import Notification, Reminder
 from records.notify_prefs import Prefs, preference_rows, resolve
-from records.record_requests import can_see, visible_clause
+from records.visibility import Viewer, can_see
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +177,7 @@ def _recipients(
     in_org = members.get(req.org_id, set())
     owner = req.assignee_id or req.created_by
     out = {owner} if owner in in_org else set()
-    if req.visibility != Visibility.PRIVATE:
+    if can_see(None, Viewer.organization(req.org_id), req):  # "every request": never private ones
         out |= {u for u in in_org if resolve(prefs, req.org_id, u).scope == "all"}
     return out
 
@@ -368,7 +368,7 @@ def _prepare(
             return "nothing due or overdue that week", None
         return "", notify_content.digest(rows, reminder.due, today, base_url)
     req = db.get(RecordRequest, reminder.request_id)
-    if req is None or not can_see(req, reminder.org_id, user.id):  # type: ignore[arg-type]
+    if not can_see(db, Viewer.member(reminder.org_id, user.id), req):
         return "recipient can no longer see the request", None
     deadline = db.exec(
         select(Deadline).where(
@@ -400,7 +400,7 @@ def _digest_rows(
                 Deadline.state == "open",
                 col(Deadline.due) <= today + timedelta(days=7),
                 col(Deadline.superseded_at).is_(None),
-                visible_clause(org_id, user_id),
+                visibility.where(RecordRequest, Viewer.member(org_id, user_id)),
             )
             .order_by(col(Deadline.due), col(Deadline.id))
         ).all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
@@ -83,6 +84,34 @@ def digest(
                 lines.append(f"  {base_url.rstrip('/')}/requests/{r.id}")
     title = f"Week of {week_of:%d %b}: {len(overdue)} overdue, {len(coming)} due this week"
     return Content(title=title, body="\n".join(lines), url=url)
+
+
+_DIGEST_LINK = re.compile(r"^\s+\S*/requests/(\d+)$")
+
+
+def digest_request_ids(body: str) -> set[int]:
+    """The requests a digest's text names (each entry's second line links to its request)."""
+    return {int(m.group(1)) for line in body.splitlines() if (m := _DIGEST_LINK.match(line))}
+
+
+def digest_for_reader(body: str, visible: set[int]) -> str:
+    """A digest's text without the entries about requests outside ``visible`` (made private by
+    someone else, or deleted, since it was written)."""
+    lines, out, dropped = body.splitlines(), [], 0
+    i = 0
+    while i < len(lines):
+        link = _DIGEST_LINK.match(lines[i + 1]) if i + 1 < len(lines) else None
+        if lines[i].startswith("- ") and link and int(link.group(1)) not in visible:
+            dropped, i = dropped + 1, i + 2
+            continue
+        out.append(lines[i])
+        i += 1
+    if dropped:
+        out += [
+            "",
+            f"({dropped} entr{'y' if dropped == 1 else 'ies'} about requests you can no longer see removed.)",
+        ]
+    return "\n".join(out)
 
 
 def email_for(reminder: Reminder, content: Content, to: str) -> EmailMessage:

@@ -5,11 +5,17 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
+from records import visibility
+from records.models import RecordRequest
 from records.models_notify import Notification, Reminder, ReminderPreference
+from records.notify_content import digest_for_reader, digest_request_ids
+from records.visibility import Viewer
 
 log = logging.getLogger(__name__)
 
@@ -100,20 +106,43 @@ def unread_count(db: Session, org_id: int, user_id: int) -> int:
             Notification.user_id == user_id,
             Notification.org_id == org_id,
             col(Notification.read_at).is_(None),
+            visibility.where(Notification, Viewer.member(org_id, user_id)),
         )
     ).one()
 
 
-def inbox(db: Session, org_id: int, user_id: int, limit: int = 100) -> list[Notification]:
-    """The user's newest notifications in this organization."""
-    return list(
+def inbox(db: Session, org_id: int, user_id: int, limit: int = 100) -> list[Any]:
+    """The user's newest notifications in this organization, as read-only rows: none about a
+    request they can no longer see (made private by someone else, or deleted), and digests
+    without the entries about such requests."""
+    viewer = Viewer.member(org_id, user_id)
+    rows = list(
         db.exec(
             select(Notification)
-            .where(Notification.user_id == user_id, Notification.org_id == org_id)
+            .where(
+                Notification.user_id == user_id,
+                Notification.org_id == org_id,
+                visibility.where(Notification, viewer),
+            )
             .order_by(col(Notification.id).desc())
             .limit(limit)
         )
     )
+    named = set().union(*(digest_request_ids(n.body) for n in rows if n.request_id is None))
+    visible = set(
+        db.exec(
+            select(RecordRequest.id).where(
+                col(RecordRequest.id).in_(named), visibility.where(RecordRequest, viewer)
+            )
+        )
+    )
+    out = []
+    for n in rows:
+        row = SimpleNamespace(**n.model_dump())  # a copy: the stored text is never changed
+        if n.request_id is None:
+            row.body = digest_for_reader(n.body, visible)
+        out.append(row)
+    return out
 
 
 def mark_read(
@@ -130,10 +159,14 @@ def mark_read(
     return db.execute(stmt.values(read_at=now)).rowcount
 
 
-def delivery_problems(db: Session, org_id: int, user_id: int | None = None) -> list[Reminder]:
-    """Reminders whose email failed at least once and is still waiting for a retry."""
+def delivery_problems(
+    db: Session, org_id: int, user_id: int | None = None, *, viewer: Viewer
+) -> list[Reminder]:
+    """Reminders (of ``user_id``, or everyone's) whose email failed at least once and is still
+    waiting for a retry, about requests ``viewer`` may see."""
     stmt = select(Reminder).where(
         Reminder.org_id == org_id,
+        visibility.where(Reminder, viewer),
         col(Reminder.delivered_at).is_(None),
         col(Reminder.cancelled_at).is_(None),
         Reminder.attempts > 0,

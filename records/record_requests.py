@@ -6,11 +6,12 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import func, or_
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, select
 
 from records import validation as v
+from records import visibility
 from records.core.clock import utc_now
 from records.models import Agency, Membership, RecordRequest, Subject, User, Visibility
 
@@ -117,21 +118,13 @@ def update_request(
 
 
 def visible_clause(org_id: int, user_id: int) -> ColumnElement[bool]:
-    """Rows of ``org_id`` this member may see: organization/public ones, and private ones they own."""
-    return and_(
-        RecordRequest.org_id == org_id,
-        or_(
-            RecordRequest.visibility != Visibility.PRIVATE,
-            RecordRequest.created_by == user_id,
-            RecordRequest.assignee_id == user_id,
-        ),
-    )
+    """Requests of ``org_id`` this member may see (the rule lives in ``records.visibility``)."""
+    return visibility.where(RecordRequest, visibility.Viewer.member(org_id, user_id))
 
 
 def can_see(req: RecordRequest, org_id: int, user_id: int) -> bool:
-    if req.org_id != org_id:
-        return False
-    return req.visibility != Visibility.PRIVATE or user_id in (req.created_by, req.assignee_id)
+    """True when this member of ``org_id`` may see ``req`` (see ``records.visibility``)."""
+    return visibility.can_see(None, visibility.Viewer.member(org_id, user_id), req)
 
 
 @dataclass

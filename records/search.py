@@ -1,7 +1,7 @@
 """Full-text search over requests and documents: SQLite FTS5 or PostgreSQL tsvector, one API.
 
-Callers choose a scope: members of an organization (``Scope.member``) see what ``sharing`` lets
-them see; the public (``Scope.public``) sees only published, unembargoed items. Any string a user
+Callers choose a scope: members of an organization (``Scope.member``) see what
+``records.visibility`` lets them see; the public (``Scope.public``) sees only published, unembargoed items. Any string a user
 types is safe: it is reduced to plain words before it reaches the full-text engine.
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy import and_, bindparam, column, or_, select, table, text
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
-from records import sharing
+from records import visibility
 from records.models import Agency, RecordRequest
 from records.models_filing import FTS_DDL, Document, SearchEntry
 
@@ -52,6 +52,12 @@ class Scope:
     @property
     def is_public(self) -> bool:
         return self.org_id is None
+
+    @property
+    def viewer(self) -> visibility.Viewer:
+        if self.org_id is None:
+            return visibility.Viewer.public()
+        return visibility.Viewer.member(self.org_id, self.user_id)
 
 
 @dataclass
@@ -159,17 +165,9 @@ def unindex(db: Session, kind: str, item_id: int) -> None:
 
 
 def _visible(scope: Scope) -> ColumnElement[bool]:
-    """Rows the scope may see: the request must be visible, and a document must be too."""
-    if scope.is_public:
-        req_ok = sharing.public_request_clause()
-        doc_ok = sharing.public_document_clause()
-    else:
-        req_ok = sharing.member_request_clause(scope.org_id, scope.user_id)
-        doc_ok = sharing.member_document_clause(scope.user_id)
-    return and_(
-        req_ok,
-        or_(SearchEntry.kind == "request", and_(SearchEntry.kind == "document", doc_ok)),
-    )
+    """Entries the scope may see (``records.visibility``: a document's entry needs the document),
+    on the request and document this query joins."""
+    return visibility.search_entries_joined(scope.viewer)
 
 
 def _filters(f: SearchFilters) -> list[ColumnElement[bool]]:

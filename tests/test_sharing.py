@@ -10,7 +10,7 @@ from sqlmodel import select
 from records.models import RecordRequest
 from records.models_filing import Document, RequestEmbargo, SharingNote
 from records.sharing import publish_due_embargoes
-from tests.conftest import bearer, login
+from tests.conftest import assert_redirect, bearer, login
 from tests.filing_helpers import pdf_bytes
 
 
@@ -67,25 +67,36 @@ def test_public_archive_never_shows_private_or_embargoed(client, factory, db, to
             assert client.get(f"/api/v1/documents/{hidden_doc}").status_code == 401
 
 
-def test_embargo_job_publishes_and_notes_it(client, factory, db):
+def test_embargo_job_publishes_public_items_and_notes_it(client, factory, db):
     org = factory.org()
     user = factory.user(org)
     token = factory.token(user, org)
-    req = factory.request(org, user, title="Jail contract", visibility="organization")
-    db.add(RequestEmbargo(request_id=req.id, org_id=org.id, embargo_until=date(2026, 12, 1)))
-    db.commit()
+    login(client, user, org)
+    req = factory.request(org, user, title="Jail contract", visibility="public")
+    resp = client.post(f"/requests/{req.id}/embargo", data={"embargo_until": "2026-12-01"})
+    assert_redirect(resp, f"/requests/{req.id}")
     doc_id = _doc(
         client, token, req.id, "contract", visibility="public", embargo_until="2026-12-01"
     )
-    assert db.get(Document, doc_id).visibility == "organization"  # held back until the day
+    # The visibility is kept as chosen; the embargo alone keeps it out of public view.
+    assert db.get(Document, doc_id).visibility == "public"
+    assert db.get(RecordRequest, req.id).visibility == "public"
+    page = client.get(f"/requests/{req.id}").get_data(as_text=True)
+    assert "appears in the public archive on 2026-12-01" in page
+    assert "in the public archive from 2026-12-01" in page
 
     assert publish_due_embargoes(db, datetime(2026, 11, 30, 12, tzinfo=UTC)) == 0
-    assert client.get(f"/public/requests/{req.id}").status_code == 404
+    anonymous = client.application.test_client()
+    assert anonymous.get(f"/public/requests/{req.id}").status_code == 404
+    assert anonymous.get(f"/public/documents/{doc_id}/download").status_code == 404
     assert publish_due_embargoes(db, datetime(2026, 12, 1, 0, 5, tzinfo=UTC)) == 2
     assert publish_due_embargoes(db, datetime(2026, 12, 2, tzinfo=UTC)) == 0  # idempotent
     assert db.get(RecordRequest, req.id).visibility == "public"
     assert db.get(Document, doc_id).visibility == "public"
     notes = db.exec(select(SharingNote)).all()
     assert len(notes) == 2 and all(n.on == date(2026, 12, 1) for n in notes)
-    page = client.get(f"/public/requests/{req.id}").data
+    page = anonymous.get(f"/public/requests/{req.id}").data
     assert b"contract.pdf" in page and b"its embargo ended" in page
+    download = anonymous.get(f"/public/documents/{doc_id}/download")
+    assert download.status_code == 200
+    download.close()

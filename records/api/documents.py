@@ -6,18 +6,18 @@ from typing import Any
 
 from flask import current_app, g, request, send_file
 
-from records import filing, sharing
+from records import filing, visibility
 from records.api import api_bp
 from records.api.errors import ApiError
 from records.api.openapi import ERRORS, ID, PATHS, SCHEMAS, _json
 from records.api.resources import _require
 from records.api.resources import request_or_404 as api_request_or_404
-from records.auth import current_org_id
 from records.core.clock import utc_today
 from records.db import get_session
 from records.models import RecordRequest, Role
 from records.models_filing import Document
 from records.storage_local import get_storage
+from records.visibility import current_viewer
 
 DOC_KEYS = (
     "id",
@@ -56,11 +56,7 @@ def document_or_404(doc_id: int) -> tuple[Document, RecordRequest]:
     db = get_session()
     doc = db.get(Document, doc_id)
     req = db.get(RecordRequest, doc.request_id) if doc is not None else None
-    if (
-        doc is None
-        or req is None
-        or not sharing.can_see_document(doc, req, current_org_id(), g.api_user.id)
-    ):
+    if doc is None or req is None or not visibility.can_see(db, current_viewer(), doc):
         raise ApiError(404, "not_found", f"document {doc_id} not found")
     return doc, req
 

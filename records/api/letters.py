@@ -9,6 +9,7 @@ from flask import Response, current_app, g
 
 from records import letter_service as ls
 from records import validation as v
+from records import visibility
 from records.api import api_bp, json_body
 from records.api.errors import ApiError
 from records.api.openapi import ERRORS, PATHS, SCHEMAS, _json
@@ -19,6 +20,7 @@ from records.letters import DraftingError
 from records.letters_docx import PdfConversionError, to_pdf
 from records.models import Agency, Role
 from records.models_letters import StoredLetter
+from records.visibility import current_viewer
 
 LETTER_KEYS = (
     "id",
@@ -71,7 +73,7 @@ def _letter_or_404(letter_id: int) -> tuple[StoredLetter, Any, Agency]:
         raise ApiError(404, "not_found", f"letter {letter_id} not found")
     db = get_session()
     stored = db.get(StoredLetter, letter_id)
-    if stored is None or stored.org_id != g.api_org_id:
+    if not visibility.can_see(db, current_viewer(), stored):
         raise ApiError(404, "not_found", f"letter {letter_id} not found")
     req = request_or_404(stored.request_id)
     return stored, req, db.get(Agency, req.agency_id)
@@ -80,7 +82,8 @@ def _letter_or_404(letter_id: int) -> tuple[StoredLetter, Any, Agency]:
 @api_bp.get("/requests/<int:request_id>/letters")
 def list_letters(request_id: int) -> Any:
     req = _request(request_id)
-    return {"items": [letter_json(s) for s in ls.letters_for_request(get_session(), req.id)]}
+    letters = ls.letters_for_request(get_session(), req.id, current_viewer())
+    return {"items": [letter_json(s) for s in letters]}
 
 
 @api_bp.post("/requests/<int:request_id>/letters")

@@ -8,12 +8,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from sqlalchemy import func
 from sqlmodel import select
 
-from records import directory
+from records import directory, visibility
 from records.auth import current_org_id, login_required_with_org, require_role
 from records.db import get_session
 from records.forms import LEVEL_CHOICES, AgencyForm, AgencyImportForm
 from records.models import Agency, RecordRequest, Role
 from records.validation import ValidationError
+from records.visibility import current_viewer
 from records.web.forms_util import attach_error, form_values
 
 bp = Blueprint("agencies", __name__, url_prefix="/agencies")
@@ -111,8 +112,13 @@ def show(agency_id: int) -> Any:
     children = db.exec(
         select(Agency).where(Agency.parent_id == agency.id).order_by(Agency.name)
     ).all()
-    n_requests = db.exec(
-        select(func.count()).select_from(RecordRequest).where(RecordRequest.agency_id == agency.id)
+    n_requests = db.exec(  # the requests this member may see, as the linked list shows
+        select(func.count())
+        .select_from(RecordRequest)
+        .where(
+            RecordRequest.agency_id == agency.id,
+            visibility.where(RecordRequest, current_viewer()),
+        )
     ).one()
     return render_template(
         "agencies/show.html", agency=agency, parent=parent, children=children, n_requests=n_requests

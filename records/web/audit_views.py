@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import select
 
-from records import csvout
+from records import csvout, visibility
 from records import validation as v
 from records.auth import (
     acting_user,
@@ -22,14 +22,14 @@ from records.auth import (
     require_role,
 )
 from records.db import get_session
-from records.models import RecordRequest, Role, User, Visibility
+from records.models import Role, User
 from records.models_ops import AuditLog
-from records.record_requests import page_number, visible_clause
+from records.record_requests import page_number
 from records.web.panels import DASHBOARD_PANELS, Panel
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 ACTIONS = ("insert", "update", "delete")
-PRIVATE_NOTE = "[private request: values hidden]"
+PRIVATE_NOTE = "[private: values hidden]"
 CSV_FIELDS = ("id", "at", "actor_id", "actor_email", "ip", "action", "object_type", "object_id")
 
 
@@ -95,32 +95,16 @@ def index() -> Any:
         actions=ACTIONS,
         types=types,
         pretty=_pretty,
-        hidden=_redactor(org_id, acting_user().id),
+        hidden=_redactor(org_id, acting_user().id, [e for e, _u in rows]),
     )
 
 
-def _redactor(org_id: int, user_id: int) -> Any:
-    """Hide entries about requests the reader may not see (private requests of other members)."""
-    visible = {
-        str(i)
-        for i in get_session().exec(select(RecordRequest.id).where(visible_clause(org_id, user_id)))
-    }
-
-    def hidden(entry: AuditLog) -> bool:
-        data = (entry.before or {}) | (entry.after or {})
-        if entry.object_type == RecordRequest.__tablename__:
-            req_id = entry.object_id
-            # A deleted request is shown only when its own snapshot says it was not private.
-            known = [d.get("visibility") for d in (entry.before, entry.after) if d]
-            if req_id not in visible and known and Visibility.PRIVATE not in known:
-                return False
-        else:
-            req_id = data.get("request_id")
-            if req_id is None:
-                return False
-        return str(req_id) not in visible
-
-    return hidden
+def _redactor(org_id: int, user_id: int, entries: list[AuditLog]) -> Any:
+    """Hide the values of entries about objects the reader may not see (``records.visibility``:
+    another member's private request, document, email or anything read from them)."""
+    return visibility.audit_redactor(
+        get_session(), visibility.Viewer.member(org_id, user_id), entries
+    )
 
 
 def _pretty(data: dict[str, Any] | None) -> str:
@@ -145,7 +129,7 @@ def export_csv() -> Any:
         .order_by(AuditLog.at, AuditLog.id)
     )
     rows = db.exec(stmt).all()
-    hidden = _redactor(org_id, acting_user().id)
+    hidden = _redactor(org_id, acting_user().id, [entry for entry, _email in rows])
 
     def records() -> Iterator[tuple[Any, ...]]:
         for entry, email in rows:

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from sqlmodel import select
 
-from records import bundle
+from records import bundle, visibility
 from records.auth import current_org_id, has_role, login_required_with_org, require_role
 from records.core.clock import utc_today
 from records.db import get_session
@@ -33,11 +33,12 @@ def _public_letters(req: RecordRequest) -> tuple[str, dict[str, Any]] | None:
         from records.models_letters import StoredLetter
     except ImportError:
         return None
+    public = visibility.Viewer.public()  # the public sees only letters actually sent
     letters = (
         get_session()
         .exec(
             select(StoredLetter)
-            .where(StoredLetter.request_id == req.id, StoredLetter.sent_on.is_not(None))
+            .where(StoredLetter.request_id == req.id, visibility.where(StoredLetter, public))
             .order_by(StoredLetter.sent_on, StoredLetter.id)
         )
         .all()

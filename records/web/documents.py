@@ -8,19 +8,19 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlmodel import select
 
-from records import filing, search, sharing
-from records.auth import current_org_id, has_role, login_required_with_org, require_role
+from records import filing, search, sharing, visibility
+from records.auth import has_role, login_required_with_org, require_role
 
 # The JSON routes live beside these pages; importing them here registers them on the API blueprint
 # before the app registers it.
 from records.core.clock import utc_today
 from records.db import get_session
-from records.models import RecordRequest, Role
+from records.models import RecordRequest, Role, Visibility
 from records.models_filing import Document, ProposedEvent, RequestEmbargo
 from records.storage_local import get_storage
 from records.validation import ValidationError
+from records.visibility import current_viewer
 from records.web.panels import REQUEST_PANELS, Panel
 from records.web.requests import request_or_404
 
@@ -37,25 +37,24 @@ def document_or_404(doc_id: int) -> tuple[Document, RecordRequest]:
     db = get_session()
     doc = db.get(Document, doc_id)
     req = db.get(RecordRequest, doc.request_id) if doc is not None else None
-    if doc is None or req is None:
-        abort(404)
-    if not sharing.can_see_document(doc, req, current_org_id(), current_user.id):
+    if doc is None or req is None or not visibility.can_see(db, current_viewer(), doc):
         abort(404)
     return doc, req
 
 
 def _panel(req: RecordRequest) -> tuple[str, dict[str, Any]]:
     db = get_session()
-    proposed = db.exec(
-        select(ProposedEvent)
-        .where(ProposedEvent.request_id == req.id, ProposedEvent.state == "proposed")
-        .order_by(ProposedEvent.id)
-    ).all()
+    viewer = current_viewer()
+    proposed = filing.proposals_for(db, req, viewer, state="proposed")
+    sources = {p.id: db.get(Document, p.document_id) for p in proposed if p.document_id}
     return "documents/panel.html", {
         "req": req,
         "docs": filing.documents_for(db, req, current_user.id),
         "proposed": proposed,
-        "notes": sharing.notes_for(db, req.id),
+        "private_sources": {
+            pid for pid, doc in sources.items() if doc and visibility.narrower_than_request(doc)
+        },
+        "notes": sharing.notes_for(db, req.id, viewer),
         "embargo": db.get(RequestEmbargo, req.id),
         "kinds": list(filing.PROPOSAL_LABELS.items()),
         "can_edit": has_role(Role.EDITOR),
@@ -160,7 +159,10 @@ def download(doc_id: int) -> Any:
 def decide(proposed_id: int, action: str) -> Any:
     db = get_session()
     proposed = db.get(ProposedEvent, proposed_id)
-    if proposed is None or action not in ("confirm", "dismiss"):
+    # An event read from an email someone else filed as private is not there for this member.
+    if action not in ("confirm", "dismiss") or not visibility.can_see(
+        db, current_viewer(), proposed
+    ):
         abort(404)
     req = request_or_404(proposed.request_id)
     require_role(Role.EDITOR)
@@ -194,8 +196,15 @@ def embargo(request_id: int) -> Any:
     else:
         sharing.set_request_embargo(db, req, until)
         db.commit()
-        flash(
-            f"This request will be published on {until}." if until else "Embargo removed.",
-            "success",
-        )
+        if until is None:
+            message = "Embargo removed."
+        elif req.visibility == Visibility.PUBLIC:
+            message = f"This request will appear in the public archive on {until}."
+        else:
+            # An embargo never widens who can see the request.
+            message = (
+                f"Embargo set until {until}. The request stays {req.visibility} after that "
+                "date; make it Public for it to appear in the archive then."
+            )
+        flash(message, "success")
     return redirect(url_for("requests.show", request_id=req.id) + "#documents")

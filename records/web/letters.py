@@ -27,6 +27,7 @@ from sqlmodel import select
 from records import letter_batch as lb
 from records import letter_service as ls
 from records import validation as v
+from records import visibility
 from records.auth import current_org_id, login_required_with_org, require_role
 
 # The JSON endpoints live in records.api.letters; importing it here registers them on the API
@@ -49,6 +50,7 @@ from records.models import Agency, AgencyLevel, RecordRequest, Role
 from records.models_letters import BatchJob, StoredLetter
 from records.subjects import AGENCY_KINDS, get_subject, load_variables, subject_keys
 from records.validation import JURISDICTIONS, ValidationError
+from records.visibility import current_viewer
 from records.web.panels import DASHBOARD_PANELS, REQUEST_PANELS, Panel
 from records.web.requests import request_or_404
 
@@ -73,7 +75,7 @@ KIND_LABELS = {
 
 def _letter_or_404(letter_id: int) -> tuple[StoredLetter, RecordRequest, Agency]:
     stored = get_session().get(StoredLetter, letter_id) if letter_id <= MAX_ID else None
-    if stored is None or stored.org_id != current_org_id():
+    if not visibility.can_see(get_session(), current_viewer(), stored):
         abort(404)
     req = request_or_404(stored.request_id)
     agency = get_session().get(Agency, req.agency_id)
@@ -130,7 +132,7 @@ def _today() -> date:
 
 
 def _request_panel(req: RecordRequest) -> tuple[str, dict[str, Any]]:
-    letters = ls.letters_for_request(get_session(), req.id)
+    letters = ls.letters_for_request(get_session(), req.id, current_viewer())
     return "letters/_panel.html", {"req": req, "letters": letters}
 
 
@@ -552,11 +554,12 @@ def _batch_or_404(batch_id: int) -> BatchJob:
 @login_required_with_org
 def batch_show(batch_id: int) -> Any:
     batch = _batch_or_404(batch_id)
-    rows = lb.results(batch)
+    rows, hidden = lb.visible_results(get_session(), batch, current_viewer())
     return render_template(
         "letters/batch_show.html",
         batch=batch,
         rows=rows,
+        hidden=hidden,
         subject=get_subject(batch.subject),
         percent=int(100 * (batch.done + batch.failed) / batch.total) if batch.total else 100,
     )
@@ -582,7 +585,7 @@ def batch_zip(batch_id: int) -> Any:
     # The response closes the file once it is sent, so no context manager here.
     spool = tempfile.TemporaryFile()  # noqa: SIM115
     try:
-        lb.write_zip(get_session(), batch, spool)
+        lb.write_zip(get_session(), batch, spool, current_viewer())
     except Exception:
         spool.close()
         raise

@@ -21,6 +21,7 @@ from records.db import get_session
 from records.forms import EmptyForm
 from records.models import Organization, Role
 from records.models_notify import CalendarFeed, Notification
+from records.visibility import Viewer, current_viewer
 from records.web.panels import DASHBOARD_PANELS, REQUEST_PANELS, Panel
 from records.web.requests import request_or_404
 
@@ -78,7 +79,9 @@ def index() -> Any:
         "notifications/index.html",
         rows=notify_prefs.inbox(db, org_id, current_user.id),
         unread=notify_prefs.unread_count(db, org_id, current_user.id),
-        problems=notify_prefs.delivery_problems(db, org_id, current_user.id),
+        problems=notify_prefs.delivery_problems(
+            db, org_id, current_user.id, viewer=current_viewer()
+        ),
         empty=EmptyForm(),
     )
 
@@ -128,7 +131,7 @@ def preferences() -> Any:
         org_form=org_form,
         own=own,
         problems=notify_prefs.delivery_problems(
-            db, org_id, None if _is_owner() else current_user.id
+            db, org_id, None if _is_owner() else current_user.id, viewer=current_viewer()
         ),
         empty=EmptyForm(),
     )
@@ -268,7 +271,9 @@ def _calendar_panel(req: Any) -> tuple[str, dict[str, Any]] | None:
 def _dashboard_panel(org_id: int, user_id: int) -> tuple[str, dict[str, Any]] | None:
     db = get_session()
     unread = notify_prefs.unread_count(db, org_id, user_id)
-    problems = len(notify_prefs.delivery_problems(db, org_id, user_id))
+    problems = len(
+        notify_prefs.delivery_problems(db, org_id, user_id, viewer=Viewer.member(org_id, user_id))
+    )
     if not unread and not problems:
         return None
     return "notifications/_dashboard_panel.html", {"unread": unread, "problems": problems}

@@ -1,7 +1,7 @@
 """The public archive: requests organizations chose to publish. Anonymous access.
 
-Every query here goes through ``sharing.public_*_clause`` so private and embargoed items never
-show, whoever is logged in.
+Every query here asks ``records.visibility`` as the anonymous public (``PUBLIC``), so private,
+organization-only and embargoed items never show, whoever is logged in.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request
 from sqlmodel import select
 
-from records import search, sharing
+from records import search, sharing, visibility
 from records.db import get_session
 from records.models import Agency, Organization, RecordRequest, Subject
 from records.models_filing import Document
@@ -19,6 +19,8 @@ from records.models_lifecycle import Event
 from records.validation import JURISDICTIONS, ValidationError
 from records.web.panels import PUBLIC_REQUEST_PANELS, collect
 from records.web.search_views import parse_search_args
+
+PUBLIC = visibility.Viewer.public()
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 PER_PAGE = 25
@@ -42,7 +44,7 @@ def index() -> Any:
         select(RecordRequest, Agency, Organization)
         .join(Agency, Agency.id == RecordRequest.agency_id)
         .join(Organization, Organization.id == RecordRequest.org_id)
-        .where(sharing.public_request_clause())
+        .where(visibility.where(RecordRequest, PUBLIC))
     )
     if juris in JURISDICTIONS:
         stmt = stmt.where(Agency.jurisdiction == juris)
@@ -56,7 +58,7 @@ def index() -> Any:
     agencies = db.exec(
         select(Agency.name, Agency.jurisdiction)
         .join(RecordRequest, RecordRequest.agency_id == Agency.id)
-        .where(sharing.public_request_clause())
+        .where(visibility.where(RecordRequest, PUBLIC))
         .distinct()
         .order_by(Agency.name)
     ).all()
@@ -76,7 +78,7 @@ def public_request_or_404(request_id: int) -> RecordRequest:
     """A published request, or 404 (private, organization-only and embargoed alike)."""
     db = get_session()
     req = db.get(RecordRequest, request_id)
-    if req is None or not sharing.is_public_request(db, req):
+    if not visibility.can_see(db, PUBLIC, req):
         abort(404)
     return req
 
@@ -87,12 +89,16 @@ def show(request_id: int) -> Any:
     req = public_request_or_404(request_id)
     docs = db.exec(
         select(Document)
-        .where(Document.request_id == req.id, sharing.public_document_clause())
+        .where(Document.request_id == req.id, visibility.where(Document, PUBLIC))
         .order_by(Document.date_received, Document.id)
     ).all()
     events = db.exec(
         select(Event)
-        .where(Event.request_id == req.id, Event.voided_at.is_(None))
+        .where(
+            Event.request_id == req.id,
+            Event.voided_at.is_(None),
+            visibility.where(Event, PUBLIC),
+        )
         .order_by(Event.on, Event.id)
     ).all()
     return render_template(
@@ -103,7 +109,7 @@ def show(request_id: int) -> Any:
         org=db.get(Organization, req.org_id),
         docs=docs,
         events=events,
-        notes=sharing.notes_for(db, req.id, public_only=True),
+        notes=sharing.notes_for(db, req.id, PUBLIC),
     )
 
 
@@ -111,8 +117,7 @@ def show(request_id: int) -> Any:
 def download(doc_id: int) -> Any:
     db = get_session()
     doc = db.get(Document, doc_id)
-    req = db.get(RecordRequest, doc.request_id) if doc is not None else None
-    if doc is None or req is None or not sharing.is_public_document(db, doc, req):
+    if not visibility.can_see(db, PUBLIC, doc):
         abort(404)
     from records.api.documents import send_download
 

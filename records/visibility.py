@@ -504,7 +504,7 @@ def audit_redactor(
                 shown.add((table, str(ident)))
 
     # An event confirmed from an email the reader cannot see: the event is shared, but its
-    # recorded values may carry the email's subject (events confirmed before migration 0004).
+    # recorded values may carry the email's subject (events confirmed before migration 0005).
     events = [i for i in wanted.get(Event, ()) if ("event", str(i)) in shown]
     for start in range(0, len(events), _CHUNK):
         chunk = events[start : start + _CHUNK]

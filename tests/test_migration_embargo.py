@@ -1,6 +1,6 @@
-"""Migration 0004 carries embargo data over to the rule that an embargo only ever narrows.
+"""Migration 0005 carries embargo data over to the rule that an embargo only ever narrows.
 
-Rows are written as the code before 0004 left them (that code no longer exists to write them),
+Rows are written as the code before 0005 left them (that code no longer exists to write them),
 then the migration runs and each item ends where the new rule and its member's choice put it.
 """
 
@@ -217,9 +217,9 @@ def _old_world(conn: Any) -> None:
     )
 
 
-def test_0004_keeps_promised_publications_and_makes_widened_items_private_again(tmp_path):
+def test_0005_keeps_promised_publications_and_makes_widened_items_private_again(tmp_path):
     url = f"sqlite:///{tmp_path / 'm.db'}"
-    upgrade(url, "0003")
+    upgrade(url, "0004")
     engine = make_engine(url)
     with engine.begin() as conn:
         _old_world(conn)
@@ -232,7 +232,7 @@ def test_0004_keeps_promised_publications_and_makes_widened_items_private_again(
         notes = dict(conn.execute(select(T["event"].c.id, T["event"].c.note)).all())
         trail = conn.execute(
             select(T["auditlog"].c.object_type, T["auditlog"].c.object_id, T["auditlog"].c.after)
-            .where(T["auditlog"].c.ip == "migration 0004")
+            .where(T["auditlog"].c.ip == "migration 0005")
             .order_by(T["auditlog"].c.id)
         ).all()
     engine.dispose()

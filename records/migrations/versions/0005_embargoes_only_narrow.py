@@ -15,10 +15,10 @@ embargo. So:
 And a timeline event confirmed from a private email no longer carries that email's subject and
 sender in its note (the timeline is read by everyone who sees the request).
 
-Each change is written to the audit trail (address "migration 0004"), so owners can see it.
+Each change is written to the audit trail (address "migration 0005"), so owners can see it.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from alembic import op
 
 from records.core.clock import utc_now
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -106,7 +106,7 @@ def _set(bind: Any, table: Any, name: str, rows: list[tuple[int, int]], old: str
                 {
                     "org_id": org_id,
                     "actor_id": None,
-                    "ip": "migration 0004",
+                    "ip": "migration 0005",
                     "at": now,
                     "action": "update",
                     "object_type": name,
@@ -156,7 +156,7 @@ def _private_email_notes(bind: Any) -> None:
                 {
                     "org_id": org_id,
                     "actor_id": None,
-                    "ip": "migration 0004",
+                    "ip": "migration 0005",
                     "at": now,
                     "action": "update",
                     "object_type": "event",

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from records.laws.model import (
+    ANSWER_KINDS,
     CATEGORIES,
     CLOCKS,
     EXTRA_RULES,
@@ -27,6 +28,7 @@ from records.laws.model import (
     Law,
     Period,
     Provision,
+    Receipt,
     Source,
     Tolling,
 )
@@ -66,7 +68,19 @@ def _req(data: dict[str, Any], key: str, where: str) -> Any:
 
 
 def _source(data: dict[str, Any], where: str) -> Source:
-    return Source(citation=_req(data, "citation", where), url=data.get("url") or None)
+    checked = data.get("checked_on")
+    if checked is not None and not isinstance(checked, date):
+        raise LawDataError(f"{where}: checked_on must be a TOML date (e.g. 2026-12-01)")
+    unverified = data.get("unverified", "")
+    if unverified and checked is None:
+        raise LawDataError(f"{where}: unverified needs checked_on, the day the text was read")
+    return Source(
+        citation=_req(data, "citation", where),
+        url=data.get("url") or None,
+        checked_on=checked,
+        read_at=data.get("read_at") or None,
+        unverified=unverified,
+    )
 
 
 def _period(data: dict[str, Any], where: str) -> Period:
@@ -91,12 +105,19 @@ def _period(data: dict[str, Any], where: str) -> Period:
         if not isinstance(alt.get("count"), int) or alt["count"] < 0:
             raise LawDataError(f"{alt_where}: needs a non-negative integer count")
         earlier.append((alt["count"], alt["unit"]))
+    answered_by = tuple(data.get("answered_by", ()))
+    for kind in answered_by:
+        if kind not in ANSWER_KINDS:
+            raise LawDataError(f"{where}: answered_by {kind!r} is not one of {list(ANSWER_KINDS)}")
     return Period(
         unit=unit,
         count=count if unit != "none" else None,
         runs_from=runs_from,
         text=data.get("text", ""),
         note=data.get("note", ""),
+        research=data.get("research", ""),
+        condition=data.get("condition", ""),
+        answered_by=answered_by,
         source=_source(data, where),
         earlier_of=tuple(earlier),
     )
@@ -105,17 +126,26 @@ def _period(data: dict[str, Any], where: str) -> Period:
 def _appeal(data: dict[str, Any], where: str) -> Appeal:
     available = bool(_req(data, "available", where)) if "available" in data else False
     period = _period(data, where) if available and "unit" in data else None
+    silent = data.get("no_response")
+    if silent is not None and not available:
+        raise LawDataError(f"{where}: no_response needs an available appeal")
     return Appeal(
         available=available,
         to_whom=data.get("to_whom", ""),
         period=period,
         note=data.get("note", ""),
+        research=data.get("research", ""),
+        no_response=_period(silent, f"{where[:-1]}.no_response]") if silent else None,
         source=_source(data, where),
     )
 
 
 def _provision(data: dict[str, Any], where: str) -> Provision:
-    return Provision(text=_req(data, "text", where), source=_source(data, where))
+    return Provision(
+        text=_req(data, "text", where),
+        source=_source(data, where),
+        research=data.get("research", ""),
+    )
 
 
 def _observed(value: Any, default: str, where: str) -> Any:
@@ -157,6 +187,7 @@ def _extra_day(data: dict[str, Any], where: str) -> ExtraDay:
         years=years,
         observed=_observed(data.get("observed"), "none", where),
         note=data.get("note", ""),
+        research=data.get("research", ""),
     )
 
 
@@ -179,6 +210,7 @@ def _calendar(cal: dict[str, Any], where: str) -> Calendar:
         observed=_observed(cal.get("observed"), "all", where),
         categories=_categories(cal.get("categories", {}), names, where),
         note=cal.get("note", ""),
+        research=cal.get("research", ""),
         source=_source(cal, where),
     )
 
@@ -195,6 +227,22 @@ def _tolling(data: dict[str, Any] | None, where: str) -> Tolling | None:
         fees=bool(data.get("fees", True)),
         text=data.get("text", ""),
         note=data.get("note", ""),
+        research=data.get("research", ""),
+        source=_source(data, where),
+    )
+
+
+def _receipt(data: dict[str, Any] | None, where: str) -> Receipt | None:
+    if data is None:
+        return None
+    days = data.get("electronic_business_days")
+    if not isinstance(days, int) or days < 0:
+        raise LawDataError(f"{where}: electronic_business_days must be a non-negative integer")
+    return Receipt(
+        electronic_business_days=days,
+        text=_req(data, "text", where),
+        note=data.get("note", ""),
+        research=data.get("research", ""),
         source=_source(data, where),
     )
 
@@ -242,14 +290,20 @@ def parse_law(data: dict[str, Any], filename: str) -> Law:
         jurisdiction=_req(data, "jurisdiction", filename),
         name=_req(data, "name", filename),
         citation=_req(data, "citation", filename),
-        source=Source(citation=data["citation"], url=data.get("url") or None),
+        source=_source(data, filename),
         last_checked=last_checked,
         periods=periods,
         appeal=_appeal(_req(data, "appeal", filename), f"{filename} [appeal]"),
         roll_forward=roll,
-        roll_forward_source=Source(
-            citation=_req(data, "roll_forward_citation", filename),
-            url=data.get("roll_forward_url") or None,
+        roll_forward_source=_source(
+            {
+                "citation": _req(data, "roll_forward_citation", filename),
+                "url": data.get("roll_forward_url"),
+                "checked_on": data.get("roll_forward_checked_on"),
+                "read_at": data.get("roll_forward_read_at"),
+                "unverified": data.get("roll_forward_unverified", ""),
+            },
+            f"{filename} roll_forward",
         ),
         who_may_request=_provision(_req(data, "who_may_request", filename), filename),
         residents_only=bool(data.get("residents_only", False)),
@@ -261,7 +315,9 @@ def parse_law(data: dict[str, Any], filename: str) -> Law:
         follow_up_business_days=int(data.get("follow_up_business_days", 10)),
         components=components,
         notes=data.get("notes", ""),
+        research=data.get("research", ""),
         tolling=_tolling(data.get("tolling"), f"{filename} [tolling]"),
+        receipt=_receipt(data.get("receipt"), f"{filename} [receipt]"),
     )
 
 

@@ -12,6 +12,21 @@ from typing import Literal
 
 Unit = Literal["business", "calendar", "none"]
 RollForward = Literal["next_business_day", "none", "not_specified"]
+# Incoming timeline events a law may count as ending the agency's silence (``answered_by``);
+# the same names as the lifecycle's incoming event kinds (a test keeps them in step).
+ANSWER_KINDS = (
+    "acknowledged",
+    "extension_claimed",
+    "fee_estimate",
+    "clarification_requested",
+    "interim_release",
+    "partial_release",
+    "final_response",
+    "denial",
+)
+# Without ``answered_by`` any of these ends a deemed denial's silence: an acknowledgment alone
+# is not an answer under most laws (Ala. Code § 36-12-44(a)(5); MCL 15.235(2)-(3)).
+DEFAULT_ANSWERS = tuple(kind for kind in ANSWER_KINDS if kind != "acknowledged")
 CLOCKS = (
     "acknowledgment",
     "response",
@@ -25,8 +40,15 @@ CLOCKS = (
 
 @dataclass(frozen=True)
 class Source:
+    """Where a rule comes from, and whether its quoted words were checked against that text."""
+
     citation: str
-    url: str | None = None
+    url: str | None = None  # the official text (legislature, administrative code, eCFR)
+    checked_on: date | None = None  # the day the quoted words were compared with the text
+    read_at: str | None = None  # the copy actually read, when the official page could not be
+    # Set when the words could not be confirmed: what is unconfirmed (for maintainers). The law
+    # page then says the rule is unconfirmed and the engine counts to the earlier date.
+    unverified: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,7 +60,14 @@ class Period:
     count: int | None = None
     runs_from: str = "receipt"
     text: str = ""  # the statute's own words, e.g. "promptly", "within 10 business days"
-    note: str = ""
+    note: str = ""  # plain words for users
+    research: str = ""  # notes for maintainers: what was read, what is left; never shown
+    # When the law attaches the consequence only in some cases, those cases in plain words
+    # (Michigan's deemed denial, MCL 15.235(3)); the date is shown with this condition.
+    condition: str = ""
+    # For a deemed denial: the incoming events that end the silence. Empty means any answer
+    # except an acknowledgment (most laws ask for a grant, a denial or an extension notice).
+    answered_by: tuple[str, ...] = ()
     # Other (count, unit) lengths from the same start; the period ends at the earliest of all,
     # e.g. "the earlier of 30 business days or 60 calendar days" (Ala. Code § 36-12-44(a)(5)).
     earlier_of: tuple[tuple[int, Unit], ...] = ()
@@ -55,12 +84,17 @@ class Appeal:
     to_whom: str = ""
     period: Period | None = None
     note: str = ""
+    research: str = ""
+    # A separate window for appealing the agency's silence, counted from the request
+    # (950 CMR 32.08(1)(d)).
+    no_response: Period | None = None
 
 
 @dataclass(frozen=True)
 class Provision:
-    text: str
+    text: str  # plain words for users
     source: Source
+    research: str = ""
 
 
 ExtraRule = Literal["thanksgiving+1", "election-day"]
@@ -91,6 +125,7 @@ class ExtraDay:
     # Off unless the entry says how the law moves a weekend date, because not every law does.
     observed: Observed = "none"
     note: str = ""
+    research: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,6 +148,7 @@ class Calendar:
     observed: Observed = "all"
     categories: tuple[tuple[str, str], ...] = ()  # (closure name, package category) overrides
     note: str = ""
+    research: str = ""
 
     def category_of(self, name: str) -> str:
         """The package category in which closure ``name`` is looked up."""
@@ -129,6 +165,18 @@ class Tolling:
     fees: bool = True  # pauses to settle fees always count
     text: str = ""
     note: str = ""
+    research: str = ""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """When a request sent electronically counts as received (MCL 15.235(1))."""
+
+    electronic_business_days: int
+    text: str
+    source: Source
+    note: str = ""
+    research: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,8 +212,10 @@ class Law:
     exemptions_citation: str = ""
     follow_up_business_days: int = 10
     components: dict[str, Component] = field(default_factory=dict)
-    notes: str = ""
+    notes: str = ""  # plain words for users, shown on the law page
+    research: str = ""  # notes for maintainers, never shown
     tolling: Tolling | None = None
+    receipt: Receipt | None = None
 
     def period(self, clock: str) -> Period | None:
         return self.periods.get(clock)

@@ -24,13 +24,30 @@ from records.laws import get_law
 from records.laws.model import Law, Period
 
 __all__ = [
+    "CLOCK_NAMES",
+    "SUMMARY_KEYS",
     "Clock",
     "ClockEvent",
     "EVENT_KINDS",
     "compute_clocks",
     "compute_summary",
     "operative_response",
+    "received_from_sent",
 ]
+
+# Every clock ``compute_clocks`` can return, in the order they happen. The CLI, the API and the
+# calculator list each of them (``SUMMARY_KEYS``), so a new clock cannot be left out there.
+CLOCK_NAMES = (
+    "acknowledgment",
+    "response",
+    "extended_response",
+    "expedited_decision",
+    "deemed_denial",
+    "appeal_no_response",
+    "appeal",
+    "appeal_decision",
+    "follow_up",
+)
 
 EVENT_KINDS = (
     "acknowledged",
@@ -62,6 +79,8 @@ class Clock:
     calendar_version: str
     # True when the date applies only if something happens (an extension not yet noticed).
     provisional: bool = False
+    # The law's own condition for this consequence, in plain words ("" when unconditional).
+    condition: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +108,10 @@ class _Ctx:
     law: Law
     cal: BusinessCalendar
     received: date
+    # The date of the request (when it was sent), for laws that count from it; None when only
+    # the receipt date is known.
+    requested: date | None = None
+    receipt_note: str = ""
     tolls: list[_Toll] = field(default_factory=list)
     toll_notes: list[str] = field(default_factory=list)
 
@@ -115,8 +138,42 @@ REQUEST_DATE_NOTE = (
 )
 
 
-def _receipt_notes(period: Period) -> list[str]:
-    return [REQUEST_DATE_NOTE] if period.runs_from == "request_date" else []
+def _receipt_notes(period: Period, ctx: _Ctx) -> list[str]:
+    if period.runs_from == "request_date":
+        return [REQUEST_DATE_NOTE] if ctx.requested is None else []
+    if period.runs_from == "receipt" and ctx.receipt_note:
+        return [ctx.receipt_note]
+    return []
+
+
+def _start_of(period: Period, ctx: _Ctx) -> tuple[date, str]:
+    """Where a period counted from the request (not the acknowledgment) starts, and its label."""
+    if period.runs_from == "request_date" and ctx.requested is not None:
+        return ctx.requested, "the request"
+    return ctx.received, "receipt"
+
+
+def received_from_sent(
+    law: Law | str, sent: date, component: str | None = None
+) -> tuple[date, str]:
+    """When a request e-mailed on ``sent`` counts as received, and the sentence saying why.
+
+    Without a receipt rule in the law entry the request counts as received the day it was sent
+    and the sentence is empty.
+    """
+    if isinstance(law, str):
+        law = get_law(law)
+    rule = law.receipt
+    if rule is None or rule.electronic_business_days == 0:
+        return sent, ""
+    cal = business_calendar(law, component)
+    received, _ = add_business_days(sent, rule.electronic_business_days, cal)
+    return received, (
+        f"Sent electronically on {fmt(sent)}, the request counts as received "
+        f"{rule.electronic_business_days} business day(s) later, on {fmt(received)} "
+        f"({rule.source.citation}); if it was delivered by hand or arrived by post, record "
+        "the day it arrived."
+    )
 
 
 def _source_sentence(period: Period) -> str:
@@ -124,11 +181,19 @@ def _source_sentence(period: Period) -> str:
 
 
 def _validate(
-    received: date, events: Sequence[ClockEvent], determination: date | None, follow_up: int | None
+    received: date,
+    events: Sequence[ClockEvent],
+    determination: date | None,
+    follow_up: int | None,
+    requested: date | None = None,
 ) -> list[ClockEvent]:
     """Check the inputs and return the events in date order."""
     if not isinstance(received, date):
         raise ValueError(f"received must be a date, not {received!r}")
+    if requested is not None and requested > received:
+        raise ValueError(
+            f"the request date {requested.isoformat()} is after receipt {received.isoformat()}"
+        )
     if determination is not None and determination < received:
         raise ValueError(
             f"determination date {determination.isoformat()} is before receipt "
@@ -282,6 +347,12 @@ def _apply_tolls(
     return due, paused, notes
 
 
+def _condition_sentence(period: Period) -> str:
+    if not period.condition:
+        return ""
+    return f"Only if {period.condition} ({period.source.citation}). "
+
+
 def _unfixed_clock(
     name: str, period: Period, start: date, *, statutory: bool = True, provisional: bool = False
 ) -> Clock:
@@ -298,9 +369,13 @@ def _unfixed_clock(
         start=start,
         skipped=(),
         paused=(),
-        explanation=f'No fixed period: the law says "{words}". {_source_sentence(period)}',
+        explanation=(
+            f'{_condition_sentence(period)}No fixed period: the law says "{words}". '
+            f"{_source_sentence(period)}"
+        ),
         calendar_version=CALENDAR_VERSION,
         provisional=provisional,
+        condition=period.condition,
     )
 
 
@@ -377,9 +452,10 @@ def _period_clock(
         start=start,
         skipped=skipped,
         paused=tuple(paused),
-        explanation=" ".join(sentences),
+        explanation=_condition_sentence(period) + " ".join(sentences),
         calendar_version=CALENDAR_VERSION,
         provisional=provisional,
+        condition=period.condition,
     )
 
 
@@ -409,9 +485,11 @@ def _earliest_clock(
     options = " or ".join(
         f"{c.count} {c.unit} days ({fmt(c.due) if c.due else 'paused'})" for c in candidates
     )
+    condition = _condition_sentence(period)
     return replace(
         chosen,
-        explanation=f"The earlier of {options}: {chosen.explanation}",
+        explanation=f"{condition}The earlier of {options}: "
+        + chosen.explanation.removeprefix(condition),
     )
 
 
@@ -420,9 +498,10 @@ def _extended_clock(
 ) -> Clock:
     """The response clock after the law's extension, provisional until one is noticed."""
     from_receipt = period.runs_from in ("receipt", "request_date")
-    start = ctx.received if from_receipt else base_due
-    label = "receipt" if from_receipt else "the original response due date"
-    notes: list[str] = _receipt_notes(period)
+    start, label = (
+        _start_of(period, ctx) if from_receipt else (base_due, "the original response due date")
+    )
+    notes: list[str] = _receipt_notes(period, ctx) if from_receipt else []
     if extension is not None and response.due is not None and extension.on > response.due:
         notes.append(
             f"The extension notice of {fmt(extension.on)} came after the response was due on "
@@ -541,7 +620,8 @@ class _Starts:
         """(start, label, provisional, notes) for ``period``."""
         received = self.ctx.received
         if period.runs_from != "acknowledgment":
-            return received, "receipt", False, _receipt_notes(period)
+            start, label = _start_of(period, self.ctx)
+            return start, label, False, _receipt_notes(period, self.ctx)
         ack_due = self.ack_clock.due if self.ack_clock is not None else None
         if self.ack_event is not None:
             notes = []
@@ -569,19 +649,32 @@ def compute_clocks(
     determination: date | None = None,
     expedite_requested: bool = False,
     follow_up_days: int | None = None,
+    requested: date | None = None,
+    receipt_note: str = "",
 ) -> dict[str, Clock]:
-    """Every clock that applies to a request received on ``received``, keyed by clock name."""
+    """Every clock that applies to a request received on ``received``, keyed by clock name.
+
+    ``requested`` is the date of the request (when it was sent), for laws that count from it;
+    ``receipt_note`` says how the receipt date was found and is added to clocks counted from it.
+    """
     if isinstance(law, str):
         law = get_law(law)
-    ordered = _validate(received, events, determination, follow_up_days)
-    ctx = _Ctx(law=law, cal=business_calendar(law, component), received=received)
+    ordered = _validate(received, events, determination, follow_up_days, requested)
+    ctx = _Ctx(
+        law=law,
+        cal=business_calendar(law, component),
+        received=received,
+        requested=requested,
+        receipt_note=receipt_note,
+    )
     _collect_tolls(ctx, ordered)
     clocks: dict[str, Clock] = {}
 
     ack = law.period("acknowledgment")
     if ack is not None:
+        ack_start, ack_label = _start_of(ack, ctx)
         clocks["acknowledgment"] = _period_clock(
-            "acknowledgment", ack, received, "receipt", ctx, extra_notes=_receipt_notes(ack)
+            "acknowledgment", ack, ack_start, ack_label, ctx, extra_notes=_receipt_notes(ack, ctx)
         )
     start_for = _Starts(ctx, clocks.get("acknowledgment"), _last(ordered, "acknowledged"))
 
@@ -634,9 +727,24 @@ def compute_clocks(
             extra_notes=notes,
         )
 
+    silent = law.appeal.no_response if law.appeal.available else None
+    if silent is not None:
+        # The window for appealing the agency's silence is fixed from the start (950 CMR
+        # 32.08(1)(d)); it no longer matters once an answer comes.
+        s_start, s_label = _start_of(silent, ctx)
+        clocks["appeal_no_response"] = _period_clock(
+            "appeal_no_response",
+            silent,
+            s_start,
+            s_label,
+            ctx,
+            extra_notes=_receipt_notes(silent, ctx),
+        )
+
     det_event = _last(ordered, "determination")
     decided = determination or (det_event.on if det_event is not None else None)
-    if decided is not None:
+    # A law with no administrative appeal has no appeal clock: the law page says where to sue.
+    if decided is not None and _has_appeal(law, component):
         clocks["appeal"] = _appeal_clock(ctx, component, decided)
 
     filed = _last(ordered, "appeal_filed")
@@ -657,27 +765,15 @@ def compute_clocks(
     return clocks
 
 
+def _has_appeal(law: Law, component: str | None) -> bool:
+    """True when the law (or the federal component's regulation) offers an administrative appeal."""
+    if law.appeal.available:
+        return True
+    return component is not None and law.components[component].appeal.available
+
+
 def _appeal_clock(ctx: _Ctx, component: str | None, decided: date) -> Clock:
     law = ctx.law
-    if not law.appeal.available:
-        return Clock(
-            name="appeal",
-            due=None,
-            statutory=True,
-            rule="",
-            citation=law.appeal.source.citation,
-            url=law.appeal.source.url,
-            unit="none",
-            count=None,
-            start=decided,
-            skipped=(),
-            paused=(),
-            explanation=(
-                f"No administrative appeal under this law. {law.appeal.note} "
-                f"Source: {law.appeal.source.citation}."
-            ).replace("  ", " "),
-            calendar_version=CALENDAR_VERSION,
-        )
     period, note = _appeal_period(law, component)
     if period is None:
         return Clock(
@@ -715,8 +811,26 @@ def operative_response(clocks: dict[str, Clock]) -> Clock:
     return clocks["response"]
 
 
+# Summary key for each clock (``extended_due`` keeps its first name for scripts that use it).
+SUMMARY_KEYS: dict[str, str] = {
+    "acknowledgment_due": "acknowledgment",
+    "response_due": "response",
+    "extended_due": "extended_response",
+    "expedited_decision_due": "expedited_decision",
+    "deemed_denial_due": "deemed_denial",
+    "appeal_if_no_response_due": "appeal_no_response",
+    "appeal_due": "appeal",
+    "appeal_decision_due": "appeal_decision",
+    "follow_up_due": "follow_up",
+}
+
+
 def compute_summary(law_code: str, start: date | str, component: str | None = None) -> dict:
-    """JSON-ready due dates for a request received (and, for the appeal, decided) on ``start``."""
+    """JSON-ready due dates for every clock, counting each from ``start``.
+
+    START is the receipt date; the appeal counts it as the date of the denial and the appeal
+    decision as the day the appeal was received, so one date shows every window.
+    """
     law = get_law(law_code)
     if isinstance(start, str):
         try:
@@ -724,26 +838,27 @@ def compute_summary(law_code: str, start: date | str, component: str | None = No
         except ValueError:
             raise ValueError(f"start {start!r} is not an ISO date (YYYY-MM-DD)") from None
     clocks = compute_clocks(
-        law, start, component=component, determination=start, expedite_requested=True
+        law,
+        start,
+        component=component,
+        determination=start,
+        expedite_requested=True,
+        events=[ClockEvent("appeal_filed", start)],
     )
-    keys = {
-        "acknowledgment_due": "acknowledgment",
-        "response_due": "response",
-        "extended_due": "extended_response",
-        "expedited_decision_due": "expedited_decision",
-        "appeal_due": "appeal",
-    }
     summary: dict = {"law": law.code, "start": start.isoformat(), "component": component}
     explanations: dict[str, str | None] = {}
     provisional: dict[str, bool] = {}
-    for key, clock_name in keys.items():
+    conditions: dict[str, str | None] = {}
+    for key, clock_name in SUMMARY_KEYS.items():
         clock = clocks.get(clock_name)
         summary[key] = clock.due.isoformat() if clock and clock.due else None
         explanations[key] = clock.explanation if clock else None
         # True where the date depends on an event not yet known (e.g. counted from the last day
         # the agency may acknowledge, or the latest date if the agency extends).
         provisional[key] = bool(clock and clock.provisional)
+        conditions[key] = (clock.condition or None) if clock else None
     summary["explanations"] = explanations
     summary["provisional"] = provisional
+    summary["conditions"] = conditions
     summary["calendar_version"] = CALENDAR_VERSION
     return summary

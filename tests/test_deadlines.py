@@ -14,7 +14,13 @@ from records.calendars import (
     business_calendar,
     business_days_between,
 )
-from records.deadlines import ClockEvent, compute_clocks, compute_summary, operative_response
+from records.deadlines import (
+    SUMMARY_KEYS,
+    ClockEvent,
+    compute_clocks,
+    compute_summary,
+    operative_response,
+)
 from records.laws import UnknownLawError, get_law
 from records.laws.model import Period, Source
 
@@ -328,13 +334,15 @@ def test_summary_shape() -> None:
     assert summary["extended_due"] == "2027-01-06"
     assert summary["expedited_decision_due"] == "2026-11-30"
     assert summary["calendar_version"] == CALENDAR_VERSION
-    assert set(summary["explanations"]) == {
-        "acknowledgment_due",
-        "response_due",
-        "extended_due",
-        "expedited_decision_due",
-        "appeal_due",
-    }
+    # Every clock has a key, null where the law has no such clock (the FOIA has no deemed denial).
+    assert set(summary["explanations"]) == set(SUMMARY_KEYS)
+    assert (
+        summary["deemed_denial_due"] is None
+        and summary["explanations"]["deemed_denial_due"] is None
+    )
+    # The appeal decision counts START as the day the appeal arrived: 20 working days after
+    # Fri 2026-11-20, skipping Thanksgiving -> Mon 2026-12-21 (5 U.S.C. § 552(a)(6)(A)(ii)).
+    assert summary["appeal_decision_due"] == "2026-12-21"
     assert summary["explanations"]["response_due"].startswith("20 business days")
 
 

@@ -10,6 +10,7 @@ from records.api import api_bp
 from records.api.errors import ApiError
 from records.api.openapi import ERRORS, PATHS, SCHEMAS, _json
 from records.clocks import SummaryError, summary
+from records.deadlines import SUMMARY_KEYS
 
 
 @api_bp.get("/deadlines")
@@ -28,16 +29,14 @@ SCHEMAS["DeadlineSummary"] = {
         "law": {"type": "string"},
         "start": {"type": "string", "format": "date"},
         "component": {"type": ["string", "null"]},
-        "acknowledgment_due": _DATE_OR_NULL,
-        "response_due": _DATE_OR_NULL,
-        "extended_due": _DATE_OR_NULL,
-        "expedited_decision_due": _DATE_OR_NULL,
-        "appeal_due": _DATE_OR_NULL,
+        # One date per clock the engine computes, null where the law has no such clock.
+        **{key: _DATE_OR_NULL for key in SUMMARY_KEYS},
         "explanations": {"type": "object", "additionalProperties": {"type": ["string", "null"]}},
         "provisional": {"type": "object", "additionalProperties": {"type": "boolean"}},
+        "conditions": {"type": "object", "additionalProperties": {"type": ["string", "null"]}},
         "calendar_version": {"type": "string"},
     },
-    "required": ["law", "start", "response_due", "appeal_due", "explanations"],
+    "required": ["law", "start", *SUMMARY_KEYS, "explanations", "provisional", "conditions"],
 }
 PATHS["/deadlines"] = {
     "get": {

@@ -10,12 +10,18 @@ from records.clocks import SummaryError, summary
 from records.laws import UnknownLawError, get_law
 
 bp = Blueprint("law_calculator", __name__)
+# One row per clock the engine computes (records.deadlines.SUMMARY_KEYS); a test keeps them in
+# step. START is the receipt date; the appeal rows count it as the date of the denial.
 LABELS = {
     "acknowledgment_due": "Acknowledgment",
     "response_due": "Response",
     "extended_due": "Response if extended",
     "expedited_decision_due": "Expedited-processing decision",
-    "appeal_due": "Appeal (counting START as the date of the denial)",
+    "deemed_denial_due": "Deemed denial if the agency stays silent",
+    "appeal_if_no_response_due": "Appeal if no answer comes",
+    "appeal_due": "Appeal (counting the date as the date of the denial)",
+    "appeal_decision_due": "Appeal decision (counting the date as the day the appeal arrived)",
+    "follow_up_due": "Follow-up target (not a legal deadline)",
 }
 
 
@@ -27,12 +33,15 @@ def calculate(code: str) -> Any:
         abort(404)
     start = request.args.get("start", "")
     component = request.args.get("component", "")
-    result, error = None, None
+    result, error, rows = None, None, []
     if start:
         try:
             result = summary(law.code, start, component or None)
         except SummaryError as exc:
             error = exc.message
+    if result is not None:
+        # Only the clocks this law has: a law with no administrative appeal gets no appeal row.
+        rows = [(key, label) for key, label in LABELS.items() if result["explanations"][key]]
     return render_template(
         "law_calculator/calculate.html",
         law=law,
@@ -40,5 +49,5 @@ def calculate(code: str) -> Any:
         component=component,
         result=result,
         error=error,
-        labels=LABELS,
+        rows=rows,
     ), (400 if error else 200)

@@ -18,10 +18,10 @@ from typing import Any
 from sqlmodel import Session, select
 
 from records.core.clock import utc_now, utc_today
-from records.deadlines import Clock, ClockEvent, compute_clocks, fmt
+from records.deadlines import Clock, ClockEvent, compute_clocks, fmt, received_from_sent
 from records.jobs import job
 from records.laws import UnknownLawError, get_law
-from records.laws.model import Law
+from records.laws.model import DEFAULT_ANSWERS, Law
 from records.models import Agency, RecordRequest
 from records.models_lifecycle import Deadline
 
@@ -49,20 +49,43 @@ CLOCK_LABELS = {
     "extended_response": "Extended response",
     "expedited_decision": "Expedited-processing decision",
     "deemed_denial": "Deemed denial",
+    "appeal_no_response": "Appeal if no answer comes (ours to file)",
     "appeal": "Appeal (ours to file)",
     "appeal_decision": "Appeal decision",
     "follow_up": "Follow-up target",
 }
+# Clocks that are ours to meet: passing one late means we filed late, not that they answered late.
+OUR_CLOCKS = frozenset({"appeal", "appeal_no_response"})
+# Stored states: open | met | late (answered or filed after the due date) | closed | possible
+# (an extension the agency has not claimed).
+STATES = ("open", "met", "late", "closed", "possible")
 
 
 @dataclass(frozen=True)
 class Planned:
-    """A computed clock and its state: open | met | closed | possible (an unclaimed extension)."""
+    """A computed clock, its state (one of ``STATES``) and the day it was answered, if it was."""
 
     clock: Clock
     state: str
     explanation: str
     inputs: dict[str, Any]
+    answered_on: date | None = None
+
+
+def days_late(clock: str, due: date | None, answered_on: date | None) -> int | None:
+    """Calendar days between the due date and the answer, when the answer came after it."""
+    if due is None or answered_on is None or answered_on <= due:
+        return None
+    return (answered_on - due).days
+
+
+def state_label(clock: str, state: str, due: date | None, answered_on: date | None) -> str:
+    """The state as the request page shows it ("answered late, 6 days")."""
+    if state == "late":
+        days = days_late(clock, due, answered_on) or 0
+        what = "filed" if clock in OUR_CLOCKS else "answered"
+        return f"{what} late, {days} day{'s' if days != 1 else ''}"
+    return {"possible": "if extended"}.get(state, state)
 
 
 def law_for(db: Session, req: RecordRequest) -> tuple[Law | None, str | None]:
@@ -99,14 +122,32 @@ class _Timeline:
     first_incoming: date | None
     withdrawn: bool
     lawsuit: bool
+    sent: date | None = None
+    receipt_note: str = ""
+    incoming: list[tuple[str, date]] | None = None  # (kind, date) of every incoming event
+
+    def first_of(self, kinds: Sequence[str]) -> date | None:
+        """The date of the first incoming event of one of ``kinds``."""
+        return next((on for kind, on in self.incoming or () if kind in kinds), None)
 
 
-def _read_timeline(events: Sequence[Any]) -> _Timeline | None:
+def _read_timeline(
+    events: Sequence[Any], law: Law | None = None, component: str | None = None
+) -> _Timeline | None:
     """Map lifecycle events (already in replay order) to what the engine needs."""
     sent = next((e for e in events if e.kind == "sent"), None)
     if sent is None:
         return None
-    received = _as_date(_data(sent).get("received")) or sent.on
+    stated = _as_date(_data(sent).get("received"))
+    receipt_note = ""
+    if stated is not None:
+        received = stated
+    elif law is not None:
+        # No receipt date given: the request went out electronically (e-mail, portal), which
+        # some laws count as received later (MCL 15.235(1)).
+        received, receipt_note = received_from_sent(law, sent.on, component)
+    else:
+        received = sent.on
     if received < sent.on:
         raise ValueError(f"received {received.isoformat()} is before the request was sent")
     for e in events:
@@ -117,11 +158,15 @@ def _read_timeline(events: Sequence[Any]) -> _Timeline | None:
                     f"the stated receipt date {received.isoformat()} must fall between sending "
                     f"({sent.on.isoformat()}) and the acknowledgment ({e.on.isoformat()})"
                 )
+            receipt_note = ""  # the agency's own receipt date replaces the rule
     t = _Timeline(received, bool(_data(sent).get("expedite")), [], None, None, None, None, None,
-                  False, False)  # fmt: skip
+                  False, False, sent.on, receipt_note, [])  # fmt: skip
     waiting: set[str] = set()
     for e in events:
         kind, data = e.kind, _data(e)
+        if kind in INCOMING:
+            assert t.incoming is not None
+            t.incoming.append((kind, e.on))
         if kind in INCOMING and t.first_incoming is None:
             t.first_incoming = e.on
         if kind in ("clarification_requested", "fee_estimate"):
@@ -177,35 +222,52 @@ def _compute(law: Law, component: str | None, t: _Timeline, determination: date 
         events=events,
         determination=determination,
         expedite_requested=t.expedite,
+        requested=t.sent,
+        receipt_note=t.receipt_note,
     )
 
 
-def _state(name: str, clock: Clock, t: _Timeline) -> str:
-    if name == "acknowledgment" or name == "expedited_decision":
-        state = "met" if t.first_incoming is not None else "open"
-    elif name in ("response", "follow_up", "deemed_denial"):
-        state = "met" if t.responded is not None else "open"
-        wrote = t.first_incoming
-        if (
-            name == "deemed_denial"
-            and wrote is not None
-            and (clock.due is None or wrote <= clock.due)
-        ):
-            state = "closed"  # the agency wrote: not silence
-    elif name == "extended_response":
-        if clock.provisional:
-            state = "closed" if t.responded is not None else "possible"
-        else:
-            state = "met" if t.responded is not None else "open"
-    elif name == "appeal":
-        state = "met" if t.appeal_filed is not None else "open"
-    elif name == "appeal_decision":
-        state = "met" if t.appeal_decided is not None else "open"
+def _silence_ends(law: Law, t: _Timeline) -> date | None:
+    """The day the agency's silence ended, under the law's deemed-denial rule."""
+    period = law.period("deemed_denial")
+    kinds = period.answered_by if period is not None and period.answered_by else DEFAULT_ANSWERS
+    return t.first_of(kinds)
+
+
+def _answered(name: str, law: Law, t: _Timeline) -> date | None:
+    """The day the clock's obligation was met, late or not (None while it is not)."""
+    if name in ("acknowledgment", "expedited_decision"):
+        return t.first_incoming
+    if name in ("response", "extended_response", "follow_up"):
+        return t.responded
+    if name == "deemed_denial":
+        return _silence_ends(law, t)
+    if name in ("appeal", "appeal_no_response"):
+        return t.appeal_filed
+    if name == "appeal_decision":
+        return t.appeal_decided
+    return None
+
+
+def _state(name: str, clock: Clock, t: _Timeline, law: Law) -> tuple[str, date | None]:
+    """The clock's state and the day it was answered."""
+    answered = _answered(name, law, t)
+    on_time = answered is not None and (clock.due is None or answered <= clock.due)
+    if name == "extended_response" and clock.provisional:
+        state = "closed" if t.responded is not None else "possible"
+    elif name == "follow_up":
+        state = "met" if answered is not None else "open"  # a reminder: never late
+    elif name == "deemed_denial":
+        # Answered in time: silence never became a denial. Answered after it: the denial was
+        # deemed, and the answer came late.
+        state = "open" if answered is None else ("closed" if on_time else "late")
+    elif name == "appeal_no_response" and _silence_ends(law, t) is not None:
+        state = "closed"  # an answer came: the appeal now runs from it
     else:
-        state = "open"
-    if state in ("open", "possible") and (t.withdrawn or (t.lawsuit and name == "appeal")):
+        state = "open" if answered is None else ("met" if on_time else "late")
+    if state in ("open", "possible") and (t.withdrawn or (t.lawsuit and name in OUR_CLOCKS)):
         state = "closed"
-    return state
+    return state, answered
 
 
 def plan_clocks(
@@ -214,13 +276,13 @@ def plan_clocks(
     """Every clock for a timeline with its state (pure; raises ValueError on impossible dates)."""
     from records.lifecycle import active_events
 
-    t = _read_timeline(active_events(events))
+    t = _read_timeline(active_events(events), law, component)
     if t is None:
         return {}
     clocks = _compute(law, component, t, t.determination)
     deemed_note = ""
     deemed = clocks.get("deemed_denial")
-    silent_until = t.first_incoming
+    silent_until = _silence_ends(law, t)
     if (
         t.determination is None
         and deemed is not None
@@ -233,8 +295,9 @@ def plan_clocks(
         # Silence past the deemed-denial date is a denial: the appeal clock runs from that last
         # day (the earliest reading, so the appeal date shown is never late).
         clocks = _compute(law, component, t, deemed.due)
+        condition = f" if {deemed.condition}" if deemed.condition else ""
         deemed_note = (
-            f"Deemed denied: the agency had not answered by {fmt(deemed.due)} "
+            f"Deemed denied{condition}: the agency had not answered by {fmt(deemed.due)} "
             f"({deemed.citation}), so the appeal window is counted from that day. "
         )
     extended = clocks.get("extended_response")
@@ -252,14 +315,21 @@ def plan_clocks(
     }
     out: dict[str, Planned] = {}
     for name, clock in clocks.items():
-        state = _state(name, clock, t)
+        state, answered = _state(name, clock, t, law)
         explanation = clock.explanation
         if name == "appeal" and deemed_note:
             explanation = deemed_note + explanation
         if name == "response" and replaced:
             state = "closed"
             explanation += " Replaced by the agency's extension (see the extended response)."
-        out[name] = Planned(clock, state, explanation, inputs)
+        if state == "late" and answered is not None and clock.due is not None:
+            what = "Filed" if name in OUR_CLOCKS else "Answered"
+            days = (answered - clock.due).days
+            explanation += (
+                f" {what} on {fmt(answered)}: {days} day{'s' if days != 1 else ''} after the "
+                "due date."
+            )
+        out[name] = Planned(clock, state, explanation, inputs, answered)
     return out
 
 
@@ -319,7 +389,7 @@ def recompute(
     for name, p in planned.items():
         row = current.pop(name, None)
         if row is not None and row.due == p.clock.due:
-            row.state, row.explanation = p.state, p.explanation
+            row.state, row.explanation, row.answered_on = p.state, p.explanation, p.answered_on
             row.inputs = json.dumps(p.inputs, sort_keys=True)
             row.statutory, row.rule, row.citation = (
                 p.clock.statutory,
@@ -338,6 +408,7 @@ def recompute(
             due=p.clock.due,
             statutory=p.clock.statutory,
             state=p.state,
+            answered_on=p.answered_on,
             rule=p.clock.rule,
             citation=p.clock.citation[:300],
             explanation=p.explanation,
@@ -368,6 +439,8 @@ def deadline_json(d: Deadline) -> dict[str, Any]:
         "name": d.clock,
         "due": d.due.isoformat() if d.due else None,
         "state": d.state,
+        "answered_on": d.answered_on.isoformat() if d.answered_on else None,
+        "days_late": days_late(d.clock, d.due, d.answered_on),
         "rule": d.rule,
         "citation": d.citation,
         "explanation": d.explanation,
@@ -412,6 +485,13 @@ def summary(law_code: str, start: str, component: str | None = None) -> dict[str
         raise SummaryError("start", str(exc)) from None
 
 
+def _was_deemed(row: Deadline) -> bool:
+    try:
+        return bool(json.loads(row.inputs or "{}").get("deemed_denial"))
+    except ValueError:
+        return False
+
+
 @job("deadlines.deemed_denials")
 def deemed_denials(db: Session, now: datetime) -> int:
     """Recompute requests whose deemed-denial date has passed in silence (opens the appeal clock)."""
@@ -427,8 +507,10 @@ def deemed_denials(db: Session, now: datetime) -> int:
     done = 0
     for request_id in sorted(set(rows)):
         req = db.get(RecordRequest, request_id)
-        current = {d.clock for d in current_deadlines(db, request_id)}
-        if req is None or "appeal" in current:
+        current = {d.clock: d for d in current_deadlines(db, request_id)}
+        deemed = current.get("deemed_denial")
+        # Already counted as deemed denied (the appeal runs from it, or the law has none).
+        if req is None or "appeal" in current or (deemed and _was_deemed(deemed)):
             continue
         recompute(db, req, reason="deemed-denial date passed without an answer", today=day)
         done += 1
@@ -439,8 +521,11 @@ def deemed_denials(db: Session, now: datetime) -> int:
 __all__ = [
     "AGENCY_CLOCKS",
     "CLOCK_LABELS",
+    "STATES",
     "current_deadlines",
+    "days_late",
     "deadline_json",
     "plan",
     "recompute",
+    "state_label",
 ]

@@ -41,7 +41,8 @@ class Deadline(SQLModel, table=True):
     clock: str = Field(max_length=30)
     due: date | None = None
     statutory: bool = True
-    state: str = Field(default="open", max_length=10)  # open | met | closed
+    state: str = Field(default="open", max_length=10)  # one of records.clocks.STATES
+    answered_on: date | None = None  # when the agency answered (or we filed), late or not
     rule: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     citation: str = Field(default="", max_length=300)
     explanation: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from records.api import api_bp
+from records.clocks import STATES
 from records.models import AgencyLevel, Subject, Visibility
 from records.validation import JURISDICTIONS
 
@@ -85,7 +86,9 @@ DEADLINE = {
     "properties": {
         "name": {"type": "string"},
         "due": NULLABLE_DATE,
-        "state": {"type": "string", "enum": ["open", "met", "closed", "possible"]},
+        "state": {"type": "string", "enum": list(STATES)},
+        "answered_on": NULLABLE_DATE,
+        "days_late": {"type": ["integer", "null"]},
         "rule": {"type": "string"},
         "citation": {"type": "string"},
         "explanation": {"type": "string"},

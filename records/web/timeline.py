@@ -20,6 +20,7 @@ from records.clocks import (
     current_deadlines,
     deadline_history,
     law_for,
+    state_label,
 )
 from records.core.clock import utc_today
 from records.db import get_session
@@ -86,6 +87,7 @@ def _timeline_panel(req: RecordRequest) -> tuple[str, dict[str, Any]]:
         "deadlines": deadlines,
         "history": [d for d in deadline_history(db, req.id) if d.superseded_at is not None],
         "labels": CLOCK_LABELS,
+        "state_label": state_label,
         "overdue": is_overdue(db, req, day),
         "overdue_clock": _overdue_clock(deadlines, day),
         "appeal_clock": _appeal_clock(deadlines),

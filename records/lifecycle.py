@@ -273,19 +273,47 @@ def active_events(events: Iterable[Any]) -> list[Any]:
 def replay(events: Iterable[Any]) -> Replay:
     """Replay events through the state machine; raises EventNotAllowed at the first bad one."""
     state = Replay()
-    for event in active_events(events):
+    ordered = active_events(events)
+    for index, event in enumerate(ordered):
         allowed = TRANSITIONS.get(event.kind)
         if allowed is None:
             raise EventNotAllowed(f"unknown event type {event.kind!r}")
         statuses, step = allowed
         if state.status not in statuses:
-            label = EVENT_KINDS[event.kind].label
-            raise EventNotAllowed(
-                f"{label!r} on {event.on.isoformat()} is not possible while the request is "
-                f"{state.status.replace('_', ' ')}"
-            )
+            raise EventNotAllowed(_why_not(ordered, index, state))
         step(state, event_data(event))
     return state
+
+
+def _why_not(ordered: list[Any], index: int, state: Replay) -> str:
+    """Why ``ordered[index]`` cannot follow the events before it, in the user's terms.
+
+    When a later-dated event would have made it possible (an acknowledgment dated before the
+    request was sent), the date is what is wrong, and the message says so.
+    """
+    event = ordered[index]
+    label = EVENT_KINDS[event.kind].label
+    statuses = TRANSITIONS[event.kind][0]
+    trial = Replay(state.status, set(state.waiting_for))
+    for later in ordered[index + 1 :]:
+        spec = TRANSITIONS.get(later.kind)
+        if spec is None or trial.status not in spec[0]:
+            break
+        try:
+            spec[1](trial, event_data(later))
+        except EventNotAllowed:
+            break
+        if trial.status in statuses:
+            when = "the same day as" if later.on == event.on else "before"
+            return (
+                f"{label!r} is dated {event.on.isoformat()}, {when} "
+                f"{EVENT_KINDS[later.kind].label!r} on {later.on.isoformat()}; it can only "
+                "come after it. Check the dates."
+            )
+    return (
+        f"{label!r} on {event.on.isoformat()} is not possible while the request is "
+        f"{state.status.replace('_', ' ')}"
+    )
 
 
 def derive_status(events: Iterable[Any]) -> str:

@@ -192,8 +192,13 @@ def _snapshot(db, req):
         ("gossip", "2026-11-10", None, "unknown event type"),
         # A stated receipt date after the acknowledgment itself is impossible.
         ("acknowledged", "2026-11-10", {"received": "2026-11-12"}, "must fall between"),
-        # The engine refuses a pause that starts before the request was received.
-        ("clarification_requested", "2026-10-30", None, "not possible while the request is draft"),
+        # A pause dated before the request was sent: the message names the date, not the status.
+        (
+            "clarification_requested",
+            "2026-10-30",
+            None,
+            "dated 2026-10-30, before .Request sent. on 2026-11-02",
+        ),
     ],
 )
 def test_refused_event_changes_nothing(db, sent_request, kind, on, data, message):

@@ -167,10 +167,11 @@ def received_from_sent(
     if rule is None or rule.electronic_business_days == 0:
         return sent, ""
     cal = business_calendar(law, component)
-    received, _ = add_business_days(sent, rule.electronic_business_days, cal)
+    n = rule.electronic_business_days
+    received, _ = add_business_days(sent, n, cal)
     return received, (
         f"Sent electronically on {fmt(sent)}, the request counts as received "
-        f"{rule.electronic_business_days} business day(s) later, on {fmt(received)} "
+        f"{n} business day{'s' if n != 1 else ''} later, on {fmt(received)} "
         f"({rule.source.citation}); if it was delivered by hand or arrived by post, record "
         "the day it arrived."
     )

@@ -203,13 +203,14 @@ def test_ca_ten_days_landing_on_juneteenth_rolls_past_the_weekend() -> None:
     assert clocks("CA", date(2026, 6, 9))["response"].due == date(2026, 6, 22)
 
 
-def test_co_three_working_days_skip_thanksgiving_and_cabrini_day() -> None:
+def test_co_three_working_days_skip_thanksgiving_only() -> None:
     """C.R.S. § 24-72-203(3)(b): three working days.
 
-    Received Tue 11-24: Wed 25 (1), Thu 26 Thanksgiving skipped, Fri 27 skipped (state offices
-    observe Cabrini Day the day after Thanksgiving), Mon 30 (2), Tue 12-01 (3). Due 2026-12-01.
+    Received Tue 11-24: Wed 25 (1), Thu 26 Thanksgiving skipped, Fri 27 (2: the day after
+    Thanksgiving is not a legal holiday, § 24-11-101(1); Cabrini Day is the first Monday in
+    October), Mon 30 (3). Due 2026-11-30.
     """
-    assert clocks("CO", TUE_BEFORE_THANKSGIVING)["response"].due == date(2026, 12, 1)
+    assert clocks("CO", TUE_BEFORE_THANKSGIVING)["response"].due == date(2026, 11, 30)
 
 
 def test_ct_deemed_denial_after_four_business_days_and_thirty_day_appeal() -> None:

@@ -143,24 +143,24 @@ def test_me_five_working_day_acknowledgment() -> None:
 def test_mi_five_business_days_across_thanksgiving() -> None:
     """MCL 15.235(2), (3). Received Fri 2026-11-20.
 
-    1 Mon 11-23, 2 Tue 11-24, 3 Wed 11-25; skip Thu 11-26 (Thanksgiving) and Fri 11-27 (day
-    after Thanksgiving, a state-employee holiday); 4 Mon 11-30, 5 Tue 12-01. Silence past that
-    day is a final determination to deny.
+    1 Mon 11-23, 2 Tue 11-24, 3 Wed 11-25; skip Thu 11-26 (Thanksgiving, MCL 435.101(1)(k));
+    4 Fri 11-27 (a Civil Service holiday, not a legal holiday under MCL 435.101); 5 Mon 11-30.
+    Silence past that day is a final determination to deny, if either case of (3) applies.
     """
     clocks = compute_clocks(get_law("MI"), FRI_BEFORE_THANKSGIVING)
-    assert clocks["response"].due == date(2026, 12, 1)
-    assert clocks["deemed_denial"].due == date(2026, 12, 1)
+    assert clocks["response"].due == date(2026, 11, 30)
+    assert clocks["deemed_denial"].due == date(2026, 11, 30)
+    assert clocks["deemed_denial"].condition.startswith("the failure to answer was willful")
 
 
 def test_mi_five_business_days_across_christmas_and_new_year() -> None:
     """MCL 15.235(2). Received Tue 2026-12-22.
 
-    1 Wed 12-23; skip Thu 12-24 (Christmas Eve) and Fri 12-25 (Christmas); 2 Mon 12-28,
-    3 Tue 12-29, 4 Wed 12-30; skip Thu 12-31 (New Year's Eve) and Fri 2027-01-01 (New Year's
-    Day); 5 Mon 2027-01-04.
+    1 Wed 12-23, 2 Thu 12-24 (Christmas Eve is not in MCL 435.101); skip Fri 12-25 (Christmas);
+    3 Mon 12-28, 4 Tue 12-29, 5 Wed 12-30.
     """
     clocks = compute_clocks(get_law("MI"), date(2026, 12, 22))
-    assert clocks["response"].due == date(2027, 1, 4)
+    assert clocks["response"].due == date(2026, 12, 30)
 
 
 def test_mo_end_of_third_business_day() -> None:

@@ -211,6 +211,7 @@ def _calendar(cal: dict[str, Any], where: str) -> Calendar:
         categories=_categories(cal.get("categories", {}), names, where),
         note=cal.get("note", ""),
         research=cal.get("research", ""),
+        text=cal.get("text", ""),
         source=_source(cal, where),
     )
 

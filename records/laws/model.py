@@ -149,6 +149,7 @@ class Calendar:
     categories: tuple[tuple[str, str], ...] = ()  # (closure name, package category) overrides
     note: str = ""
     research: str = ""
+    text: str = ""  # the holiday statute's own words
 
     def category_of(self, name: str) -> str:
         """The package category in which closure ``name`` is looked up."""

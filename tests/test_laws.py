@@ -1,5 +1,7 @@
 """The law library: every entry loads, cites its numbers, and all 52 jurisdictions are present."""
 
+import re
+from collections.abc import Iterator
 from datetime import date
 from importlib import resources
 
@@ -9,7 +11,7 @@ import pytest
 from records.calendars import closure_days
 from records.deadlines import compute_summary
 from records.laws import LawDataError, UnknownLawError, get_law, law_codes, load_laws, parse_law
-from records.laws.model import ExtraDay
+from records.laws.model import ANSWER_KINDS, ExtraDay, Law, Period
 
 STATES = [
     "AL",
@@ -291,3 +293,151 @@ def test_loader_reads_earlier_of_and_acknowledgment_start() -> None:
     law = parse_law(minimal(periods={"response": period}), "ZZ.toml")
     assert law.periods["response"].earlier_of == ((60, "calendar"),)
     assert law.periods["response"].runs_from == "acknowledgment"
+
+
+# --- Every number quoted and sourced; notes for users, research for maintainers -------------
+
+# Words of the research process: they belong in ``research`` fields, never in what users read.
+MAINTAINER_WORDS = re.compile(
+    r"this review|copy read|text read|in the text|was not displayed|re-read|re-verif|as understood"
+    r"|as recalled|this entry|holidays package|the package|package's|holiday data|modell?ed"
+    r"|cut off|earlier entry|unverified|\bverify\b|not confirmed|not verified|confirm before"
+    r"|not opened|not retrieved|reviewed 20\d\d|re-checked|confirmed from|https?://|law library",
+    re.I,
+)
+
+
+def numbers(law: Law) -> Iterator[tuple[str, Period]]:
+    """Every period of ``law`` that carries a number of days, with where it is."""
+    for clock, period in law.periods.items():
+        yield f"periods.{clock}", period
+    if law.appeal.period is not None:
+        yield "appeal", law.appeal.period
+    if law.appeal.no_response is not None:
+        yield "appeal.no_response", law.appeal.no_response
+    for code, comp in law.components.items():
+        if comp.appeal.period is not None:
+            yield f"components.{code}.appeal", comp.appeal.period
+
+
+def user_text(law: Law) -> Iterator[tuple[str, str]]:
+    """Every piece of an entry that the law page, the calculator or a clock shows to users."""
+    yield "notes", law.notes
+    yield "citation", law.citation
+    yield "roll_forward_citation", law.roll_forward_source.citation
+    for where, period in numbers(law):
+        yield f"{where}.note", period.note
+        yield f"{where}.condition", period.condition
+        yield f"{where}.citation", period.source.citation
+    yield "appeal.note", law.appeal.note
+    yield "appeal.to_whom", law.appeal.to_whom
+    yield "appeal.citation", law.appeal.source.citation
+    for code, comp in law.components.items():
+        yield f"components.{code}.appeal.note", comp.appeal.note
+        for provision in (comp.fee_waiver, comp.expedite):
+            if provision is not None:
+                yield f"components.{code}", provision.text
+    for name in ("who_may_request", "fees", "fee_waiver", "silence"):
+        provision = getattr(law, name)
+        yield name, provision.text
+        yield f"{name}.citation", provision.source.citation
+    yield "calendar.note", law.calendar.note
+    yield "calendar.citation", law.calendar.source.citation
+    for extra in law.calendar.extra:
+        yield f"calendar.extra {extra.name}", extra.name + " " + extra.note
+    if law.tolling is not None:
+        yield "tolling.note", law.tolling.note
+    if law.receipt is not None:
+        yield "receipt.note", law.receipt.note
+
+
+@pytest.mark.parametrize("code", law_codes())
+def test_every_number_has_a_quote_and_a_source(code: str) -> None:
+    law = get_law(code)
+    for where, period in numbers(law):
+        if not period.fixed:
+            continue
+        assert period.text.strip(), f"{code} [{where}]: {period.count} days without the law's words"
+        assert period.source.citation.strip(), f"{code} [{where}]: no citation"
+        # The item's own official link, or the entry's, where the quoted section can be read.
+        assert period.source.url or law.source.url, f"{code} [{where}]: no URL"
+    if law.tolling is not None and law.tolling.information_limit is not None:
+        assert law.tolling.text and law.tolling.source.citation, f"{code} [tolling]"
+    if law.receipt is not None:
+        assert law.receipt.text and law.receipt.source.citation, f"{code} [receipt]"
+
+
+@pytest.mark.parametrize("code", law_codes())
+def test_checked_sources_say_when_and_where(code: str) -> None:
+    law = get_law(code)
+    sources = [period.source for _, period in numbers(law)]
+    sources += [law.calendar.source, law.silence.source, law.who_may_request.source]
+    sources += [law.roll_forward_source] + ([law.receipt.source] if law.receipt else [])
+    for source in sources:
+        if source.checked_on is not None:
+            assert source.checked_on <= date(2026, 12, 1), f"{code}: {source.citation}"
+            assert source.url or source.read_at, f"{code}: checked {source.citation} where?"
+
+
+@pytest.mark.parametrize("code", law_codes())
+def test_users_see_no_maintainer_notes(code: str) -> None:
+    law = get_law(code)
+    leaks = [
+        f"{where}: {found.group(0)!r}"
+        for where, text in user_text(law)
+        if (found := MAINTAINER_WORDS.search(text or ""))
+    ]
+    assert not leaks, f"{code}: move these to a research field: {leaks}"
+    # The page already says there is none; a note repeating it printed it twice.
+    assert not law.appeal.note.lower().startswith("no administrative appeal")
+
+
+def test_answer_kinds_are_the_lifecycle_s_incoming_events() -> None:
+    from records.lifecycle import EVENT_KINDS
+
+    incoming = {k for k, v in EVENT_KINDS.items() if v.direction == "incoming"}
+    assert set(ANSWER_KINDS) == incoming - {"appeal_acknowledged", "appeal_decided"}
+    with pytest.raises(LawDataError, match="answered_by 'replied'"):
+        period = {"count": 5, "unit": "business", "citation": "§", "answered_by": ["replied"]}
+        parse_law(minimal(periods={"response": period}), "ZZ.toml")
+
+
+def test_every_clock_has_a_key_a_label_and_a_calculator_row() -> None:
+    from records.clocks import CLOCK_LABELS
+    from records.deadlines import CLOCK_NAMES, SUMMARY_KEYS
+    from records.web.law_calculator import LABELS
+
+    assert sorted(SUMMARY_KEYS.values()) == sorted(CLOCK_NAMES)
+    assert set(CLOCK_LABELS) == set(CLOCK_NAMES)
+    assert list(LABELS) == list(SUMMARY_KEYS)
+
+
+def test_loader_checks_source_dates() -> None:
+    periods = {"response": {"count": 5, "unit": "business", "citation": "§", "checked_on": "x"}}
+    with pytest.raises(LawDataError, match="checked_on must be a TOML date"):
+        parse_law(minimal(periods=periods), "ZZ.toml")
+    periods = {"response": {"count": 5, "unit": "business", "citation": "§", "unverified": "?"}}
+    with pytest.raises(LawDataError, match="unverified needs checked_on"):
+        parse_law(minimal(periods=periods), "ZZ.toml")
+    with pytest.raises(LawDataError, match="electronic_business_days"):
+        parse_law(minimal(receipt={"text": "x", "citation": "§"}), "ZZ.toml")
+
+
+@pytest.mark.parametrize("code", law_codes())
+def test_law_page_shows_plain_words_only(client, code: str) -> None:
+    page = client.get(f"/laws/{code}").get_data(as_text=True)
+    assert page.count("No administrative appeal") <= 1
+    body = page[page.index("<h1>") :]
+    found = MAINTAINER_WORDS.search(re.sub(r'href="[^"]*"', "", body))
+    assert found is None, f"{code}: the page shows {found.group(0)!r}"
+
+
+def test_law_page_says_what_was_checked_and_when(client) -> None:
+    tn = client.get("/laws/TN").get_data(as_text=True)
+    assert "words checked against the statute on 2026-12-01" in tn
+    assert "Columbus Day" in tn and "Regular November election" in tn
+    assert tn.count("No administrative appeal") == 1
+    mi = client.get("/laws/MI").get_data(as_text=True)
+    assert "When an e-mailed request counts as received" in mi
+    assert "Only if the failure to answer was willful and intentional" in mi
+    assert "not yet matched word for word with the statute, checked 2026-12-01" in mi

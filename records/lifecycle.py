@@ -76,7 +76,8 @@ _RECEIVED = DataField(
     "received",
     "Date the agency received it",
     "date",
-    help="Leave empty when it was received the day it was sent (e-mail, portal).",
+    help="Leave empty for a request sent by e-mail or portal: it counts as received the day it "
+    "was sent, or later where the law says so (Michigan: the next business day).",
 )
 
 EVENT_KINDS: dict[str, EventKind] = {

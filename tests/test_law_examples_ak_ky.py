@@ -52,7 +52,7 @@ def clocks(code: str, received: date, **kwargs: object) -> dict:
 def test_entry_loads_and_cites_every_period(code: str) -> None:
     law = get_law(code)
     assert law.code == code
-    assert law.last_checked == date(2026, 11, 24)
+    assert law.last_checked >= date(2026, 11, 24)
     assert "response" in law.periods
     for name, period in law.periods.items():
         assert period.source.citation.strip(), f"{code} [periods.{name}] has no citation"

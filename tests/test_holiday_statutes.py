@@ -1,0 +1,192 @@
+"""Each state's closure days against its holiday statute, and deadlines counted by hand.
+
+``STATUTES`` is a second, independent reading of each state's legal-holiday statute, written
+from the statute's words as quoted in the law entry's ``[calendar] text``: which days, and how a
+holiday on a Saturday or Sunday moves. ``statute_days`` turns it into dates without the product's
+calendar code, and the product's closure days must be exactly those weekdays, year after year.
+
+Every expected date in the deadline tests was counted by hand on a calendar from the statute
+named in the test, not produced by running the code. Day 0 is the day of receipt; counting starts
+the next day.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pytest
+
+from records.calendars import closure_days
+from records.deadlines import compute_clocks
+from records.laws import get_law
+
+D = date.fromisoformat
+MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
+YEARS = range(2026, 2033)
+
+
+@dataclass(frozen=True)
+class Day:
+    """One holiday as a statute names it: a fixed date or the Nth weekday of a month."""
+
+    name: str
+    month: int
+    day: int | None = None  # a fixed date
+    nth: int | None = None  # 1-5, or -1 for the last
+    weekday: int | None = None
+    after: int = 0  # days after the named weekday (the day after Thanksgiving: +1)
+    # How this day moves off a weekend when it differs from the statute's general rule.
+    moves: str | None = None
+    years: str = "all"  # "even" / "odd" for biennial days
+
+
+@dataclass(frozen=True)
+class Statute:
+    """A holiday statute: its days, and how a weekend holiday moves ("all", "sunday", "none")."""
+
+    days: tuple[Day, ...]
+    moves: str
+    election_day: str = ""  # "even" / "all" when the general election day is a holiday
+    notes: tuple[str, ...] = field(default=())
+
+
+def _nth(year: int, month: int, nth: int, weekday: int) -> date:
+    first = date(year, month, 1)
+    if nth > 0:
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+    last = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def _moved(day: date, rule: str) -> date:
+    if day.weekday() == SAT and rule == "all":
+        return day - timedelta(days=1)
+    if day.weekday() == SUN and rule in ("all", "sunday"):
+        return day + timedelta(days=1)
+    return day
+
+
+def statute_days(statute: Statute, year: int) -> set[date]:
+    """Weekdays in ``year`` that ``statute`` makes holidays (weekends are closed anyway)."""
+    found: set[date] = set()
+    for y in (year - 1, year, year + 1):
+        for d in statute.days:
+            if (d.years == "even" and y % 2) or (d.years == "odd" and not y % 2):
+                continue
+            if d.day is not None:
+                base = date(y, d.month, d.day)
+            else:
+                assert d.nth is not None and d.weekday is not None
+                base = _nth(y, d.month, d.nth, d.weekday) + timedelta(days=d.after)
+            found.add(_moved(base, d.moves or statute.moves))
+        if statute.election_day == "all" or (statute.election_day == "even" and not y % 2):
+            found.add(_nth(y, 11, 1, MON) + timedelta(days=1))
+    return {d for d in found if d.year == year and d.weekday() < SAT}
+
+
+def product_days(code: str, year: int) -> set[date]:
+    """The product's closure weekdays for ``code`` in ``year``."""
+    return {d for d in closure_days(get_law(code), year) if d.weekday() < SAT}
+
+
+NEW_YEAR = Day("New Year's Day", 1, 1)
+MLK = Day("Martin Luther King Jr. Day", 1, nth=3, weekday=MON)
+WASHINGTON = Day("Washington's Birthday", 2, nth=3, weekday=MON)
+MEMORIAL = Day("Memorial Day", 5, nth=-1, weekday=MON)
+JUNETEENTH = Day("Juneteenth", 6, 19)
+INDEPENDENCE = Day("Independence Day", 7, 4)
+LABOR = Day("Labor Day", 9, nth=1, weekday=MON)
+COLUMBUS = Day("Columbus Day", 10, nth=2, weekday=MON)
+VETERANS = Day("Veterans Day", 11, 11)
+THANKSGIVING = Day("Thanksgiving Day", 11, nth=4, weekday=THU)
+DAY_AFTER_THANKSGIVING = Day("Day after Thanksgiving", 11, nth=4, weekday=THU, after=1)
+CHRISTMAS = Day("Christmas Day", 12, 25)
+
+STATUTES: dict[str, Statute] = {
+    # NMSA 1978, § 12-5-2 (A-J); § 12-5-3: a Sunday holiday is kept on the Monday.
+    "NM": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            Day("Washington's and Lincoln's birthday, President's day", 2, nth=3, weekday=MON),
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            Day("Indigenous Peoples' day", 10, nth=2, weekday=MON),
+            Day("Armistice day and Veterans' day", 11, 11),
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="sunday",
+    ),
+}
+
+
+@pytest.mark.parametrize("code", sorted(STATUTES))
+def test_closure_days_are_the_holiday_statute_s(code: str) -> None:
+    for year in YEARS:
+        expected, actual = statute_days(STATUTES[code], year), product_days(code, year)
+        assert actual == expected, (
+            f"{code} {year}: closed but not in the statute {sorted(actual - expected)}; "
+            f"in the statute but open {sorted(expected - actual)}"
+        )
+
+
+@pytest.mark.parametrize("code", sorted(STATUTES))
+def test_weekend_rule_is_the_statute_s(code: str) -> None:
+    moves = {"all": "all", "sunday": "sunday_only", "none": "none"}[STATUTES[code].moves]
+    assert get_law(code).calendar.observed == moves
+    assert get_law(code).calendar.text, f"{code}: quote the holiday statute"
+    assert get_law(code).last_checked == D("2026-12-01")
+
+
+def due(code: str, start: str, clock: str = "response", **kw: object) -> date | None:
+    return compute_clocks(get_law(code), D(start), **kw)[clock].due
+
+
+def cli(runner, code: str, start: str) -> dict:
+    """``flask deadlines compute`` for ``code`` from ``start``, as JSON."""
+    result = runner.invoke(args=["deadlines", "compute", "--law", code, "--start", start])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+# --- New Mexico: NMSA §§ 14-2-8(D), 14-2-11(A), 12-2A-7, 12-5-2 --------------------------------
+
+
+def test_nm_presidents_day_in_february_is_a_legal_holiday(runner) -> None:
+    # § 12-5-2(C): "Washington's and Lincoln's birthday, President's day, third Monday in
+    # February" is Mon 2027-02-15. Three business days (§ 14-2-8(D)) from Thu 02-11: Fri 12 (1),
+    # Mon 15 closed, Tue 16 (2), Wed 17 (3).
+    out = cli(runner, "NM", "2027-02-11")
+    assert out["acknowledgment_due"] == "2027-02-17"
+    assert "Presidents' Day" in out["explanations"]["acknowledgment_due"]
+
+
+def test_nm_day_after_thanksgiving_is_a_business_day() -> None:
+    # Not in § 12-5-2. From Tue 2026-11-24: Wed 25 (1), Thu 26 closed (Thanksgiving), Fri 27 (2),
+    # Mon 30 (3). Fifteen calendar days: Nov 25-30 (6), Dec 1-9 (15): Wed 2026-12-09.
+    clocks = compute_clocks(get_law("NM"), D("2026-11-24"))
+    assert clocks["acknowledgment"].due == D("2026-11-30")
+    assert clocks["response"].due == D("2026-12-09")
+    assert clocks["deemed_denial"].due == D("2026-12-09")
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # Juneteenth is not in § 12-5-2, and § 12-5-3 moves no Saturday holiday: from Thu
+        # 2027-06-03, June 4-18 is 15 days; day 15 is Fri 06-18, a business day.
+        ("2027-06-03", "2027-06-18"),
+        # Christmas Day is Sat 2027-12-25; the Friday before is not a holiday. From Thu 12-09,
+        # Dec 10-24 is 15 days: Fri 2027-12-24.
+        ("2027-12-09", "2027-12-24"),
+        # Independence Day is Sun 2027-07-04, kept on Mon 07-05 (§ 12-5-3). From Sat 06-19, day
+        # 15 is Sun 07-04; § 12-2A-7(F) moves it past Sunday and the Monday holiday to Tue 07-06.
+        ("2027-06-19", "2027-07-06"),
+    ],
+)
+def test_nm_fifteen_days_and_weekend_holidays(start: str, expected: str) -> None:
+    assert due("NM", start) == D(expected)

@@ -37,6 +37,7 @@ class Day:
     nth: int | None = None  # 1-5, or -1 for the last
     weekday: int | None = None
     after: int = 0  # days after the named weekday (the day after Thanksgiving: +1)
+    easter: int | None = None  # days from Easter Sunday (Good Friday: -2); month is ignored
     # How this day moves off a weekend when it differs from the statute's general rule.
     moves: str | None = None
     years: str = "all"  # "even" / "odd" for biennial days
@@ -60,6 +61,19 @@ def _nth(year: int, month: int, nth: int, weekday: int) -> date:
     return last - timedelta(days=(last.weekday() - weekday) % 7)
 
 
+def _easter(year: int) -> date:
+    """Easter Sunday (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
 def _moved(day: date, rule: str) -> date:
     if day.weekday() == SAT and rule == "all":
         return day - timedelta(days=1)
@@ -75,7 +89,9 @@ def statute_days(statute: Statute, year: int) -> set[date]:
         for d in statute.days:
             if (d.years == "even" and y % 2) or (d.years == "odd" and not y % 2):
                 continue
-            if d.day is not None:
+            if d.easter is not None:
+                base = _easter(y) + timedelta(days=d.easter)
+            elif d.day is not None:
                 base = date(y, d.month, d.day)
             else:
                 assert d.nth is not None and d.weekday is not None
@@ -103,8 +119,64 @@ VETERANS = Day("Veterans Day", 11, 11)
 THANKSGIVING = Day("Thanksgiving Day", 11, nth=4, weekday=THU)
 DAY_AFTER_THANKSGIVING = Day("Day after Thanksgiving", 11, nth=4, weekday=THU, after=1)
 CHRISTMAS = Day("Christmas Day", 12, 25)
+GOOD_FRIDAY = Day("Good Friday", 0, easter=-2)
 
 STATUTES: dict[str, Statute] = {
+    # AS 44.12.010(a)(1)-(11), Juneteenth added by SB 22 (2024); § 44.12.020: a Sunday holiday
+    # makes the Monday a holiday too.
+    "AK": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            Day("Presidents' Day", 2, nth=3, weekday=MON),
+            Day("Seward's Day", 3, nth=-1, weekday=MON),
+            MEMORIAL,
+            JUNETEENTH,
+            INDEPENDENCE,
+            LABOR,
+            Day("Alaska Day", 10, 18),
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="sunday",
+    ),
+    # Ark. Code Ann. § 1-5-101(a)(1)-(10) (the employee's birthday closes no office); (b): Saturday
+    # to Friday, Sunday to Monday.
+    "AR": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            Day("Christmas Eve", 12, 24),
+            CHRISTMAS,
+        ),
+        moves="all",
+    ),
+    # 1 Del. C. § 501(a)-(b), Juneteenth as amended; Saturday to Friday, Sunday to Monday. Return
+    # Day is a Sussex County half-day and closes no office for the whole day.
+    "DE": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            GOOD_FRIDAY,
+            MEMORIAL,
+            JUNETEENTH,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            DAY_AFTER_THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+        election_day="even",
+    ),
     # NMSA 1978, § 12-5-2 (A-J); § 12-5-3: a Sunday holiday is kept on the Monday.
     "NM": Statute(
         days=(
@@ -151,6 +223,79 @@ def cli(runner, code: str, start: str) -> dict:
     result = runner.invoke(args=["deadlines", "compute", "--law", code, "--start", start])
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
+
+
+# --- Alaska: 2 AAC 96.325; AS 44.12.010, 44.12.020 ---------------------------------------------
+
+
+def test_ak_juneteenth_is_a_legal_holiday(runner) -> None:
+    # Ten working days (2 AAC 96.325(a)) from Mon 2026-06-15: Tue 16 (1), Wed 17 (2), Thu 18 (3),
+    # Fri 19 closed (Juneteenth), Mon 22 (4), Tue 23 (5), Wed 24 (6), Thu 25 (7), Fri 26 (8),
+    # Mon 29 (9), Tue 30 (10).
+    out = cli(runner, "AK", "2026-06-15")
+    assert out["response_due"] == "2026-06-30"
+    assert "Juneteenth" in out["explanations"]["response_due"]
+
+
+def test_ak_saturday_holidays_do_not_close_the_friday() -> None:
+    # Christmas is Sat 2027-12-25 and New Year's Day Sat 2028-01-01; § 44.12.020 moves only a
+    # Sunday holiday. From Fri 2027-12-17: Mon 20 (1), Tue 21 (2), Wed 22 (3), Thu 23 (4), Fri 24
+    # (5), Mon 27 (6), Tue 28 (7), Wed 29 (8), Thu 30 (9), Fri 31 (10). The extension adds ten
+    # more: Mon 2028-01-03 (1) ... Fri 01-07 (5), Mon 10 (6) ... Fri 14 (10).
+    clocks = compute_clocks(get_law("AK"), D("2027-12-17"))
+    assert clocks["response"].due == D("2027-12-31")
+    assert clocks["extended_response"].due == D("2028-01-14")
+
+
+def test_ak_sunday_holiday_closes_the_monday() -> None:
+    # Independence Day is Sun 2027-07-04, so Mon 07-05 is a holiday too. From Thu 07-01: Fri 02
+    # (1), Mon 05 closed, Tue 06 (2) ... Fri 09 (5), Mon 12 (6) ... Thu 15 (9), Fri 16 (10).
+    assert due("AK", "2027-07-01") == D("2027-07-16")
+
+
+# --- Arkansas: Ark. Code Ann. §§ 25-19-105(e), 1-5-101 ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # § 1-5-101(a)(9) "Christmas Eve -- December 24". Three working days from Mon 2026-12-21:
+        # Tue 22 (1), Wed 23 (2), Thu 24 and Fri 25 closed, Mon 28 (3).
+        ("2026-12-21", "2026-12-28"),
+        # Juneteenth is a memorial day, not a holiday: from Wed 2026-06-17, Thu 18 (1), Fri 19 (2),
+        # Mon 22 (3).
+        ("2026-06-17", "2026-06-22"),
+        # § 1-5-101(b): Independence Day, Sat 2026-07-04, is kept on Fri 07-03. From Wed 07-01:
+        # Thu 02 (1), Fri 03 closed, Mon 06 (2), Tue 07 (3).
+        ("2026-07-01", "2026-07-07"),
+    ],
+)
+def test_ar_three_working_days_follow_1_5_101(start: str, expected: str) -> None:
+    assert due("AR", start) == D(expected)
+
+
+# --- Delaware: 29 Del. C. § 10003(h)(1); 1 Del. C. § 501 --------------------------------------
+
+
+def test_de_fifteen_business_days_around_election_and_return_day(runner) -> None:
+    # § 501(a): "the day of the General Election as it biennially occurs" (Tue 2026-11-03) and
+    # Veterans' Day (Wed 11-11) are holidays; Return Day (Thu 11-05) only after noon in Sussex.
+    # From Fri 2026-10-30: Mon 11-02 (1), Tue 03 closed, Wed 04 (2), Thu 05 (3), Fri 06 (4), Mon
+    # 09 (5), Tue 10 (6), Wed 11 closed, Thu 12 (7), Fri 13 (8), Mon 16 (9) ... Fri 20 (13), Mon
+    # 23 (14), Tue 24 (15).
+    out = cli(runner, "DE", "2026-10-30")
+    assert out["response_due"] == "2026-11-24"
+    assert "Election Day" in out["explanations"]["response_due"]
+
+
+def test_de_good_friday_and_saturday_juneteenth() -> None:
+    # Good Friday is 2027-03-26. From Mon 03-22: Tue 23 (1), Wed 24 (2), Thu 25 (3), Fri 26
+    # closed, Mon 29 (4) ... Fri 04-02 (8), Mon 05 (9) ... Fri 09 (13), Mon 12 (14), Tue 13 (15).
+    assert due("DE", "2027-03-22") == D("2027-04-13")
+    # Juneteenth is Sat 2027-06-19, so Fri 06-18 is a holiday (§ 501(a)). From Fri 06-11: Mon 14
+    # (1) ... Thu 17 (4), Fri 18 closed, Mon 21 (5) ... Fri 25 (9), Mon 28 (10) ... Thu 07-01
+    # (13), Fri 02 (14), Mon 05 closed (Independence Day, Sun 07-04), Tue 06 (15).
+    assert due("DE", "2027-06-11") == D("2027-07-06")
 
 
 # --- New Mexico: NMSA §§ 14-2-8(D), 14-2-11(A), 12-2A-7, 12-5-2 --------------------------------

@@ -177,6 +177,42 @@ STATUTES: dict[str, Statute] = {
         moves="all",
         election_day="even",
     ),
+    # Haw. Rev. Stat. § 8-1 (general election days are holidays; primary and special ones are
+    # not); § 8-2: Saturday to Friday, Sunday to Monday.
+    "HI": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            Day("Presidents' Day", 2, nth=3, weekday=MON),
+            Day("Prince Jonah Kuhio Kalanianaole Day", 3, 26),
+            GOOD_FRIDAY,
+            MEMORIAL,
+            Day("King Kamehameha I Day", 6, 11),
+            INDEPENDENCE,
+            Day("Statehood Day", 8, nth=3, weekday=FRI),
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+        election_day="even",
+    ),
+    # Iowa Code § 1C.2(1), the days state offices close; (3): Saturday to Friday, Sunday to Monday.
+    "IA": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            DAY_AFTER_THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+    ),
     # NMSA 1978, § 12-5-2 (A-J); § 12-5-3: a Sunday holiday is kept on the Monday.
     "NM": Statute(
         days=(
@@ -296,6 +332,55 @@ def test_de_good_friday_and_saturday_juneteenth() -> None:
     # (1) ... Thu 17 (4), Fri 18 closed, Mon 21 (5) ... Fri 25 (9), Mon 28 (10) ... Thu 07-01
     # (13), Fri 02 (14), Mon 05 closed (Independence Day, Sun 07-04), Tue 06 (15).
     assert due("DE", "2027-06-11") == D("2027-07-06")
+
+
+# --- Hawaii: HAR § 2-71-13; HRS §§ 8-1, 8-2 -------------------------------------------------
+
+
+def test_hi_kuhio_day_and_good_friday_fall_together_in_2027() -> None:
+    # Prince Kuhio Day (Mar 26) is Good Friday in 2027: one closed day. Ten business days (HAR
+    # § 2-71-13(a)) from Tue 2027-03-23: Wed 24 (1), Thu 25 (2), Fri 26 closed, Mon 29 (3) ... Fri
+    # 04-02 (7), Mon 05 (8), Tue 06 (9), Wed 07 (10). The 20-day notice (§ 2-71-13(c)): Thu 08
+    # (11) ... Fri 09 (12), Mon 12 (13) ... Fri 16 (17), Mon 19 (18), Tue 20 (19), Wed 21 (20).
+    clocks = compute_clocks(get_law("HI"), D("2027-03-23"))
+    assert clocks["response"].due == D("2027-04-07")
+    assert clocks["extended_response"].due == D("2027-04-21")
+
+
+def test_hi_statehood_day_and_general_election() -> None:
+    # Statehood Day, the third Friday in August: Fri 2026-08-21. From Mon 08-17: Tue 18 (1),
+    # Wed 19 (2), Thu 20 (3), Fri 21 closed, Mon 24 (4) ... Fri 28 (8), Mon 31 (9), Tue 09-01
+    # (10).
+    assert due("HI", "2026-08-17") == D("2026-09-01")
+    # General election Tue 2026-11-03 and Veterans' Day Wed 11-11. From Fri 10-30: Mon 11-02
+    # (1), Tue 03 closed, Wed 04 (2), Thu 05 (3), Fri 06 (4), Mon 09 (5), Tue 10 (6), Wed 11
+    # closed, Thu 12 (7), Fri 13 (8), Mon 16 (9), Tue 17 (10).
+    assert due("HI", "2026-10-30") == D("2026-11-17")
+
+
+# --- Iowa: Iowa Code §§ 22.8(4)(d), 4.1(34), 1C.2 -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # Twenty calendar days from Sun 2027-01-03 end on Sat 01-23; § 4.1(34) extends only a
+        # Sunday for a period that is not a filing deadline, so the date stays Saturday.
+        ("2027-01-03", "2027-01-23"),
+        # From Fri 2026-11-06, Nov 7-26 is 20 days: Thanksgiving Thu 11-26 is not moved either.
+        ("2026-11-06", "2026-11-26"),
+    ],
+)
+def test_ia_twenty_calendar_days_do_not_roll_off_a_saturday_or_holiday(
+    start: str, expected: str
+) -> None:
+    assert due("IA", start) == D(expected)
+
+
+def test_ia_lincolns_birthday_is_not_a_closure() -> None:
+    # § 1C.1 names February 12 a legal public holiday, but state offices stay open (§ 1C.2).
+    assert D("2027-02-12") not in closure_days(get_law("IA"), 2027)
+    assert D("2026-11-27") in closure_days(get_law("IA"), 2026)  # Friday after Thanksgiving
 
 
 # --- New Mexico: NMSA §§ 14-2-8(D), 14-2-11(A), 12-2A-7, 12-5-2 --------------------------------

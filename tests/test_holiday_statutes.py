@@ -213,6 +213,40 @@ STATUTES: dict[str, Statute] = {
         ),
         moves="all",
     ),
+    # Idaho Code § 73-108: Saturday to Friday, Sunday to Monday.
+    "ID": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            COLUMBUS,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+    ),
+    # K.S.A. § 45-217: not a business day if Congress (5 U.S.C. § 6103(a), with § 6103(b)'s
+    # weekend rule) or the Legislature (§ 35-107, all of them federal days too) designates it.
+    "KS": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            MEMORIAL,
+            JUNETEENTH,
+            INDEPENDENCE,
+            LABOR,
+            COLUMBUS,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+    ),
     # NMSA 1978, § 12-5-2 (A-J); § 12-5-3: a Sunday holiday is kept on the Monday.
     "NM": Statute(
         days=(
@@ -381,6 +415,48 @@ def test_ia_lincolns_birthday_is_not_a_closure() -> None:
     # § 1C.1 names February 12 a legal public holiday, but state offices stay open (§ 1C.2).
     assert D("2027-02-12") not in closure_days(get_law("IA"), 2027)
     assert D("2026-11-27") in closure_days(get_law("IA"), 2026)  # Friday after Thanksgiving
+
+
+# --- Idaho: Idaho Code §§ 74-103, 73-108 ----------------------------------------------------
+
+
+def test_id_columbus_day_is_a_holiday(runner) -> None:
+    # § 73-108 "Second Monday in October (Columbus Day)": Mon 2026-10-12. Three working days
+    # (§ 74-103(1)) from Fri 10-09: Tue 13 (1), Wed 14 (2), Thu 15 (3). Deemed denial after ten
+    # (§ 74-103(2)): Fri 16 (4), Mon 19 (5) ... Fri 23 (9), Mon 26 (10).
+    out = cli(runner, "ID", "2026-10-09")
+    assert out["response_due"] == "2026-10-15"
+    assert out["deemed_denial_due"] == "2026-10-26"
+    assert "Columbus Day" in out["explanations"]["response_due"]
+
+
+def test_id_juneteenth_is_a_working_day() -> None:
+    # Not in § 73-108. From Wed 2026-06-17: Thu 18 (1), Fri 19 (2), Mon 22 (3).
+    assert due("ID", "2026-06-17") == D("2026-06-22")
+
+
+# --- Kansas: K.S.A. §§ 45-217, 45-218(d), 35-107 --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "expected", "why"),
+    [
+        # Columbus Day, Mon 2026-10-12 (§ 35-107 and 5 U.S.C. § 6103). From Fri 10-09: Tue 13
+        # (1), Wed 14 (2), Thu 15 (3).
+        ("2026-10-09", "2026-10-15", "Columbus Day"),
+        # Juneteenth, Fri 2026-06-19, designated by Congress. From Wed 06-17: Thu 18 (1), Mon 22
+        # (2), Tue 23 (3).
+        ("2026-06-17", "2026-06-23", "Juneteenth"),
+        # President's Day, Mon 2027-02-15. From Thu 02-11: Fri 12 (1), Tue 16 (2), Wed 17 (3).
+        ("2027-02-11", "2027-02-17", "Washington's Birthday"),
+    ],
+)
+def test_ks_business_days_skip_federal_and_state_holidays(
+    start: str, expected: str, why: str
+) -> None:
+    clock = compute_clocks(get_law("KS"), D(start))["response"]
+    assert clock.due == D(expected)
+    assert why in clock.explanation
 
 
 # --- New Mexico: NMSA §§ 14-2-8(D), 14-2-11(A), 12-2A-7, 12-5-2 --------------------------------

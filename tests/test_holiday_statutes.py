@@ -49,7 +49,9 @@ class Statute:
 
     days: tuple[Day, ...]
     moves: str
-    election_day: str = ""  # "even" / "all" when the general election day is a holiday
+    # When the general election day is a holiday: "all", "even" or "presidential" (years
+    # divisible by four).
+    election_day: str = ""
     notes: tuple[str, ...] = field(default=())
 
 
@@ -97,7 +99,11 @@ def statute_days(statute: Statute, year: int) -> set[date]:
                 assert d.nth is not None and d.weekday is not None
                 base = _nth(y, d.month, d.nth, d.weekday) + timedelta(days=d.after)
             found.add(_moved(base, d.moves or statute.moves))
-        if statute.election_day == "all" or (statute.election_day == "even" and not y % 2):
+        if (
+            statute.election_day == "all"
+            or (statute.election_day == "even" and not y % 2)
+            or (statute.election_day == "presidential" and not y % 4)
+        ):
             found.add(_nth(y, 11, 1, MON) + timedelta(days=1))
     return {d for d in found if d.year == year and d.weekday() < SAT}
 
@@ -246,6 +252,22 @@ STATUTES: dict[str, Statute] = {
             CHRISTMAS,
         ),
         moves="all",
+    ),
+    # KRS 18A.190(1) without the governor's three "extra" days and the Good Friday half day;
+    # (h) presidential election day (KRS 2.190); (2): Saturday to Friday, Sunday to Monday.
+    "KY": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+        election_day="presidential",
     ),
     # NMSA 1978, § 12-5-2 (A-J); § 12-5-3: a Sunday holiday is kept on the Monday.
     "NM": Statute(
@@ -457,6 +479,29 @@ def test_ks_business_days_skip_federal_and_state_holidays(
     clock = compute_clocks(get_law("KS"), D(start))["response"]
     assert clock.due == D(expected)
     assert why in clock.explanation
+
+
+# --- Kentucky: KRS 61.880(1), 18A.190 --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # Presidential election day Tue 2028-11-07 (§ 18A.190(1)(h)) and Veterans Day, Sat 11-11,
+        # kept on Fri 11-10 (§ 18A.190(2)). Five days (§ 61.880(1)) from Fri 2028-11-03: Mon 06
+        # (1), Tue 07 closed, Wed 08 (2), Thu 09 (3), Fri 10 closed, Mon 13 (4), Tue 14 (5).
+        ("2028-11-03", "2028-11-14"),
+        # A midterm election day is a working day: from Fri 2026-10-30, Mon 11-02 (1), Tue 03
+        # (2), Wed 04 (3), Thu 05 (4), Fri 06 (5).
+        ("2026-10-30", "2026-11-06"),
+        # The Friday after Thanksgiving is the governor's "extra day", not counted: from Tue
+        # 2026-11-24, Wed 25 (1), Thu 26 closed, Fri 27 (2), Mon 30 (3), Tue 12-01 (4), Wed 02
+        # (5).
+        ("2026-11-24", "2026-12-02"),
+    ],
+)
+def test_ky_five_days_follow_18a_190(start: str, expected: str) -> None:
+    assert due("KY", start) == D(expected)
 
 
 # --- New Mexico: NMSA §§ 14-2-8(D), 14-2-11(A), 12-2A-7, 12-5-2 --------------------------------

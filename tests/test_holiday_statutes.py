@@ -269,6 +269,23 @@ STATUTES: dict[str, Statute] = {
         moves="all",
         election_day="presidential",
     ),
+    # La. R.S. 1:55(A)(1), the days of it that state offices close; no weekend rule was read.
+    "LA": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            Day("Mardi Gras", 0, easter=-47),
+            GOOD_FRIDAY,
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="none",
+    ),
     # NMSA 1978, § 12-5-2 (A-J); § 12-5-3: a Sunday holiday is kept on the Monday.
     "NM": Statute(
         days=(
@@ -502,6 +519,24 @@ def test_ks_business_days_skip_federal_and_state_holidays(
 )
 def test_ky_five_days_follow_18a_190(start: str, expected: str) -> None:
     assert due("KY", start) == D(expected)
+
+
+# --- Louisiana: La. R.S. 44:33(B)(1), 44:35(A), 1:55 ----------------------------------------
+
+
+def test_la_mardi_gras_and_columbus_day() -> None:
+    # Mardi Gras, Tue 2027-02-09 (§ 1:55(A)(1)). Three days (§ 44:33(B)(1)) from Mon 02-08:
+    # Wed 10 (1), Thu 11 (2), Fri 12 (3).
+    assert due("LA", "2027-02-08", "acknowledgment") == D("2027-02-12")
+    # Columbus Day, Mon 2026-10-12, is a legal holiday on which state offices stay open: from
+    # Fri 10-09, Mon 12 (1), Tue 13 (2), Wed 14 (3).
+    assert due("LA", "2026-10-09", "acknowledgment") == D("2026-10-14")
+
+
+def test_la_saturday_christmas_does_not_close_the_friday(runner) -> None:
+    # Christmas is Sat 2027-12-25; no weekend rule moves it. Five days from the request (§
+    # 44:35(A)) of Mon 2027-12-20: Tue 21 (1), Wed 22 (2), Thu 23 (3), Fri 24 (4), Mon 27 (5).
+    assert cli(runner, "LA", "2027-12-20")["deemed_denial_due"] == "2027-12-27"
 
 
 # --- New Mexico: NMSA §§ 14-2-8(D), 14-2-11(A), 12-2A-7, 12-5-2 --------------------------------

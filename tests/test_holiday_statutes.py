@@ -286,6 +286,26 @@ STATUTES: dict[str, Statute] = {
         ),
         moves="none",
     ),
+    # Md. SPP § 9-201 as the entry records it (with American Indian Heritage Day and statewide
+    # general election days); § 9-204(b): Saturday to Friday, Sunday to Monday.
+    "MD": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            MEMORIAL,
+            JUNETEENTH,
+            INDEPENDENCE,
+            LABOR,
+            COLUMBUS,
+            VETERANS,
+            THANKSGIVING,
+            DAY_AFTER_THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+        election_day="even",
+    ),
     # NMSA 1978, § 12-5-2 (A-J); § 12-5-3: a Sunday holiday is kept on the Monday.
     "NM": Statute(
         days=(
@@ -537,6 +557,20 @@ def test_la_saturday_christmas_does_not_close_the_friday(runner) -> None:
     # Christmas is Sat 2027-12-25; no weekend rule moves it. Five days from the request (§
     # 44:35(A)) of Mon 2027-12-20: Tue 21 (1), Wed 22 (2), Thu 23 (3), Fri 24 (4), Mon 27 (5).
     assert cli(runner, "LA", "2027-12-20")["deemed_denial_due"] == "2027-12-27"
+
+
+# --- Maryland: Gen. Prov. § 4-203; SPP §§ 9-201, 9-204 ---------------------------------------
+
+
+def test_md_saturday_juneteenth_closes_the_friday_and_lincolns_birthday_does_not() -> None:
+    # Juneteenth is Sat 2027-06-19, used on Fri 06-18 (§ 9-204(b)(1)). Ten working days
+    # (§ 4-203(b)(2)) from Mon 06-14: Tue 15 (1), Wed 16 (2), Thu 17 (3), Fri 18 closed, Mon 21
+    # (4) ... Fri 25 (8), Mon 28 (9), Tue 29 (10).
+    assert due("MD", "2027-06-14", "acknowledgment") == D("2027-06-29")
+    # Lincoln's Birthday, Fri 2027-02-12, is a legal holiday (Gen. Prov. § 1-111) but not a
+    # state office closure. From Mon 02-08: Tue 09 (1) ... Fri 12 (4), Mon 15 closed (Presidents'
+    # Day), Tue 16 (5) ... Fri 19 (8), Mon 22 (9), Tue 23 (10).
+    assert due("MD", "2027-02-08", "acknowledgment") == D("2027-02-23")
 
 
 # --- New Mexico: NMSA §§ 14-2-8(D), 14-2-11(A), 12-2A-7, 12-5-2 --------------------------------

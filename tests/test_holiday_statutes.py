@@ -306,6 +306,24 @@ STATUTES: dict[str, Statute] = {
         moves="all",
         election_day="even",
     ),
+    # 4 M.R.S. § 1051 (P.L. 2021, c. 140): a Sunday holiday is observed on the Monday after.
+    "ME": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            Day("Patriot's Day", 4, nth=3, weekday=MON),
+            MEMORIAL,
+            JUNETEENTH,
+            INDEPENDENCE,
+            LABOR,
+            Day("Indigenous Peoples Day", 10, nth=2, weekday=MON),
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="sunday",
+    ),
     # NMSA 1978, § 12-5-2 (A-J); § 12-5-3: a Sunday holiday is kept on the Monday.
     "NM": Statute(
         days=(
@@ -571,6 +589,27 @@ def test_md_saturday_juneteenth_closes_the_friday_and_lincolns_birthday_does_not
     # state office closure. From Mon 02-08: Tue 09 (1) ... Fri 12 (4), Mon 15 closed (Presidents'
     # Day), Tue 16 (5) ... Fri 19 (8), Mon 22 (9), Tue 23 (10).
     assert due("MD", "2027-02-08", "acknowledgment") == D("2027-02-23")
+
+
+# --- Maine: 1 M.R.S. § 408-A(3); 4 M.R.S. § 1051 ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # Patriot's Day, the third Monday in April: Mon 2027-04-19. Five working days from Fri
+        # 04-16: Tue 20 (1), Wed 21 (2), Thu 22 (3), Fri 23 (4), Mon 26 (5).
+        ("2027-04-16", "2027-04-26"),
+        # Juneteenth is Sat 2027-06-19; § 1051 moves only Sunday holidays. From Tue 06-15: Wed 16
+        # (1), Thu 17 (2), Fri 18 (3), Mon 21 (4), Tue 22 (5).
+        ("2027-06-15", "2027-06-22"),
+        # The Friday after Thanksgiving is not in § 1051. From Tue 2026-11-24: Wed 25 (1), Thu 26
+        # closed, Fri 27 (2), Mon 30 (3), Tue 12-01 (4), Wed 02 (5).
+        ("2026-11-24", "2026-12-02"),
+    ],
+)
+def test_me_five_working_day_acknowledgment_follows_1051(start: str, expected: str) -> None:
+    assert due("ME", start, "acknowledgment") == D(expected)
 
 
 # --- New Mexico: NMSA §§ 14-2-8(D), 14-2-11(A), 12-2A-7, 12-5-2 --------------------------------

@@ -324,6 +324,23 @@ STATUTES: dict[str, Statute] = {
         ),
         moves="sunday",
     ),
+    # Minn. Stat. § 645.44, subd. 5, less the two days each body chooses (Indigenous Peoples Day
+    # and the Friday after Thanksgiving); the fixed-date holidays move off a weekend.
+    "MN": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            MEMORIAL,
+            JUNETEENTH,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+    ),
     # NMSA 1978, § 12-5-2 (A-J); § 12-5-3: a Sunday holiday is kept on the Monday.
     "NM": Statute(
         days=(
@@ -610,6 +627,22 @@ def test_md_saturday_juneteenth_closes_the_friday_and_lincolns_birthday_does_not
 )
 def test_me_five_working_day_acknowledgment_follows_1051(start: str, expected: str) -> None:
     assert due("ME", start, "acknowledgment") == D(expected)
+
+
+# --- Minnesota: Minn. Stat. §§ 13.03, subd. 2(a), 645.44, subd. 5 ------------------------------
+
+
+def test_mn_follow_up_counts_the_statute_s_holidays() -> None:
+    # No day count in § 13.03, subd. 2(a): the follow-up target is 10 business days. Juneteenth
+    # is Sat 2027-06-19, kept on Fri 06-18 (subd. 5). From Mon 06-14: Tue 15 (1), Wed 16 (2),
+    # Thu 17 (3), Fri 18 closed, Mon 21 (4) ... Fri 25 (8), Mon 28 (9), Tue 29 (10).
+    clocks = compute_clocks(get_law("MN"), D("2027-06-14"))
+    assert clocks["response"].due is None
+    assert clocks["follow_up"].due == D("2027-06-29")
+    # The Friday after Thanksgiving is each body's choice and is not counted: from Tue
+    # 2026-11-17, Wed 18 (1) ... Wed 25 (6), Thu 26 closed, Fri 27 (7), Mon 30 (8), Tue 12-01
+    # (9), Wed 02 (10).
+    assert due("MN", "2026-11-17", "follow_up") == D("2026-12-02")
 
 
 # --- New Mexico: NMSA §§ 14-2-8(D), 14-2-11(A), 12-2A-7, 12-5-2 --------------------------------

@@ -341,6 +341,22 @@ STATUTES: dict[str, Statute] = {
         ),
         moves="all",
     ),
+    # Miss. Code § 3-3-7(1): a Sunday holiday makes the next day a holiday; Saturdays stay.
+    "MS": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            Day("Confederate Memorial Day", 4, nth=-1, weekday=MON),
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="sunday",
+    ),
     # NMSA 1978, § 12-5-2 (A-J); § 12-5-3: a Sunday holiday is kept on the Monday.
     "NM": Statute(
         days=(
@@ -643,6 +659,28 @@ def test_mn_follow_up_counts_the_statute_s_holidays() -> None:
     # 2026-11-17, Wed 18 (1) ... Wed 25 (6), Thu 26 closed, Fri 27 (7), Mon 30 (8), Tue 12-01
     # (9), Wed 02 (10).
     assert due("MN", "2026-11-17", "follow_up") == D("2026-12-02")
+
+
+# --- Mississippi: Miss. Code §§ 25-61-5(1)(b), 3-3-7 ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "expected", "clock"),
+    [
+        # Christmas is Sat 2027-12-25 and New Year's Day Sat 2028-01-01; § 3-3-7 moves only a
+        # Sunday holiday. Seven working days from Mon 2027-12-20: Tue 21 (1), Wed 22 (2), Thu 23
+        # (3), Fri 24 (4), Mon 27 (5), Tue 28 (6), Wed 29 (7).
+        ("2027-12-20", "2027-12-29", "response"),
+        # Fourteen working days (the cap) from the same day: Thu 30 (8), Fri 31 (9), Mon
+        # 2028-01-03 (10) ... Thu 06 (13), Fri 07 (14).
+        ("2027-12-20", "2028-01-07", "extended_response"),
+        # Confederate Memorial Day, the last Monday of April: Mon 2027-04-26. From Fri 04-23:
+        # Tue 27 (1) ... Fri 30 (4), Mon 05-03 (5), Tue 04 (6), Wed 05 (7).
+        ("2027-04-23", "2027-05-05", "response"),
+    ],
+)
+def test_ms_working_days_follow_3_3_7(start: str, expected: str, clock: str) -> None:
+    assert due("MS", start, clock) == D(expected)
 
 
 # --- New Mexico: NMSA §§ 14-2-8(D), 14-2-11(A), 12-2A-7, 12-5-2 --------------------------------

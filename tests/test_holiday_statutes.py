@@ -357,6 +357,23 @@ STATUTES: dict[str, Statute] = {
         ),
         moves="sunday",
     ),
+    # Mont. Code § 1-1-216(1)(b)-(l); (2): Saturday to Friday, Sunday to Monday.
+    "MT": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            COLUMBUS,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+        election_day="even",
+    ),
     # NMSA 1978, § 12-5-2 (A-J); § 12-5-3: a Sunday holiday is kept on the Monday.
     "NM": Statute(
         days=(
@@ -681,6 +698,20 @@ def test_mn_follow_up_counts_the_statute_s_holidays() -> None:
 )
 def test_ms_working_days_follow_3_3_7(start: str, expected: str, clock: str) -> None:
     assert due("MS", start, clock) == D(expected)
+
+
+# --- Montana: Mont. Code §§ 2-6-1006(2), 1-1-216 -------------------------------------------
+
+
+def test_mt_follow_up_skips_election_day_and_indigenous_peoples_day() -> None:
+    # Local agencies must answer "in a timely manner" (§ 2-6-1006(2)): no statutory date, a
+    # five-business-day follow-up. From Fri 2026-10-09: Mon 12 closed (Indigenous Peoples' Day
+    # and Columbus Day), Tue 13 (1) ... Fri 16 (4), Mon 19 (5).
+    assert due("MT", "2026-10-09", "follow_up") == D("2026-10-19")
+    # State general election day, Tue 2026-11-03, and Veterans' Day, Wed 11-11: from Fri 10-30,
+    # Mon 11-02 (1), Wed 04 (2), Thu 05 (3), Fri 06 (4), Mon 09 (5).
+    assert due("MT", "2026-10-30", "follow_up") == D("2026-11-09")
+    assert due("MT", "2026-10-30") is None
 
 
 # --- New Mexico: NMSA §§ 14-2-8(D), 14-2-11(A), 12-2A-7, 12-5-2 --------------------------------

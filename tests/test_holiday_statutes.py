@@ -714,6 +714,24 @@ def test_mt_follow_up_skips_election_day_and_indigenous_peoples_day() -> None:
     assert due("MT", "2026-10-30") is None
 
 
+# --- North Carolina: N.C. Gen. Stat. §§ 132-6(a), 103-4; 25 NCAC 01E .0901 --------------------
+
+
+def test_nc_counts_office_closures_not_every_legal_public_holiday() -> None:
+    # § 103-4's legal public holidays that state offices do not close for are business days:
+    # Washington's Birthday (Mon 2027-02-15), Halifax Resolves (Mon 2027-04-12), Columbus Day
+    # (Mon 2027-10-11) and election day (Tue 2026-11-03).
+    nc = get_law("NC")
+    for day in ("2027-02-15", "2027-04-12", "2027-10-11"):
+        assert D(day) not in closure_days(nc, 2027)
+    assert D("2026-11-03") not in closure_days(nc, 2026)
+    # No day count in § 132-6(a): a 10-business-day follow-up. Good Friday is 2027-03-26. From
+    # Mon 03-22: Tue 23 (1), Wed 24 (2), Thu 25 (3), Fri 26 closed, Mon 29 (4) ... Fri 04-02 (8),
+    # Mon 05 (9), Tue 06 (10).
+    assert due("NC", "2027-03-22") is None
+    assert due("NC", "2027-03-22", "follow_up") == D("2027-04-06")
+
+
 # --- New Mexico: NMSA §§ 14-2-8(D), 14-2-11(A), 12-2A-7, 12-5-2 --------------------------------
 
 

@@ -100,7 +100,11 @@ def _extra_dates(extra: ExtraDay, year: int) -> list[tuple[date, str]]:
     """Dates in ``year`` (looking across the year boundary) on which ``extra`` closes offices."""
     found: list[tuple[date, str]] = []
     for y in (year - 1, year, year + 1):
-        if (extra.years == "even" and y % 2) or (extra.years == "odd" and not y % 2):
+        if (
+            (extra.years == "even" and y % 2)
+            or (extra.years == "odd" and not y % 2)
+            or (extra.years == "presidential" and y % 4)
+        ):
             continue
         if extra.rule == "thanksgiving+1":
             day = _thanksgiving(y) + timedelta(days=1)

@@ -44,7 +44,7 @@ TUE_BEFORE_THANKSGIVING = date(2026, 11, 24)
 def test_entry_loads_with_a_citation_for_every_period(code: str) -> None:
     law = get_law(code)
     assert law.code == code
-    assert law.last_checked == date(2026, 11, 24)
+    assert law.last_checked >= date(2026, 11, 24)
     assert "response" in law.periods
     for clock, period in law.periods.items():
         assert period.source.citation, f"{code} [periods.{clock}] has no citation"
@@ -275,13 +275,13 @@ def test_nj_lincolns_birthday_and_odd_year_election_day() -> None:
 def test_nm_three_business_days_and_fifteen_days() -> None:
     """NMSA §§ 14-2-8(D), 14-2-11(A); § 12-2A-7. Received Tue 2026-11-24.
 
-    Three business days (the statute's words): 1 Wed 11-25; skip Thu 11-26 (Thanksgiving) and
-    Fri 11-27 (Presidents' Day as state offices observe it); 2 Mon 11-30, 3 Tue 12-01.
+    Three business days (the statute's words): 1 Wed 11-25; skip Thu 11-26 (Thanksgiving);
+    2 Fri 11-27 (not a legal holiday under § 12-5-2), 3 Mon 11-30.
     Fifteen days are calendar days (§ 12-2A-7(E) skips weekends only for periods under eleven
     days): Nov 25-30 is 6 days, so day 15 is Wed 2026-12-09, a business day.
     """
     clocks = compute_clocks(get_law("NM"), TUE_BEFORE_THANKSGIVING)
-    assert clocks["acknowledgment"].due == date(2026, 12, 1)
+    assert clocks["acknowledgment"].due == date(2026, 11, 30)
     assert clocks["response"].due == date(2026, 12, 9)
     assert clocks["deemed_denial"].due == date(2026, 12, 9)
 

@@ -106,12 +106,13 @@ OBSERVED_RULES: tuple[str, ...] = ("all", "sunday_only", "none")
 # The ``holidays`` package's categories; a state's own closures are in "public", while
 # "government" holds the federal list and "unofficial" customary days such as Christmas Eve.
 CATEGORIES: tuple[str, ...] = ("public", "government", "unofficial", "half_day")
-ExtraYears = Literal["all", "even", "odd"]
+# "presidential": years divisible by four, when presidential elections are held (KRS 2.190).
+ExtraYears = Literal["all", "even", "odd", "presidential"]
 EXTRA_RULES: tuple[str, ...] = ("thanksgiving+1", "election-day")
 # Also accepted: "nth-weekday:MM:N:DAY", the Nth (1-5, or "last") DAY (mon..sun) of month MM,
 # e.g. "nth-weekday:09:4:fri" for California's Native American Day (Gov. Code § 6700(a)).
 NTH_WEEKDAY_RE = r"^nth-weekday:(0[1-9]|1[0-2]):([1-5]|last):(mon|tue|wed|thu|fri|sat|sun)$"
-EXTRA_YEARS: tuple[str, ...] = ("all", "even", "odd")
+EXTRA_YEARS: tuple[str, ...] = ("all", "even", "odd", "presidential")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,771 @@
+"""Each state's closure days against its holiday statute, and deadlines counted by hand.
+
+``STATUTES`` is a second, independent reading of each state's legal-holiday statute, written
+from the statute's words as quoted in the law entry's ``[calendar] text``: which days, and how a
+holiday on a Saturday or Sunday moves. ``statute_days`` turns it into dates without the product's
+calendar code, and the product's closure days must be exactly those weekdays, year after year.
+
+Every expected date in the deadline tests was counted by hand on a calendar from the statute
+named in the test, not produced by running the code. Day 0 is the day of receipt; counting starts
+the next day.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pytest
+
+from records.calendars import closure_days
+from records.deadlines import compute_clocks
+from records.laws import get_law
+
+D = date.fromisoformat
+MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
+YEARS = range(2026, 2033)
+
+
+@dataclass(frozen=True)
+class Day:
+    """One holiday as a statute names it: a fixed date or the Nth weekday of a month."""
+
+    name: str
+    month: int
+    day: int | None = None  # a fixed date
+    nth: int | None = None  # 1-5, or -1 for the last
+    weekday: int | None = None
+    after: int = 0  # days after the named weekday (the day after Thanksgiving: +1)
+    easter: int | None = None  # days from Easter Sunday (Good Friday: -2); month is ignored
+    # How this day moves off a weekend when it differs from the statute's general rule.
+    moves: str | None = None
+    years: str = "all"  # "even" / "odd" for biennial days
+
+
+@dataclass(frozen=True)
+class Statute:
+    """A holiday statute: its days, and how a weekend holiday moves ("all", "sunday", "none")."""
+
+    days: tuple[Day, ...]
+    moves: str
+    # When the general election day is a holiday: "all", "even" or "presidential" (years
+    # divisible by four).
+    election_day: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+
+def _nth(year: int, month: int, nth: int, weekday: int) -> date:
+    first = date(year, month, 1)
+    if nth > 0:
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+    last = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def _easter(year: int) -> date:
+    """Easter Sunday (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _moved(day: date, rule: str) -> date:
+    if day.weekday() == SAT and rule == "all":
+        return day - timedelta(days=1)
+    if day.weekday() == SUN and rule in ("all", "sunday"):
+        return day + timedelta(days=1)
+    return day
+
+
+def statute_days(statute: Statute, year: int) -> set[date]:
+    """Weekdays in ``year`` that ``statute`` makes holidays (weekends are closed anyway)."""
+    found: set[date] = set()
+    for y in (year - 1, year, year + 1):
+        for d in statute.days:
+            if (d.years == "even" and y % 2) or (d.years == "odd" and not y % 2):
+                continue
+            if d.easter is not None:
+                base = _easter(y) + timedelta(days=d.easter)
+            elif d.day is not None:
+                base = date(y, d.month, d.day)
+            else:
+                assert d.nth is not None and d.weekday is not None
+                base = _nth(y, d.month, d.nth, d.weekday) + timedelta(days=d.after)
+            found.add(_moved(base, d.moves or statute.moves))
+        if (
+            statute.election_day == "all"
+            or (statute.election_day == "even" and not y % 2)
+            or (statute.election_day == "presidential" and not y % 4)
+        ):
+            found.add(_nth(y, 11, 1, MON) + timedelta(days=1))
+    return {d for d in found if d.year == year and d.weekday() < SAT}
+
+
+def product_days(code: str, year: int) -> set[date]:
+    """The product's closure weekdays for ``code`` in ``year``."""
+    return {d for d in closure_days(get_law(code), year) if d.weekday() < SAT}
+
+
+NEW_YEAR = Day("New Year's Day", 1, 1)
+MLK = Day("Martin Luther King Jr. Day", 1, nth=3, weekday=MON)
+WASHINGTON = Day("Washington's Birthday", 2, nth=3, weekday=MON)
+MEMORIAL = Day("Memorial Day", 5, nth=-1, weekday=MON)
+JUNETEENTH = Day("Juneteenth", 6, 19)
+INDEPENDENCE = Day("Independence Day", 7, 4)
+LABOR = Day("Labor Day", 9, nth=1, weekday=MON)
+COLUMBUS = Day("Columbus Day", 10, nth=2, weekday=MON)
+VETERANS = Day("Veterans Day", 11, 11)
+THANKSGIVING = Day("Thanksgiving Day", 11, nth=4, weekday=THU)
+DAY_AFTER_THANKSGIVING = Day("Day after Thanksgiving", 11, nth=4, weekday=THU, after=1)
+CHRISTMAS = Day("Christmas Day", 12, 25)
+GOOD_FRIDAY = Day("Good Friday", 0, easter=-2)
+
+STATUTES: dict[str, Statute] = {
+    # AS 44.12.010(a)(1)-(11), Juneteenth added by SB 22 (2024); § 44.12.020: a Sunday holiday
+    # makes the Monday a holiday too.
+    "AK": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            Day("Presidents' Day", 2, nth=3, weekday=MON),
+            Day("Seward's Day", 3, nth=-1, weekday=MON),
+            MEMORIAL,
+            JUNETEENTH,
+            INDEPENDENCE,
+            LABOR,
+            Day("Alaska Day", 10, 18),
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="sunday",
+    ),
+    # Ark. Code Ann. § 1-5-101(a)(1)-(10) (the employee's birthday closes no office); (b): Saturday
+    # to Friday, Sunday to Monday.
+    "AR": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            Day("Christmas Eve", 12, 24),
+            CHRISTMAS,
+        ),
+        moves="all",
+    ),
+    # 1 Del. C. § 501(a)-(b), Juneteenth as amended; Saturday to Friday, Sunday to Monday. Return
+    # Day is a Sussex County half-day and closes no office for the whole day.
+    "DE": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            GOOD_FRIDAY,
+            MEMORIAL,
+            JUNETEENTH,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            DAY_AFTER_THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+        election_day="even",
+    ),
+    # Haw. Rev. Stat. § 8-1 (general election days are holidays; primary and special ones are
+    # not); § 8-2: Saturday to Friday, Sunday to Monday.
+    "HI": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            Day("Presidents' Day", 2, nth=3, weekday=MON),
+            Day("Prince Jonah Kuhio Kalanianaole Day", 3, 26),
+            GOOD_FRIDAY,
+            MEMORIAL,
+            Day("King Kamehameha I Day", 6, 11),
+            INDEPENDENCE,
+            Day("Statehood Day", 8, nth=3, weekday=FRI),
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+        election_day="even",
+    ),
+    # Iowa Code § 1C.2(1), the days state offices close; (3): Saturday to Friday, Sunday to Monday.
+    "IA": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            DAY_AFTER_THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+    ),
+    # Idaho Code § 73-108: Saturday to Friday, Sunday to Monday.
+    "ID": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            COLUMBUS,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+    ),
+    # K.S.A. § 45-217: not a business day if Congress (5 U.S.C. § 6103(a), with § 6103(b)'s
+    # weekend rule) or the Legislature (§ 35-107, all of them federal days too) designates it.
+    "KS": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            MEMORIAL,
+            JUNETEENTH,
+            INDEPENDENCE,
+            LABOR,
+            COLUMBUS,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+    ),
+    # KRS 18A.190(1) without the governor's three "extra" days and the Good Friday half day;
+    # (h) presidential election day (KRS 2.190); (2): Saturday to Friday, Sunday to Monday.
+    "KY": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+        election_day="presidential",
+    ),
+    # La. R.S. 1:55(A)(1), the days of it that state offices close; no weekend rule was read.
+    "LA": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            Day("Mardi Gras", 0, easter=-47),
+            GOOD_FRIDAY,
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="none",
+    ),
+    # Md. SPP § 9-201 as the entry records it (with American Indian Heritage Day and statewide
+    # general election days); § 9-204(b): Saturday to Friday, Sunday to Monday.
+    "MD": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            MEMORIAL,
+            JUNETEENTH,
+            INDEPENDENCE,
+            LABOR,
+            COLUMBUS,
+            VETERANS,
+            THANKSGIVING,
+            DAY_AFTER_THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+        election_day="even",
+    ),
+    # 4 M.R.S. § 1051 (P.L. 2021, c. 140): a Sunday holiday is observed on the Monday after.
+    "ME": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            Day("Patriot's Day", 4, nth=3, weekday=MON),
+            MEMORIAL,
+            JUNETEENTH,
+            INDEPENDENCE,
+            LABOR,
+            Day("Indigenous Peoples Day", 10, nth=2, weekday=MON),
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="sunday",
+    ),
+    # Minn. Stat. § 645.44, subd. 5, less the two days each body chooses (Indigenous Peoples Day
+    # and the Friday after Thanksgiving); the fixed-date holidays move off a weekend.
+    "MN": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            MEMORIAL,
+            JUNETEENTH,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+    ),
+    # Miss. Code § 3-3-7(1): a Sunday holiday makes the next day a holiday; Saturdays stay.
+    "MS": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            Day("Confederate Memorial Day", 4, nth=-1, weekday=MON),
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="sunday",
+    ),
+    # Mont. Code § 1-1-216(1)(b)-(l); (2): Saturday to Friday, Sunday to Monday.
+    "MT": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            COLUMBUS,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+        election_day="even",
+    ),
+    # NMSA 1978, § 12-5-2 (A-J); § 12-5-3: a Sunday holiday is kept on the Monday.
+    "NM": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            Day("Washington's and Lincoln's birthday, President's day", 2, nth=3, weekday=MON),
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            Day("Indigenous Peoples' day", 10, nth=2, weekday=MON),
+            Day("Armistice day and Veterans' day", 11, 11),
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="sunday",
+    ),
+}
+
+
+@pytest.mark.parametrize("code", sorted(STATUTES))
+def test_closure_days_are_the_holiday_statute_s(code: str) -> None:
+    for year in YEARS:
+        expected, actual = statute_days(STATUTES[code], year), product_days(code, year)
+        assert actual == expected, (
+            f"{code} {year}: closed but not in the statute {sorted(actual - expected)}; "
+            f"in the statute but open {sorted(expected - actual)}"
+        )
+
+
+@pytest.mark.parametrize("code", sorted(STATUTES))
+def test_weekend_rule_is_the_statute_s(code: str) -> None:
+    moves = {"all": "all", "sunday": "sunday_only", "none": "none"}[STATUTES[code].moves]
+    assert get_law(code).calendar.observed == moves
+    assert get_law(code).calendar.text, f"{code}: quote the holiday statute"
+    assert get_law(code).last_checked == D("2026-12-01")
+
+
+def due(code: str, start: str, clock: str = "response", **kw: object) -> date | None:
+    return compute_clocks(get_law(code), D(start), **kw)[clock].due
+
+
+def cli(runner, code: str, start: str) -> dict:
+    """``flask deadlines compute`` for ``code`` from ``start``, as JSON."""
+    result = runner.invoke(args=["deadlines", "compute", "--law", code, "--start", start])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+# --- Alaska: 2 AAC 96.325; AS 44.12.010, 44.12.020 ---------------------------------------------
+
+
+def test_ak_juneteenth_is_a_legal_holiday(runner) -> None:
+    # Ten working days (2 AAC 96.325(a)) from Mon 2026-06-15: Tue 16 (1), Wed 17 (2), Thu 18 (3),
+    # Fri 19 closed (Juneteenth), Mon 22 (4), Tue 23 (5), Wed 24 (6), Thu 25 (7), Fri 26 (8),
+    # Mon 29 (9), Tue 30 (10).
+    out = cli(runner, "AK", "2026-06-15")
+    assert out["response_due"] == "2026-06-30"
+    assert "Juneteenth" in out["explanations"]["response_due"]
+
+
+def test_ak_saturday_holidays_do_not_close_the_friday() -> None:
+    # Christmas is Sat 2027-12-25 and New Year's Day Sat 2028-01-01; § 44.12.020 moves only a
+    # Sunday holiday. From Fri 2027-12-17: Mon 20 (1), Tue 21 (2), Wed 22 (3), Thu 23 (4), Fri 24
+    # (5), Mon 27 (6), Tue 28 (7), Wed 29 (8), Thu 30 (9), Fri 31 (10). The extension adds ten
+    # more: Mon 2028-01-03 (1) ... Fri 01-07 (5), Mon 10 (6) ... Fri 14 (10).
+    clocks = compute_clocks(get_law("AK"), D("2027-12-17"))
+    assert clocks["response"].due == D("2027-12-31")
+    assert clocks["extended_response"].due == D("2028-01-14")
+
+
+def test_ak_sunday_holiday_closes_the_monday() -> None:
+    # Independence Day is Sun 2027-07-04, so Mon 07-05 is a holiday too. From Thu 07-01: Fri 02
+    # (1), Mon 05 closed, Tue 06 (2) ... Fri 09 (5), Mon 12 (6) ... Thu 15 (9), Fri 16 (10).
+    assert due("AK", "2027-07-01") == D("2027-07-16")
+
+
+# --- Arkansas: Ark. Code Ann. §§ 25-19-105(e), 1-5-101 ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # § 1-5-101(a)(9) "Christmas Eve -- December 24". Three working days from Mon 2026-12-21:
+        # Tue 22 (1), Wed 23 (2), Thu 24 and Fri 25 closed, Mon 28 (3).
+        ("2026-12-21", "2026-12-28"),
+        # Juneteenth is a memorial day, not a holiday: from Wed 2026-06-17, Thu 18 (1), Fri 19 (2),
+        # Mon 22 (3).
+        ("2026-06-17", "2026-06-22"),
+        # § 1-5-101(b): Independence Day, Sat 2026-07-04, is kept on Fri 07-03. From Wed 07-01:
+        # Thu 02 (1), Fri 03 closed, Mon 06 (2), Tue 07 (3).
+        ("2026-07-01", "2026-07-07"),
+    ],
+)
+def test_ar_three_working_days_follow_1_5_101(start: str, expected: str) -> None:
+    assert due("AR", start) == D(expected)
+
+
+# --- Delaware: 29 Del. C. § 10003(h)(1); 1 Del. C. § 501 --------------------------------------
+
+
+def test_de_fifteen_business_days_around_election_and_return_day(runner) -> None:
+    # § 501(a): "the day of the General Election as it biennially occurs" (Tue 2026-11-03) and
+    # Veterans' Day (Wed 11-11) are holidays; Return Day (Thu 11-05) only after noon in Sussex.
+    # From Fri 2026-10-30: Mon 11-02 (1), Tue 03 closed, Wed 04 (2), Thu 05 (3), Fri 06 (4), Mon
+    # 09 (5), Tue 10 (6), Wed 11 closed, Thu 12 (7), Fri 13 (8), Mon 16 (9) ... Fri 20 (13), Mon
+    # 23 (14), Tue 24 (15).
+    out = cli(runner, "DE", "2026-10-30")
+    assert out["response_due"] == "2026-11-24"
+    assert "Election Day" in out["explanations"]["response_due"]
+
+
+def test_de_good_friday_and_saturday_juneteenth() -> None:
+    # Good Friday is 2027-03-26. From Mon 03-22: Tue 23 (1), Wed 24 (2), Thu 25 (3), Fri 26
+    # closed, Mon 29 (4) ... Fri 04-02 (8), Mon 05 (9) ... Fri 09 (13), Mon 12 (14), Tue 13 (15).
+    assert due("DE", "2027-03-22") == D("2027-04-13")
+    # Juneteenth is Sat 2027-06-19, so Fri 06-18 is a holiday (§ 501(a)). From Fri 06-11: Mon 14
+    # (1) ... Thu 17 (4), Fri 18 closed, Mon 21 (5) ... Fri 25 (9), Mon 28 (10) ... Thu 07-01
+    # (13), Fri 02 (14), Mon 05 closed (Independence Day, Sun 07-04), Tue 06 (15).
+    assert due("DE", "2027-06-11") == D("2027-07-06")
+
+
+# --- Hawaii: HAR § 2-71-13; HRS §§ 8-1, 8-2 -------------------------------------------------
+
+
+def test_hi_kuhio_day_and_good_friday_fall_together_in_2027() -> None:
+    # Prince Kuhio Day (Mar 26) is Good Friday in 2027: one closed day. Ten business days (HAR
+    # § 2-71-13(a)) from Tue 2027-03-23: Wed 24 (1), Thu 25 (2), Fri 26 closed, Mon 29 (3) ... Fri
+    # 04-02 (7), Mon 05 (8), Tue 06 (9), Wed 07 (10). The 20-day notice (§ 2-71-13(c)): Thu 08
+    # (11) ... Fri 09 (12), Mon 12 (13) ... Fri 16 (17), Mon 19 (18), Tue 20 (19), Wed 21 (20).
+    clocks = compute_clocks(get_law("HI"), D("2027-03-23"))
+    assert clocks["response"].due == D("2027-04-07")
+    assert clocks["extended_response"].due == D("2027-04-21")
+
+
+def test_hi_statehood_day_and_general_election() -> None:
+    # Statehood Day, the third Friday in August: Fri 2026-08-21. From Mon 08-17: Tue 18 (1),
+    # Wed 19 (2), Thu 20 (3), Fri 21 closed, Mon 24 (4) ... Fri 28 (8), Mon 31 (9), Tue 09-01
+    # (10).
+    assert due("HI", "2026-08-17") == D("2026-09-01")
+    # General election Tue 2026-11-03 and Veterans' Day Wed 11-11. From Fri 10-30: Mon 11-02
+    # (1), Tue 03 closed, Wed 04 (2), Thu 05 (3), Fri 06 (4), Mon 09 (5), Tue 10 (6), Wed 11
+    # closed, Thu 12 (7), Fri 13 (8), Mon 16 (9), Tue 17 (10).
+    assert due("HI", "2026-10-30") == D("2026-11-17")
+
+
+# --- Iowa: Iowa Code §§ 22.8(4)(d), 4.1(34), 1C.2 -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # Twenty calendar days from Sun 2027-01-03 end on Sat 01-23; § 4.1(34) extends only a
+        # Sunday for a period that is not a filing deadline, so the date stays Saturday.
+        ("2027-01-03", "2027-01-23"),
+        # From Fri 2026-11-06, Nov 7-26 is 20 days: Thanksgiving Thu 11-26 is not moved either.
+        ("2026-11-06", "2026-11-26"),
+    ],
+)
+def test_ia_twenty_calendar_days_do_not_roll_off_a_saturday_or_holiday(
+    start: str, expected: str
+) -> None:
+    assert due("IA", start) == D(expected)
+
+
+def test_ia_lincolns_birthday_is_not_a_closure() -> None:
+    # § 1C.1 names February 12 a legal public holiday, but state offices stay open (§ 1C.2).
+    assert D("2027-02-12") not in closure_days(get_law("IA"), 2027)
+    assert D("2026-11-27") in closure_days(get_law("IA"), 2026)  # Friday after Thanksgiving
+
+
+# --- Idaho: Idaho Code §§ 74-103, 73-108 ----------------------------------------------------
+
+
+def test_id_columbus_day_is_a_holiday(runner) -> None:
+    # § 73-108 "Second Monday in October (Columbus Day)": Mon 2026-10-12. Three working days
+    # (§ 74-103(1)) from Fri 10-09: Tue 13 (1), Wed 14 (2), Thu 15 (3). Deemed denial after ten
+    # (§ 74-103(2)): Fri 16 (4), Mon 19 (5) ... Fri 23 (9), Mon 26 (10).
+    out = cli(runner, "ID", "2026-10-09")
+    assert out["response_due"] == "2026-10-15"
+    assert out["deemed_denial_due"] == "2026-10-26"
+    assert "Columbus Day" in out["explanations"]["response_due"]
+
+
+def test_id_juneteenth_is_a_working_day() -> None:
+    # Not in § 73-108. From Wed 2026-06-17: Thu 18 (1), Fri 19 (2), Mon 22 (3).
+    assert due("ID", "2026-06-17") == D("2026-06-22")
+
+
+# --- Kansas: K.S.A. §§ 45-217, 45-218(d), 35-107 --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "expected", "why"),
+    [
+        # Columbus Day, Mon 2026-10-12 (§ 35-107 and 5 U.S.C. § 6103). From Fri 10-09: Tue 13
+        # (1), Wed 14 (2), Thu 15 (3).
+        ("2026-10-09", "2026-10-15", "Columbus Day"),
+        # Juneteenth, Fri 2026-06-19, designated by Congress. From Wed 06-17: Thu 18 (1), Mon 22
+        # (2), Tue 23 (3).
+        ("2026-06-17", "2026-06-23", "Juneteenth"),
+        # President's Day, Mon 2027-02-15. From Thu 02-11: Fri 12 (1), Tue 16 (2), Wed 17 (3).
+        ("2027-02-11", "2027-02-17", "Washington's Birthday"),
+    ],
+)
+def test_ks_business_days_skip_federal_and_state_holidays(
+    start: str, expected: str, why: str
+) -> None:
+    clock = compute_clocks(get_law("KS"), D(start))["response"]
+    assert clock.due == D(expected)
+    assert why in clock.explanation
+
+
+# --- Kentucky: KRS 61.880(1), 18A.190 --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # Presidential election day Tue 2028-11-07 (§ 18A.190(1)(h)) and Veterans Day, Sat 11-11,
+        # kept on Fri 11-10 (§ 18A.190(2)). Five days (§ 61.880(1)) from Fri 2028-11-03: Mon 06
+        # (1), Tue 07 closed, Wed 08 (2), Thu 09 (3), Fri 10 closed, Mon 13 (4), Tue 14 (5).
+        ("2028-11-03", "2028-11-14"),
+        # A midterm election day is a working day: from Fri 2026-10-30, Mon 11-02 (1), Tue 03
+        # (2), Wed 04 (3), Thu 05 (4), Fri 06 (5).
+        ("2026-10-30", "2026-11-06"),
+        # The Friday after Thanksgiving is the governor's "extra day", not counted: from Tue
+        # 2026-11-24, Wed 25 (1), Thu 26 closed, Fri 27 (2), Mon 30 (3), Tue 12-01 (4), Wed 02
+        # (5).
+        ("2026-11-24", "2026-12-02"),
+    ],
+)
+def test_ky_five_days_follow_18a_190(start: str, expected: str) -> None:
+    assert due("KY", start) == D(expected)
+
+
+# --- Louisiana: La. R.S. 44:33(B)(1), 44:35(A), 1:55 ----------------------------------------
+
+
+def test_la_mardi_gras_and_columbus_day() -> None:
+    # Mardi Gras, Tue 2027-02-09 (§ 1:55(A)(1)). Three days (§ 44:33(B)(1)) from Mon 02-08:
+    # Wed 10 (1), Thu 11 (2), Fri 12 (3).
+    assert due("LA", "2027-02-08", "acknowledgment") == D("2027-02-12")
+    # Columbus Day, Mon 2026-10-12, is a legal holiday on which state offices stay open: from
+    # Fri 10-09, Mon 12 (1), Tue 13 (2), Wed 14 (3).
+    assert due("LA", "2026-10-09", "acknowledgment") == D("2026-10-14")
+
+
+def test_la_saturday_christmas_does_not_close_the_friday(runner) -> None:
+    # Christmas is Sat 2027-12-25; no weekend rule moves it. Five days from the request (§
+    # 44:35(A)) of Mon 2027-12-20: Tue 21 (1), Wed 22 (2), Thu 23 (3), Fri 24 (4), Mon 27 (5).
+    assert cli(runner, "LA", "2027-12-20")["deemed_denial_due"] == "2027-12-27"
+
+
+# --- Maryland: Gen. Prov. § 4-203; SPP §§ 9-201, 9-204 ---------------------------------------
+
+
+def test_md_saturday_juneteenth_closes_the_friday_and_lincolns_birthday_does_not() -> None:
+    # Juneteenth is Sat 2027-06-19, used on Fri 06-18 (§ 9-204(b)(1)). Ten working days
+    # (§ 4-203(b)(2)) from Mon 06-14: Tue 15 (1), Wed 16 (2), Thu 17 (3), Fri 18 closed, Mon 21
+    # (4) ... Fri 25 (8), Mon 28 (9), Tue 29 (10).
+    assert due("MD", "2027-06-14", "acknowledgment") == D("2027-06-29")
+    # Lincoln's Birthday, Fri 2027-02-12, is a legal holiday (Gen. Prov. § 1-111) but not a
+    # state office closure. From Mon 02-08: Tue 09 (1) ... Fri 12 (4), Mon 15 closed (Presidents'
+    # Day), Tue 16 (5) ... Fri 19 (8), Mon 22 (9), Tue 23 (10).
+    assert due("MD", "2027-02-08", "acknowledgment") == D("2027-02-23")
+
+
+# --- Maine: 1 M.R.S. § 408-A(3); 4 M.R.S. § 1051 ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # Patriot's Day, the third Monday in April: Mon 2027-04-19. Five working days from Fri
+        # 04-16: Tue 20 (1), Wed 21 (2), Thu 22 (3), Fri 23 (4), Mon 26 (5).
+        ("2027-04-16", "2027-04-26"),
+        # Juneteenth is Sat 2027-06-19; § 1051 moves only Sunday holidays. From Tue 06-15: Wed 16
+        # (1), Thu 17 (2), Fri 18 (3), Mon 21 (4), Tue 22 (5).
+        ("2027-06-15", "2027-06-22"),
+        # The Friday after Thanksgiving is not in § 1051. From Tue 2026-11-24: Wed 25 (1), Thu 26
+        # closed, Fri 27 (2), Mon 30 (3), Tue 12-01 (4), Wed 02 (5).
+        ("2026-11-24", "2026-12-02"),
+    ],
+)
+def test_me_five_working_day_acknowledgment_follows_1051(start: str, expected: str) -> None:
+    assert due("ME", start, "acknowledgment") == D(expected)
+
+
+# --- Minnesota: Minn. Stat. §§ 13.03, subd. 2(a), 645.44, subd. 5 ------------------------------
+
+
+def test_mn_follow_up_counts_the_statute_s_holidays() -> None:
+    # No day count in § 13.03, subd. 2(a): the follow-up target is 10 business days. Juneteenth
+    # is Sat 2027-06-19, kept on Fri 06-18 (subd. 5). From Mon 06-14: Tue 15 (1), Wed 16 (2),
+    # Thu 17 (3), Fri 18 closed, Mon 21 (4) ... Fri 25 (8), Mon 28 (9), Tue 29 (10).
+    clocks = compute_clocks(get_law("MN"), D("2027-06-14"))
+    assert clocks["response"].due is None
+    assert clocks["follow_up"].due == D("2027-06-29")
+    # The Friday after Thanksgiving is each body's choice and is not counted: from Tue
+    # 2026-11-17, Wed 18 (1) ... Wed 25 (6), Thu 26 closed, Fri 27 (7), Mon 30 (8), Tue 12-01
+    # (9), Wed 02 (10).
+    assert due("MN", "2026-11-17", "follow_up") == D("2026-12-02")
+
+
+# --- Mississippi: Miss. Code §§ 25-61-5(1)(b), 3-3-7 ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "expected", "clock"),
+    [
+        # Christmas is Sat 2027-12-25 and New Year's Day Sat 2028-01-01; § 3-3-7 moves only a
+        # Sunday holiday. Seven working days from Mon 2027-12-20: Tue 21 (1), Wed 22 (2), Thu 23
+        # (3), Fri 24 (4), Mon 27 (5), Tue 28 (6), Wed 29 (7).
+        ("2027-12-20", "2027-12-29", "response"),
+        # Fourteen working days (the cap) from the same day: Thu 30 (8), Fri 31 (9), Mon
+        # 2028-01-03 (10) ... Thu 06 (13), Fri 07 (14).
+        ("2027-12-20", "2028-01-07", "extended_response"),
+        # Confederate Memorial Day, the last Monday of April: Mon 2027-04-26. From Fri 04-23:
+        # Tue 27 (1) ... Fri 30 (4), Mon 05-03 (5), Tue 04 (6), Wed 05 (7).
+        ("2027-04-23", "2027-05-05", "response"),
+    ],
+)
+def test_ms_working_days_follow_3_3_7(start: str, expected: str, clock: str) -> None:
+    assert due("MS", start, clock) == D(expected)
+
+
+# --- Montana: Mont. Code §§ 2-6-1006(2), 1-1-216 -------------------------------------------
+
+
+def test_mt_follow_up_skips_election_day_and_indigenous_peoples_day() -> None:
+    # Local agencies must answer "in a timely manner" (§ 2-6-1006(2)): no statutory date, a
+    # five-business-day follow-up. From Fri 2026-10-09: Mon 12 closed (Indigenous Peoples' Day
+    # and Columbus Day), Tue 13 (1) ... Fri 16 (4), Mon 19 (5).
+    assert due("MT", "2026-10-09", "follow_up") == D("2026-10-19")
+    # State general election day, Tue 2026-11-03, and Veterans' Day, Wed 11-11: from Fri 10-30,
+    # Mon 11-02 (1), Wed 04 (2), Thu 05 (3), Fri 06 (4), Mon 09 (5).
+    assert due("MT", "2026-10-30", "follow_up") == D("2026-11-09")
+    assert due("MT", "2026-10-30") is None
+
+
+# --- North Carolina: N.C. Gen. Stat. §§ 132-6(a), 103-4; 25 NCAC 01E .0901 --------------------
+
+
+def test_nc_counts_office_closures_not_every_legal_public_holiday() -> None:
+    # § 103-4's legal public holidays that state offices do not close for are business days:
+    # Washington's Birthday (Mon 2027-02-15), Halifax Resolves (Mon 2027-04-12), Columbus Day
+    # (Mon 2027-10-11) and election day (Tue 2026-11-03).
+    nc = get_law("NC")
+    for day in ("2027-02-15", "2027-04-12", "2027-10-11"):
+        assert D(day) not in closure_days(nc, 2027)
+    assert D("2026-11-03") not in closure_days(nc, 2026)
+    # No day count in § 132-6(a): a 10-business-day follow-up. Good Friday is 2027-03-26. From
+    # Mon 03-22: Tue 23 (1), Wed 24 (2), Thu 25 (3), Fri 26 closed, Mon 29 (4) ... Fri 04-02 (8),
+    # Mon 05 (9), Tue 06 (10).
+    assert due("NC", "2027-03-22") is None
+    assert due("NC", "2027-03-22", "follow_up") == D("2027-04-06")
+
+
+# --- New Mexico: NMSA §§ 14-2-8(D), 14-2-11(A), 12-2A-7, 12-5-2 --------------------------------
+
+
+def test_nm_presidents_day_in_february_is_a_legal_holiday(runner) -> None:
+    # § 12-5-2(C): "Washington's and Lincoln's birthday, President's day, third Monday in
+    # February" is Mon 2027-02-15. Three business days (§ 14-2-8(D)) from Thu 02-11: Fri 12 (1),
+    # Mon 15 closed, Tue 16 (2), Wed 17 (3).
+    out = cli(runner, "NM", "2027-02-11")
+    assert out["acknowledgment_due"] == "2027-02-17"
+    assert "Presidents' Day" in out["explanations"]["acknowledgment_due"]
+
+
+def test_nm_day_after_thanksgiving_is_a_business_day() -> None:
+    # Not in § 12-5-2. From Tue 2026-11-24: Wed 25 (1), Thu 26 closed (Thanksgiving), Fri 27 (2),
+    # Mon 30 (3). Fifteen calendar days: Nov 25-30 (6), Dec 1-9 (15): Wed 2026-12-09.
+    clocks = compute_clocks(get_law("NM"), D("2026-11-24"))
+    assert clocks["acknowledgment"].due == D("2026-11-30")
+    assert clocks["response"].due == D("2026-12-09")
+    assert clocks["deemed_denial"].due == D("2026-12-09")
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # Juneteenth is not in § 12-5-2, and § 12-5-3 moves no Saturday holiday: from Thu
+        # 2027-06-03, June 4-18 is 15 days; day 15 is Fri 06-18, a business day.
+        ("2027-06-03", "2027-06-18"),
+        # Christmas Day is Sat 2027-12-25; the Friday before is not a holiday. From Thu 12-09,
+        # Dec 10-24 is 15 days: Fri 2027-12-24.
+        ("2027-12-09", "2027-12-24"),
+        # Independence Day is Sun 2027-07-04, kept on Mon 07-05 (§ 12-5-3). From Sat 06-19, day
+        # 15 is Sun 07-04; § 12-2A-7(F) moves it past Sunday and the Monday holiday to Tue 07-06.
+        ("2027-06-19", "2027-07-06"),
+    ],
+)
+def test_nm_fifteen_days_and_weekend_holidays(start: str, expected: str) -> None:
+    assert due("NM", start) == D(expected)

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from hypothesis import settings
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
@@ -30,6 +31,11 @@ from records.auth import issue_api_token
 from records.db import make_engine
 from records.models import Agency, Membership, Organization, RecordRequest, Role, User
 from records.security import hash_password
+
+# Speed belongs to the benchmarks: no per-example time limit (the first example of a property may
+# build a calendar cache, and the machines are noisy).
+settings.register_profile("records", deadline=None)
+settings.load_profile("records")
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 # The suite's "now": Tuesday 2026-11-24, 12:00 UTC. Tests that move the clock only move it forward

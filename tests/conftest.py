@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 import time_machine
-from hypothesis import settings
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel

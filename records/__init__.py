@@ -50,10 +50,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from werkzeug.exceptions import NotFound
     from werkzeug.routing import IntegerConverter
 
+    from records.validation import MAX_ID
+
     class IdConverter(IntegerConverter):
         def to_python(self, value: str) -> int:
             number = super().to_python(value)
-            if number >= 2**31:
+            if number > MAX_ID:
                 raise NotFound()
             return number
 

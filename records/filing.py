@@ -554,14 +554,15 @@ def _import_email(
 ) -> FilingResult:
     with open(path, "rb") as fh:
         msg = BytesParser(policy=policy.default).parse(fh)
-    subject = str(msg.get("Subject", ""))[:500]
-    sender = str(msg.get("From", ""))[:300]
+    # Headers and body come from the sender, not the user: keep what can be stored and shown.
+    subject = v.header_text(str(msg.get("Subject", "")), 500)
+    sender = v.header_text(str(msg.get("From", "")), 300)
     try:
         sent = parsedate_to_datetime(str(msg.get("Date", "")))
         on = sent.date()
     except (TypeError, ValueError, IndexError):
         on = meta.date_received or utc_today()  # only a proposal; the user confirms the date
-    body = email_body(msg)
+    body = v.storable(email_body(msg))
     eml_doc.description = eml_doc.description or f"Email from {sender}: {subject}"[:10000]
     eml_doc.date_received = eml_doc.date_received or on
     docs = [eml_doc]

@@ -70,7 +70,20 @@ LEVEL_TO_KIND = {level: level for level in AGENCY_KINDS}
 
 
 class SendError(RuntimeError):
-    """The letter was not sent; the message says why. Nothing was recorded."""
+    """The letter was not sent; the message says why. Nothing was recorded.
+
+    ``reason`` tells the caller whose problem it is: ``already_sent``, ``in_progress`` (another
+    send of it is under way), ``not_allowed`` (the request's timeline refuses a "sent" event) and
+    ``no_address`` are the sender's to fix; ``delivery`` is the mail server refusing, failing or
+    not being configured.
+    """
+
+    REASONS = ("already_sent", "in_progress", "not_allowed", "no_address", "delivery")
+
+    def __init__(self, message: str, reason: str = "delivery") -> None:
+        super().__init__(message)
+        assert reason in self.REASONS, reason
+        self.reason = reason
 
 
 @dataclass
@@ -503,7 +516,7 @@ def _record_sent(
     try:
         record_event(db, req, "sent", on, actor_id=user_id, note=note, data=data)
     except EventNotAllowed as exc:
-        raise SendError(str(exc)) from exc
+        raise SendError(str(exc), "not_allowed") from exc
 
 
 def _emailing(stored: StoredLetter, now: datetime) -> bool:
@@ -518,9 +531,14 @@ def _emailing(stored: StoredLetter, now: datetime) -> bool:
 
 def _check_sendable(stored: StoredLetter, now: datetime) -> None:
     if stored.sent_at is not None or stored.sent_on is not None:
-        raise SendError(f"this letter was already sent ({stored.sent_method} on {stored.sent_on})")
+        raise SendError(
+            f"this letter was already sent ({stored.sent_method} on {stored.sent_on})",
+            "already_sent",
+        )
     if _emailing(stored, now):
-        raise SendError("this letter is being emailed right now; reload the page in a minute")
+        raise SendError(
+            "this letter is being emailed right now; reload the page in a minute", "in_progress"
+        )
 
 
 def build_message(
@@ -562,7 +580,7 @@ def _claim(db: Session, stored: StoredLetter, address: str, now: datetime) -> No
     ).rowcount
     if not claimed:
         db.rollback()
-        raise SendError("this letter is already being sent, or was sent")
+        raise SendError("this letter is already being sent, or was sent", "in_progress")
     db.commit()
 
 
@@ -602,7 +620,9 @@ def send_by_email(
     _check_sendable(stored, now)
     address = v.email(to or agency.foia_email, "to")
     if not address:
-        raise SendError(f"{agency.name} has no FOIA email address; enter one to send to")
+        raise SendError(
+            f"{agency.name} has no FOIA email address; enter one to send to", "no_address"
+        )
     settings = smtp_for(config, letter_settings(db, stored.org_id))
     if not settings.get("SMTP_HOST"):
         raise SendError(
@@ -621,7 +641,7 @@ def send_by_email(
     try:
         check_event(db, req, "sent", now.date(), _sent_event(stored, "email", message_id)[0])
     except EventNotAllowed as exc:
-        raise SendError(str(exc)) from exc
+        raise SendError(str(exc), "not_allowed") from exc
     _claim(db, stored, address, now)
     try:
         message_id = mailer.send(msg, settings)

@@ -383,6 +383,28 @@ def _check_date(on: date, today: date) -> None:
         )
 
 
+MAX_NOTE = 10000
+
+
+def clean_event(
+    kind: str, on: Any, note: Any, data: Mapping[str, Any] | None, today: date
+) -> tuple[str, dict[str, Any]]:
+    """Check one event's type, date, note and data as every entry point must (form, API,
+    bundle import); returns the cleaned (note, data) or raises EventNotAllowed."""
+    from records import validation as v
+
+    if not isinstance(kind, str) or kind not in EVENT_KINDS:
+        raise EventNotAllowed(f"unknown event type {kind!r}; use one of {', '.join(EVENT_KINDS)}")
+    _check_date(on, today)
+    try:
+        clean_note = v.text(note, "note", max_len=MAX_NOTE)
+    except v.ValidationError as exc:
+        raise EventNotAllowed(exc.message) from None
+    if data is not None and not isinstance(data, Mapping):
+        raise EventNotAllowed("the event's data must be an object")
+    return clean_note, clean_data(kind, data)
+
+
 def _apply(
     db: Session, req: RecordRequest, events: list[Any], today: date, actor_id: int | None
 ) -> None:
@@ -433,18 +455,15 @@ def record_event(
     """Validate and store an event, update the status and recompute the clocks; flushes."""
     from records import clocks
 
-    if kind not in EVENT_KINDS:
-        raise EventNotAllowed(f"unknown event type {kind!r}; use one of {', '.join(EVENT_KINDS)}")
     today = utc_today()
-    _check_date(on, today)
-    clean = clean_data(kind, data)
+    note, clean = clean_event(kind, on, note, data, today)
     event = Event(
         org_id=req.org_id,
         request_id=req.id,
         kind=kind,
         on=on,
         actor_id=actor_id,
-        note=(note or "").strip(),
+        note=note,
         data=json.dumps(clean, sort_keys=True),
     )
     events = [*request_events(db, req.id, include_voided=False), event]
@@ -476,15 +495,20 @@ def correct_event(
     assert req is not None
     today = utc_today()
     new_on = on or event.on
-    _check_date(new_on, today)
-    clean = clean_data(event.kind, event_data(event) if data is None else data)
+    note, clean = clean_event(
+        event.kind,
+        new_on,
+        event.note if note is None else note,
+        event_data(event) if data is None else data,
+        today,
+    )
     new = Event(
         org_id=event.org_id,
         request_id=event.request_id,
         kind=event.kind,
         on=new_on,
         actor_id=actor_id,
-        note=(event.note if note is None else note).strip(),
+        note=note,
         data=json.dumps(clean, sort_keys=True),
         corrects_id=event.id,
     )

@@ -341,19 +341,21 @@ def clean_data(kind: str, data: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def _clean_value(f: DataField, value: Any) -> Any:
+    from records import validation as v
+
     if f.type == "int":
+        # The shared parser: 1e400 from JSON, True or a thousand digits are refused, not cast.
         try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise EventNotAllowed(f"{f.name} must be a whole number") from None
-        if not 0 < number <= 365:
-            raise EventNotAllowed(f"{f.name} must be between 1 and 365")
-        return number
+            return v.integer(value, f.name, maximum=365)
+        except v.ValidationError:
+            raise EventNotAllowed(f"{f.name} must be a whole number from 1 to 365") from None
     if f.type == "date":
+        # The shared date check keeps years in 1900..2200, where the calendars can count.
         try:
-            return date.fromisoformat(str(value)).isoformat()
-        except ValueError:
-            raise EventNotAllowed(f"{f.name} {value!r} is not a date (YYYY-MM-DD)") from None
+            parsed = v.iso_date(value, f.name)
+        except v.ValidationError as exc:
+            raise EventNotAllowed(exc.message) from None
+        return parsed.isoformat() if parsed else None
     if f.type == "choice":
         if value not in f.choices:
             raise EventNotAllowed(f"{f.name} must be one of: {', '.join(f.choices)}")
@@ -377,6 +379,8 @@ def request_events(db: Session, request_id: int, *, include_voided: bool = True)
 def _check_date(on: date, today: date) -> None:
     if not isinstance(on, date):
         raise EventNotAllowed("the event needs a date (YYYY-MM-DD)")
+    if on.year < 1900:
+        raise EventNotAllowed(f"{on.isoformat()} is too far in the past to count from")
     if on > today:
         raise EventNotAllowed(
             f"{on.isoformat()} is in the future; record events when they have happened"

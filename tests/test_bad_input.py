@@ -125,6 +125,39 @@ def test_api_paging_and_corrections_refuse_huge_numbers(desk):
     assert corrected.status_code == 422 and corrected.get_json()["error"]["field"] == "corrects"
 
 
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("extension_claimed", {"days": 1e400}),
+        ("extension_claimed", {"days": True}),
+        ("extension_claimed", {"days": HUGE}),
+        ("extension_claimed", {"new_due": "9999-12-31"}),
+        ("sent", {"received": "9999-12-31"}),
+        ("sent", {"received": "0001-01-01"}),
+    ],
+)
+def test_event_data_numbers_and_dates_out_of_range_are_refused(desk, db, kind, data):
+    api, h, req = desk["api"], bearer(desk["token"]), desk["req"]
+    if kind != "sent":
+        api.post(
+            f"/api/v1/requests/{req}/events", json={"type": "sent", "date": "2026-11-02"}, headers=h
+        )
+    before = _count(db, Event)
+    resp = api.post(
+        f"/api/v1/requests/{req}/events",
+        json={"type": kind, "date": "2026-11-10", "data": data},
+        headers=h,
+    )
+    assert resp.status_code == 409, resp.get_json()
+    assert _count(db, Event) == before
+
+
+def test_an_event_dated_in_year_one_is_refused_on_the_form(client, desk, db):
+    resp = client.post(f"/requests/{desk['req']}/events", data={"kind": "sent", "on": "0001-01-01"})
+    assert resp.status_code == 422 and b"too far in the past" in resp.data
+    assert _count(db, Event) == 0
+
+
 def test_integer_helper_accepts_whole_numbers_only():
     assert v.integer("42", "n") == 42 and v.integer(7.0, "n") == 7
     assert v.integer("0", "n", minimum=0) == 0

@@ -7,7 +7,7 @@ Each ``clean_*`` function takes raw values (strings or JSON), returns typed valu
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -128,20 +128,24 @@ def url(value: Any, field: str) -> str:
 
 
 def iso_date(value: Any, field: str, *, required: bool = False) -> date | None:
+    """A date from text (YYYY-MM-DD) or a form's date, in the years the calendars can count."""
     if value in (None, ""):
         if required:
             raise ValidationError(field, f"{field} is required", "required")
         return None
+    if isinstance(value, datetime):
+        value = value.date()
     if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
+        parsed = value  # a form's DateField: already a date, the range still applies
+    elif not isinstance(value, str):
         raise ValidationError(field, f"{field} must be a date as YYYY-MM-DD")
-    try:
-        parsed = date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(
-            field, f"{field} {value!r} is not a real date; use YYYY-MM-DD"
-        ) from None
+    else:
+        try:
+            parsed = date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValidationError(
+                field, f"{field} {value!r} is not a real date; use YYYY-MM-DD"
+            ) from None
     if not 1900 <= parsed.year <= 2200:
         raise ValidationError(field, f"{field} year {parsed.year} is out of range")
     return parsed

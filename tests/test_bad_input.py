@@ -158,6 +158,18 @@ def test_an_event_dated_in_year_one_is_refused_on_the_form(client, desk, db):
     assert _count(db, Event) == 0
 
 
+def test_a_form_date_outside_the_calendars_years_is_refused(client, desk, db):
+    before = _count(db, RecordRequest)
+    resp = client.post(
+        "/requests/new",
+        data={"title": "MOA", "agency_id": str(desk["agency"]), "subject": "agreements"}
+        | {"date_from": "0001-01-01", "visibility": "organization"},
+    )
+    assert resp.status_code == 422 and b"date_from year 1 is out of range" in resp.data
+    assert b'value="MOA"' in resp.data  # what was typed is kept
+    assert _count(db, RecordRequest) == before
+
+
 def test_integer_helper_accepts_whole_numbers_only():
     assert v.integer("42", "n") == 42 and v.integer(7.0, "n") == 7
     assert v.integer("0", "n", minimum=0) == 0

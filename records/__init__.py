@@ -38,6 +38,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
     )
     _configure_logging(app)
+    from records.core import inputs
+
+    inputs.init_app(app)  # NUL characters and hostile JSON are refused before any view runs
     if app.config["TRUSTED_PROXIES"] > 0:
         # Behind nginx: take the client address (audit log, login rate limit) and scheme from
         # the proxy's X-Forwarded-* headers, trusting exactly that many hops.
@@ -50,10 +53,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from werkzeug.exceptions import NotFound
     from werkzeug.routing import IntegerConverter
 
+    from records.validation import MAX_ID
+
     class IdConverter(IntegerConverter):
         def to_python(self, value: str) -> int:
             number = super().to_python(value)
-            if number >= 2**31:
+            if number > MAX_ID:
                 raise NotFound()
             return number
 

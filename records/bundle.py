@@ -17,17 +17,22 @@ import json
 import logging
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from records import clocks, csvout, filing, search, visibility
+from records import clocks, csvout, directory, filing, lifecycle, search, visibility
+from records import record_requests as rr
 from records import validation as v
+from records.core.inputs import JsonRefused, loads_json
 from records.extract import blob_path
-from records.models import Agency, AgencyLevel, RecordRequest, Subject, Visibility
+from records.models import Agency, RecordRequest, Visibility
 from records.models_filing import Document, ProposedEvent, SharingNote, TextStatus
 from records.models_lifecycle import Event
 from records.storage_local import HEX64
@@ -262,7 +267,7 @@ def export_bundle(
 
 
 def _read_small(zf: zipfile.ZipFile, name: str) -> bytes:
-    with zf.open(name) as src:
+    with filing.zip_member(zf, name) as src:
         data = src.read(MAX_JSON_BYTES + 1)
     if len(data) > MAX_JSON_BYTES:
         raise BundleRefused(f"{name} is too large")
@@ -276,7 +281,9 @@ def _manifest(zf: zipfile.ZipFile) -> dict[str, dict[str, Any]]:
     if "manifest.json" not in names:
         raise BundleRefused("manifest.json is missing")
     try:
-        manifest = json.loads(_read_small(zf, "manifest.json"))
+        manifest = loads_json(_read_small(zf, "manifest.json"), max_bytes=MAX_JSON_BYTES)
+    except JsonRefused as exc:
+        raise BundleRefused(f"manifest.json: {exc}") from None
     except ValueError:
         raise BundleRefused("manifest.json is not valid JSON") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -333,41 +340,64 @@ def _list(value: Any, what: str) -> list[dict[str, Any]]:
     return [_obj(item, what) for item in value]
 
 
+def _ref(value: Any, what: str) -> int | str | None:
+    """A cross-reference inside request.json (an exported id): a number or text, or nothing."""
+    if value is None or (isinstance(value, (int, str)) and not isinstance(value, bool)):
+        return value
+    raise BundleRefused(f"request.json: {what} must be a number or text")
+
+
+@contextmanager
+def _part(what: str) -> Iterator[None]:
+    """Refuse the bundle naming the part of request.json whose value the validators refused."""
+    try:
+        yield
+    except BundleRefused:
+        raise
+    except lifecycle.EventNotAllowed as exc:
+        raise BundleRefused(f"request.json: {what}: {exc}") from None
+    except v.ValidationError as exc:
+        raise BundleRefused(f"request.json: {what}: {exc.message}") from None
+
+
 def _ts_value(value: Any, field: str) -> datetime | None:
     if value in (None, ""):
         return None
+    if not isinstance(value, str):
+        raise v.ValidationError(field, f"{field} is not a date and time")
     try:
-        return datetime.fromisoformat(str(value))
+        return datetime.fromisoformat(value)
     except ValueError:
-        raise v.ValidationError(field, "not a date and time") from None
+        raise v.ValidationError(field, f"{field} is not a date and time") from None
+
+
+# The agency fields a bundle carries; they are checked by the directory's own validator.
+AGENCY_KEYS = (
+    "name",
+    "level",
+    "jurisdiction",
+    "component",
+    "foia_email",
+    "portal_url",
+    "mailing_address",
+    "phone",
+)
 
 
 def _agency_for(db: Session, org_id: int, raw: Any) -> Agency:
+    """The receiving organization's agency of that name, else a new one (validated like the API)."""
     data = _obj(raw, "agency")
-    name = v.text(data.get("name"), "agency.name", max_len=300, required=True)
-    juris = v.jurisdiction(data.get("jurisdiction"), "agency.jurisdiction")
-    found = db.exec(
-        select(Agency).where(
-            Agency.org_id == org_id, Agency.name == name, Agency.jurisdiction == juris
-        )
-    ).first()
-    if found is not None:
-        return found
-    agency = Agency(
-        org_id=org_id,
-        name=name,
-        jurisdiction=juris,
-        level=v.choice(data.get("level"), "agency.level", AgencyLevel, default=AgencyLevel.OTHER),
-        component=v.text(data.get("component"), "agency.component", max_len=20),
-        foia_email=v.text(data.get("foia_email"), "agency.foia_email", max_len=254),
-        portal_url=v.text(data.get("portal_url"), "agency.portal_url", max_len=500),
-        mailing_address=v.text(data.get("mailing_address"), "agency.address", max_len=5000),
-        phone=v.text(data.get("phone"), "agency.phone", max_len=50),
-        source="imported from an evidence bundle",
-    )
-    db.add(agency)
-    db.flush()
-    return agency
+    values = {k: data.get(k) for k in AGENCY_KEYS} | {"source": "imported from an evidence bundle"}
+    with _part("agency"):
+        cleaned = directory.clean_agency(values)
+        found = db.exec(
+            select(Agency).where(
+                Agency.org_id == org_id,
+                func.lower(Agency.name) == cleaned["name"].lower(),
+                Agency.jurisdiction == cleaned["jurisdiction"],
+            )
+        ).first()
+        return found or directory.create_agency(db, org_id, values)
 
 
 def _visibility(value: Any) -> str:
@@ -413,6 +443,15 @@ def import_bundle(
     return req
 
 
+def _json_file(zf: zipfile.ZipFile, files: dict[str, dict[str, Any]], path: str) -> Any:
+    try:
+        return loads_json(_checked_small(zf, files, path), max_bytes=MAX_JSON_BYTES)
+    except JsonRefused as exc:
+        raise BundleRefused(f"{path}: {exc}") from None
+    except ValueError:
+        raise BundleRefused(f"{path} is not valid JSON") from None
+
+
 def _import(
     db: Session,
     batch: filing.BlobBatch,
@@ -423,42 +462,48 @@ def _import(
     max_bytes: int,
     today: date,
 ) -> RecordRequest:
-    try:
-        data = _obj(json.loads(_checked_small(zf, files, "request.json")), "the file")
-    except ValueError:
-        raise BundleRefused("request.json is not valid JSON") from None
+    data = _obj(_json_file(zf, files, "request.json"), "the file")
     if data.get("format") != FORMAT or data.get("version") != VERSION:
         raise BundleRefused("request.json is not from a supported bundle version")
     raw_req = _obj(data.get("request"), "request")
     agency = _agency_for(db, org_id, data.get("agency"))
-    req = RecordRequest(
-        org_id=org_id,
-        agency_id=agency.id,
-        created_by=user_id,
-        title=v.text(raw_req.get("title"), "title", max_len=300, required=True),
-        description=v.text(raw_req.get("description"), "description", max_len=100_000),
-        subject=v.choice(raw_req.get("subject"), "subject", Subject, default=Subject.OTHER),
-        date_from=v.iso_date(raw_req.get("date_from"), "date_from"),
-        date_to=v.iso_date(raw_req.get("date_to"), "date_to"),
-        tracking_number=v.text(raw_req.get("tracking_number"), "tracking_number", max_len=100),
-        law_code=v.text(raw_req.get("law_code"), "law_code", max_len=4),
-        visibility=_visibility(raw_req.get("visibility")),
-    )
-    created = _ts_value(raw_req.get("created_at"), "created_at")
+    with _part("request"):
+        # The API's own write path: the same checks as POST /api/v1/requests.
+        req = rr.create_request(
+            db,
+            org_id,
+            user_id,
+            {
+                "agency_id": agency.id,
+                "visibility": _visibility(raw_req.get("visibility")),
+                **{k: raw_req.get(k) for k in REQUEST_KEYS},
+            },
+        )
+        if raw_req.get("law_code"):
+            req.law_code = v.jurisdiction(raw_req.get("law_code"), "law_code")
+        created = _ts_value(raw_req.get("created_at"), "created_at")
     if created is not None:
         req.created_at = created
     db.add(req)
     db.flush()
-    event_ids = _import_events(db, req, _list(data.get("events"), "events"))
-    doc_ids = _import_documents(
-        db, batch, zf, files, req, user_id, _list(data.get("documents"), "documents"), max_bytes
+    event_ids = _import_events(db, req, _list(data.get("events"), "events"), today)
+    doc_ids, doc_events = _import_documents(
+        db,
+        batch,
+        zf,
+        files,
+        req,
+        user_id,
+        _list(data.get("documents"), "documents"),
+        max_bytes,
+        today,
     )
-    _remap_event_documents(db, event_ids, doc_ids)
-    for doc_ref, event_ref in _doc_event_links(data):
-        doc = db.get(Document, doc_ids[doc_ref])
-        if doc is not None and event_ref in event_ids:
-            doc.event_id = event_ids[event_ref]
-            db.add(doc)
+    for doc_ref, event_ref in doc_events:
+        if event_ref in event_ids:
+            doc = db.get(Document, doc_ids[doc_ref])
+            if doc is not None:
+                doc.event_id = event_ids[event_ref]
+                db.add(doc)
     _import_letters(db, zf, files, req, user_id, _list(data.get("letters"), "letters"))
     _import_correspondence(
         db,
@@ -471,15 +516,16 @@ def _import(
         event_ids,
     )
     for raw in _list(data.get("notes"), "notes"):
-        db.add(
-            SharingNote(
-                org_id=org_id,
-                request_id=req.id,
-                document_id=doc_ids.get(raw.get("document")),
-                on=v.iso_date(raw.get("on"), "notes.on", required=True),
-                note=v.text(raw.get("note"), "notes.note", max_len=500),
+        with _part("notes"):
+            db.add(
+                SharingNote(
+                    org_id=org_id,
+                    request_id=req.id,
+                    document_id=doc_ids.get(_ref(raw.get("document"), "a note's document")),
+                    on=v.iso_date(raw.get("on"), "notes.on", required=True),
+                    note=v.text(raw.get("note"), "notes.note", max_len=500),
+                )
             )
-        )
     db.flush()
     _settle(db, req, raw_req, today)
     search.index_request(db, req)
@@ -488,31 +534,49 @@ def _import(
     return req
 
 
-def _import_events(db: Session, req: RecordRequest, raw: list[dict[str, Any]]) -> dict[Any, int]:
+# Request fields a bundle carries (besides the agency and visibility, decided on import).
+REQUEST_KEYS = (
+    "title",
+    "description",
+    "subject",
+    "date_from",
+    "date_to",
+    "tracking_number",
+)
+
+
+def _import_events(
+    db: Session, req: RecordRequest, raw: list[dict[str, Any]], today: date
+) -> dict[Any, int]:
     ids: dict[Any, int] = {}
     rows: list[tuple[Event, Any]] = []
     for item in raw:
-        data = item.get("data") or {}
-        if not isinstance(data, dict):
-            raise BundleRefused("request.json: an event's data is malformed")
-        event = Event(
-            org_id=req.org_id,
-            request_id=req.id,
-            kind=v.text(item.get("kind"), "events.kind", max_len=40, required=True),
-            on=v.iso_date(item.get("on"), "events.on", required=True),
-            note=v.text(item.get("note"), "events.note", max_len=100_000),
-            data=json.dumps(data, sort_keys=True),
-            voided_at=_ts_value(item.get("voided_at"), "events.voided_at"),
-        )
-        created = _ts_value(item.get("created_at"), "events.created_at")
+        ref = _ref(item.get("ref"), "an event's ref")
+        corrects = _ref(item.get("corrects"), "an event's corrects")
+        with _part("events"):
+            # The lifecycle's own checks: a known type, a past date, a clean note and data.
+            on = v.iso_date(item.get("on"), "events.on", required=True)
+            note, data = lifecycle.clean_event(
+                item.get("kind"), on, item.get("note"), item.get("data") or {}, today
+            )
+            event = Event(
+                org_id=req.org_id,
+                request_id=req.id,
+                kind=item["kind"],
+                on=on,
+                note=note,
+                data=json.dumps(data, sort_keys=True),
+                voided_at=_ts_value(item.get("voided_at"), "events.voided_at"),
+            )
+            created = _ts_value(item.get("created_at"), "events.created_at")
         if created is not None:
             event.created_at = created
         db.add(event)
         db.flush()
-        if item.get("ref") in ids:
+        if ref in ids:
             raise BundleRefused("request.json: two events share one reference")
-        ids[item.get("ref")] = event.id
-        rows.append((event, item.get("corrects")))
+        ids[ref] = event.id
+        rows.append((event, corrects))
     for event, corrects in rows:
         if corrects is not None:
             event.corrects_id = ids.get(corrects)
@@ -529,55 +593,52 @@ def _import_documents(
     user_id: int,
     raw: list[dict[str, Any]],
     max_bytes: int,
-) -> dict[Any, int]:
+    today: date,
+) -> tuple[dict[Any, int], list[tuple[Any, Any]]]:
+    """Store each document; returns {ref: new id} and the (document ref, event ref) links."""
     ids: dict[Any, int] = {}
+    links: list[tuple[Any, Any]] = []
     for item in raw:
+        ref = _ref(item.get("ref"), "a document's ref")
+        event_ref = _ref(item.get("event"), "a document's event")
         path = item.get("path")
         if not isinstance(path, str) or path not in files:
             raise BundleRefused(f"the document file {path!r} is not listed in manifest.json")
         entry = files[path]
-        with zf.open(path) as src:
+        with filing.zip_member(zf, path) as src:
             sha, size = batch.put(src, max_bytes)
         if sha != entry["sha256"] or size != entry["size"] or sha != item.get("sha256"):
             raise BundleRefused(f"{path!r} does not match its SHA-256 in manifest.json")
-        name = filing.sanitize_name(item.get("name"))
+        name = filing.sanitize_name(item.get("name") if isinstance(item.get("name"), str) else "")
         with blob_path(batch.storage, sha) as blob:
             kind, mime, pages = filing.identify(blob, name, max_bytes)
         if kind == "zip":
             raise BundleRefused(f"“{name}”: archives inside a bundle are not accepted")
-        meta = filing.DocMeta(
-            date_received=v.iso_date(item.get("date_received"), "documents.date_received"),
-            exemptions=filing.clean_exemptions(item.get("exemptions")),
-            redaction_notes=v.text(item.get("redaction_notes"), "redaction_notes", max_len=10000),
-            description=v.text(item.get("description"), "description", max_len=10000),
-            visibility=_visibility(item.get("visibility")),
-        )
-        source = v.text(item.get("source"), "documents.source", max_len=300) or "bundle"
+        with _part(f"document “{name}”"):
+            # The upload form's and the API's own checks of a document's details.
+            meta = filing.clean_meta(
+                {
+                    "date_received": item.get("date_received"),
+                    "exemptions": item.get("exemptions"),
+                    "redaction_notes": item.get("redaction_notes"),
+                    "description": item.get("description"),
+                    "visibility": _visibility(item.get("visibility")),
+                },
+                today,
+            )
+            source = v.text(item.get("source"), "source", max_len=300) or "bundle"
         doc = filing.new_document(db, req, user_id, sha, size, mime, pages, name, source, meta)
         doc.text_status = TextStatus.PENDING  # text is extracted again, never taken on trust
-        if item.get("ref") in ids:
+        if ref in ids:
             raise BundleRefused("request.json: two documents share one reference")
-        ids[item.get("ref")] = doc.id
-    return ids
+        ids[ref] = doc.id
+        if event_ref is not None:
+            links.append((ref, event_ref))
+    return ids, links
 
 
-def _doc_event_links(data: dict[str, Any]) -> list[tuple[Any, Any]]:
-    return [
-        (d.get("ref"), d.get("event"))
-        for d in data.get("documents") or []
-        if isinstance(d, dict) and d.get("event") is not None
-    ]
-
-
-def _remap_event_documents(db: Session, event_ids: dict[Any, int], doc_ids: dict[Any, int]) -> None:
-    """Event data that names a document (an email's event) points at the imported copy."""
-    for event_id in event_ids.values():
-        event = db.get(Event, event_id)
-        data = _loads(event.data, {}) if event is not None else {}
-        if event is not None and "document_id" in data:
-            data["document_id"] = doc_ids.get(data["document_id"])
-            event.data = json.dumps(data, sort_keys=True)
-            db.add(event)
+LETTER_KINDS = ("initial", "follow_up", "appeal")
+SENT_METHODS = ("", "email", "mail", "portal", "fax")
 
 
 def _import_letters(
@@ -590,29 +651,44 @@ def _import_letters(
 ) -> None:
     if not raw:
         return
+    from records import letter_service as ls
     from records.models_letters import StoredLetter
 
     for item in raw:
-        letter = StoredLetter(
-            org_id=req.org_id,
-            request_id=req.id,
-            kind=v.text(item.get("kind"), "letters.kind", max_len=20) or "initial",
-            subject=v.text(item.get("subject"), "letters.subject", max_len=30),
-            items=json.dumps(item.get("items") or []),
-            variables=json.dumps(item.get("variables") or {}),
-            options=json.dumps(item.get("options") or {}),
-            law_code=v.text(item.get("law_code"), "letters.law_code", max_len=4),
-            subject_line=v.text(item.get("subject_line"), "letters.subject_line", max_len=300),
-            text=_checked_text(zf, files, item.get("path")),
-            warnings=json.dumps(item.get("warnings") or []),
-            created_by=user_id,
-            sent_at=_ts_value(item.get("sent_at"), "letters.sent_at"),
-            sent_on=v.iso_date(item.get("sent_on"), "letters.sent_on"),
-            sent_method=v.text(item.get("sent_method"), "letters.sent_method", max_len=10),
-            sent_to=v.text(item.get("sent_to"), "letters.sent_to", max_len=254),
-            message_id=v.text(item.get("message_id"), "letters.message_id", max_len=300),
-        )
-        created = _ts_value(item.get("created_at"), "letters.created_at")
+        with _part("letters"):
+            # The drafting options are checked as when the letter was first drafted.
+            options = ls.parse_options(_obj(item.get("options"), "a letter's options"))
+            kind = item.get("kind") or "initial"
+            if kind not in LETTER_KINDS:
+                raise v.ValidationError("kind", f"kind must be one of: {', '.join(LETTER_KINDS)}")
+            method = item.get("sent_method") or ""
+            if method not in SENT_METHODS:
+                raise v.ValidationError(
+                    "sent_method", f"sent_method must be one of: {', '.join(SENT_METHODS[1:])}"
+                )
+            warnings = item.get("warnings") or []
+            if not isinstance(warnings, list):
+                raise v.ValidationError("warnings", "warnings must be a list of text")
+            letter = StoredLetter(
+                org_id=req.org_id,
+                request_id=req.id,
+                kind=kind,
+                subject=options.subject,
+                items=json.dumps(options.items),
+                variables=json.dumps(options.as_json()["variables"]),
+                options=json.dumps(options.as_json()),
+                law_code=v.jurisdiction(item.get("law_code") or req.law_code, "law_code"),
+                subject_line=v.text(item.get("subject_line"), "subject_line", max_len=300),
+                text=_checked_text(zf, files, item.get("path")),
+                warnings=json.dumps([v.text(w, "warnings", max_len=2000) for w in warnings]),
+                created_by=user_id,
+                sent_at=_ts_value(item.get("sent_at"), "sent_at"),
+                sent_on=v.iso_date(item.get("sent_on"), "sent_on"),
+                sent_method=method,
+                sent_to=v.email(item.get("sent_to"), "sent_to"),
+                message_id=v.text(item.get("message_id"), "message_id", max_len=300),
+            )
+            created = _ts_value(item.get("created_at"), "created_at")
         if created is not None:
             letter.created_at = created
         db.add(letter)
@@ -629,37 +705,47 @@ def _import_correspondence(
     event_ids: dict[Any, int],
 ) -> None:
     for item in raw:
+        document = _ref(item.get("document"), "an email's document")
+        event = _ref(item.get("event"), "an email's event")
         text = _checked_text(zf, files, item.get("path"))
         _head, _sep, body = text.partition("\n\n")
         state = item.get("state") if item.get("state") in ("confirmed", "dismissed") else "proposed"
-        db.add(
-            ProposedEvent(
+        kind = item.get("kind") or "correspondence"
+        with _part("correspondence"):
+            if kind not in filing.PROPOSAL_LABELS:  # what confirming the email may record
+                raise v.ValidationError(
+                    "kind", f"kind must be one of: {', '.join(filing.PROPOSAL_LABELS)}"
+                )
+            proposed = ProposedEvent(
                 org_id=req.org_id,
                 request_id=req.id,
-                document_id=doc_ids.get(item.get("document")),
-                kind=v.text(item.get("kind"), "correspondence.kind", max_len=40)
-                or "correspondence",
+                document_id=doc_ids.get(document),
+                kind=kind,
                 on=v.iso_date(item.get("on"), "correspondence.on", required=True),
-                sender=v.text(item.get("sender"), "correspondence.sender", max_len=300),
-                subject=v.text(item.get("subject"), "correspondence.subject", max_len=500),
-                body=body[:50000],
+                sender=v.text(item.get("sender"), "sender", max_len=300),
+                subject=v.text(item.get("subject"), "subject", max_len=500),
+                body=v.storable(body)[:50000],
                 state=state,
-                event_id=event_ids.get(item.get("event")),
+                event_id=event_ids.get(event),
                 created_by=user_id,
             )
-        )
+        db.add(proposed)
 
 
 def _settle(db: Session, req: RecordRequest, raw_req: dict[str, Any], today: date) -> None:
     """Status from the events (as the lifecycle would set it), then the clocks."""
-    from records import lifecycle
-
     events = lifecycle.request_events(db, req.id, include_voided=False)
     try:
         req.status = lifecycle.derive_status(events)
     except lifecycle.EventNotAllowed:
-        # A timeline from an older version: keep the exported status rather than refuse it.
-        req.status = v.text(raw_req.get("status"), "status", max_len=30) or "draft"
+        # A timeline from an older version: keep the exported status rather than refuse it,
+        # when it is one the lifecycle knows.
+        status = raw_req.get("status") or "draft"
+        if status not in lifecycle.STATUSES:
+            raise BundleRefused(
+                f"request.json: status {status!r} is not one of: {', '.join(lifecycle.STATUSES)}"
+            ) from None
+        req.status = status
     db.add(req)
     db.flush()
     try:

@@ -89,7 +89,9 @@ def _close_session(_exc: BaseException | None) -> None:
 def valid_id(ident: Any) -> bool:
     """Ids are positive 32-bit integers; a larger number from a URL cannot name a row (and would
     overflow SQLite's driver), so lookups answer 404 for it."""
-    return isinstance(ident, int) and 0 < ident < 2**31
+    from records.validation import MAX_ID
+
+    return isinstance(ident, int) and not isinstance(ident, bool) and 0 < ident <= MAX_ID
 
 
 def get_or_404(model: type[T], ident: Any) -> T:

@@ -162,6 +162,12 @@ def import_csv(db: Session, org_id: int, raw: bytes) -> ImportReport:
     except UnicodeDecodeError:
         report.errors.append((0, "file", "the file is not UTF-8 text"))
         return report
+    if "\x00" in textdata:
+        # No cell may hold one (the database cannot store it), and a lookup by such a name
+        # would fail inside the driver: refuse the file before reading any row.
+        line = textdata.count("\n", 0, textdata.index("\x00")) + 1
+        report.errors.append((line, "file", "the file contains a NUL character; remove it"))
+        return report
     reader = csv.DictReader(io.StringIO(textdata))
     if not reader.fieldnames or "name" not in reader.fieldnames:
         report.errors.append(

@@ -24,6 +24,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from records.validation import storable
+
 log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 5_000_000
 DEFAULT_TIMEOUT = 120.0
@@ -148,7 +150,7 @@ def extract_document(db: Any, storage: Any, doc: Any, *, timeout: float = DEFAUL
     except (WorkerError, OSError) as exc:
         doc.text_status, doc.text_error = TextStatus.FAILED, str(exc)[:500]
     else:
-        doc.text = result.get("text", "")[:MAX_TEXT_CHARS]
+        doc.text = storable(result.get("text", ""))[:MAX_TEXT_CHARS]
         if result.get("pages") is not None:
             doc.pages = result["pages"]
         doc.text_status = TextStatus.DONE if doc.text.strip() else TextStatus.NO_TEXT_LAYER

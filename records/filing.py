@@ -16,6 +16,9 @@ import re
 import stat
 import unicodedata
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from email import policy
@@ -274,6 +277,23 @@ def check_zip(path: Path, *, max_total: int) -> list[zipfile.ZipInfo]:
         return infos
 
 
+@contextmanager
+def zip_member(zf: zipfile.ZipFile, member: zipfile.ZipInfo | str) -> Iterator[BinaryIO]:
+    """Open an archive member for reading; data that contradicts its header is refused.
+
+    A member whose header understates its size (or whose bytes are corrupt) fails its CRC or
+    its decompression only once it is read, so the reads belong inside the ``with`` block.
+    """
+    name = member.filename if isinstance(member, zipfile.ZipInfo) else member
+    try:
+        with zf.open(member) as src:
+            yield src  # type: ignore[misc]
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        raise FileRefused(
+            f"the archive member {name!r} is damaged or lies about its size ({exc})"
+        ) from None
+
+
 def _check_pdf(path: Path) -> int:
     with open(path, "rb") as fh:
         fh.seek(max(0, os.path.getsize(path) - 2048))
@@ -516,7 +536,7 @@ def _unpack_zip(
             if info.is_dir() or _junk(info.filename):
                 continue
             member = sanitize_name(info.filename)
-            with zf.open(info) as src:
+            with zip_member(zf, info) as src:
                 # The header's size is not trusted: storage counts the bytes it actually gets.
                 sha, size, _kind, mime, pages = _store_member(batch, src, member, max_bytes)
             docs.append(
@@ -554,14 +574,15 @@ def _import_email(
 ) -> FilingResult:
     with open(path, "rb") as fh:
         msg = BytesParser(policy=policy.default).parse(fh)
-    subject = str(msg.get("Subject", ""))[:500]
-    sender = str(msg.get("From", ""))[:300]
+    # Headers and body come from the sender, not the user: keep what can be stored and shown.
+    subject = v.header_text(str(msg.get("Subject", "")), 500)
+    sender = v.header_text(str(msg.get("From", "")), 300)
     try:
         sent = parsedate_to_datetime(str(msg.get("Date", "")))
         on = sent.date()
     except (TypeError, ValueError, IndexError):
         on = meta.date_received or utc_today()  # only a proposal; the user confirms the date
-    body = email_body(msg)
+    body = v.storable(email_body(msg))
     eml_doc.description = eml_doc.description or f"Email from {sender}: {subject}"[:10000]
     eml_doc.date_received = eml_doc.date_received or on
     docs = [eml_doc]

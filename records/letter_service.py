@@ -13,7 +13,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from io import BytesIO
@@ -49,6 +49,7 @@ from records.subjects import AGENCY_KINDS, UnknownItemError, UnknownSubjectError
 log = logging.getLogger(__name__)
 
 SEND_METHODS = ("mail", "portal", "fax")
+MAX_FEE_CAP = Decimal(100000)  # dollars; a letter's "contact me before fees exceed" amount
 LETTERHEAD_MAX_BYTES = 2 * 1024 * 1024
 VARIABLE_FIELDS = (
     "date_from",
@@ -69,7 +70,20 @@ LEVEL_TO_KIND = {level: level for level in AGENCY_KINDS}
 
 
 class SendError(RuntimeError):
-    """The letter was not sent; the message says why. Nothing was recorded."""
+    """The letter was not sent; the message says why. Nothing was recorded.
+
+    ``reason`` tells the caller whose problem it is: ``already_sent``, ``in_progress`` (another
+    send of it is under way), ``not_allowed`` (the request's timeline refuses a "sent" event) and
+    ``no_address`` are the sender's to fix; ``delivery`` is the mail server refusing, failing or
+    not being configured.
+    """
+
+    REASONS = ("already_sent", "in_progress", "not_allowed", "no_address", "delivery")
+
+    def __init__(self, message: str, reason: str = "delivery") -> None:
+        super().__init__(message)
+        assert reason in self.REASONS, reason
+        self.reason = reason
 
 
 @dataclass
@@ -174,15 +188,13 @@ def parse_options(data: Mapping[str, Any], *, default_fee_cap: int = 50) -> Draf
         raise v.ValidationError(
             "agency_kind", f"agency_kind must be one of: {', '.join(AGENCY_KINDS)}"
         )
-    fee_raw = data.get("fee_cap")
-    try:
-        fee_cap = (
-            Decimal(str(fee_raw).strip()) if fee_raw not in (None, "") else Decimal(default_fee_cap)
-        )
-    except InvalidOperation:
-        raise v.ValidationError("fee_cap", "fee_cap must be a number of dollars") from None
-    if not Decimal(0) <= fee_cap <= Decimal(100000) or not fee_cap.is_finite():
-        raise v.ValidationError("fee_cap", "fee_cap must be between 0 and 100000 dollars")
+    fee_cap = v.number(
+        data.get("fee_cap"),
+        "fee_cap",
+        minimum=Decimal(0),
+        maximum=MAX_FEE_CAP,
+        default=Decimal(default_fee_cap),
+    )
     fmt = str(data.get("format") or "electronic")
     if fmt not in FORMATS:
         raise v.ValidationError("format", f"format must be one of: {', '.join(FORMATS)}")
@@ -504,7 +516,7 @@ def _record_sent(
     try:
         record_event(db, req, "sent", on, actor_id=user_id, note=note, data=data)
     except EventNotAllowed as exc:
-        raise SendError(str(exc)) from exc
+        raise SendError(str(exc), "not_allowed") from exc
 
 
 def _emailing(stored: StoredLetter, now: datetime) -> bool:
@@ -519,9 +531,14 @@ def _emailing(stored: StoredLetter, now: datetime) -> bool:
 
 def _check_sendable(stored: StoredLetter, now: datetime) -> None:
     if stored.sent_at is not None or stored.sent_on is not None:
-        raise SendError(f"this letter was already sent ({stored.sent_method} on {stored.sent_on})")
+        raise SendError(
+            f"this letter was already sent ({stored.sent_method} on {stored.sent_on})",
+            "already_sent",
+        )
     if _emailing(stored, now):
-        raise SendError("this letter is being emailed right now; reload the page in a minute")
+        raise SendError(
+            "this letter is being emailed right now; reload the page in a minute", "in_progress"
+        )
 
 
 def build_message(
@@ -563,7 +580,7 @@ def _claim(db: Session, stored: StoredLetter, address: str, now: datetime) -> No
     ).rowcount
     if not claimed:
         db.rollback()
-        raise SendError("this letter is already being sent, or was sent")
+        raise SendError("this letter is already being sent, or was sent", "in_progress")
     db.commit()
 
 
@@ -603,7 +620,9 @@ def send_by_email(
     _check_sendable(stored, now)
     address = v.email(to or agency.foia_email, "to")
     if not address:
-        raise SendError(f"{agency.name} has no FOIA email address; enter one to send to")
+        raise SendError(
+            f"{agency.name} has no FOIA email address; enter one to send to", "no_address"
+        )
     settings = smtp_for(config, letter_settings(db, stored.org_id))
     if not settings.get("SMTP_HOST"):
         raise SendError(
@@ -622,7 +641,7 @@ def send_by_email(
     try:
         check_event(db, req, "sent", now.date(), _sent_event(stored, "email", message_id)[0])
     except EventNotAllowed as exc:
-        raise SendError(str(exc)) from exc
+        raise SendError(str(exc), "not_allowed") from exc
     _claim(db, stored, address, now)
     try:
         message_id = mailer.send(msg, settings)
@@ -740,17 +759,15 @@ def save_mail_settings(
     again); ``allow_private`` is the operator's ``SMTP_ALLOW_PRIVATE_HOSTS``.
     """
     settings = letter_settings(db, org_id) or OrgLetterSettings(org_id=org_id)
-    try:
-        cap = int(str(data.get("default_fee_cap") or "50").strip())
-    except ValueError:
-        raise v.ValidationError("default_fee_cap", "the fee cap must be whole dollars") from None
-    if not 0 <= cap <= 100000:
-        raise v.ValidationError("default_fee_cap", "the fee cap must be between 0 and 100000")
-    settings.default_fee_cap = cap
+    cap = v.integer(
+        data.get("default_fee_cap") or "50",
+        "default_fee_cap",
+        minimum=0,
+        maximum=int(MAX_FEE_CAP),
+    )
+    settings.default_fee_cap = cap if cap is not None else 50
     host = v.text(data.get("smtp_host"), "smtp_host", max_len=255)
-    port = v.integer(data.get("smtp_port"), "smtp_port")
-    if port is not None and port > 65535:
-        raise v.ValidationError("smtp_port", "smtp_port must be at most 65535")
+    port = v.integer(data.get("smtp_port"), "smtp_port", maximum=65535)
     if host and any(c.isspace() or c in "/@" for c in host):
         raise v.ValidationError("smtp_host", "enter the SMTP host name only, e.g. smtp.example.org")
     if host:

@@ -341,19 +341,21 @@ def clean_data(kind: str, data: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def _clean_value(f: DataField, value: Any) -> Any:
+    from records import validation as v
+
     if f.type == "int":
+        # The shared parser: 1e400 from JSON, True or a thousand digits are refused, not cast.
         try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise EventNotAllowed(f"{f.name} must be a whole number") from None
-        if not 0 < number <= 365:
-            raise EventNotAllowed(f"{f.name} must be between 1 and 365")
-        return number
+            return v.integer(value, f.name, maximum=365)
+        except v.ValidationError:
+            raise EventNotAllowed(f"{f.name} must be a whole number from 1 to 365") from None
     if f.type == "date":
+        # The shared date check keeps years in 1900..2200, where the calendars can count.
         try:
-            return date.fromisoformat(str(value)).isoformat()
-        except ValueError:
-            raise EventNotAllowed(f"{f.name} {value!r} is not a date (YYYY-MM-DD)") from None
+            parsed = v.iso_date(value, f.name)
+        except v.ValidationError as exc:
+            raise EventNotAllowed(exc.message) from None
+        return parsed.isoformat() if parsed else None
     if f.type == "choice":
         if value not in f.choices:
             raise EventNotAllowed(f"{f.name} must be one of: {', '.join(f.choices)}")
@@ -377,10 +379,34 @@ def request_events(db: Session, request_id: int, *, include_voided: bool = True)
 def _check_date(on: date, today: date) -> None:
     if not isinstance(on, date):
         raise EventNotAllowed("the event needs a date (YYYY-MM-DD)")
+    if on.year < 1900:
+        raise EventNotAllowed(f"{on.isoformat()} is too far in the past to count from")
     if on > today:
         raise EventNotAllowed(
             f"{on.isoformat()} is in the future; record events when they have happened"
         )
+
+
+MAX_NOTE = 10000
+
+
+def clean_event(
+    kind: str, on: Any, note: Any, data: Mapping[str, Any] | None, today: date
+) -> tuple[str, dict[str, Any]]:
+    """Check one event's type, date, note and data as every entry point must (form, API,
+    bundle import); returns the cleaned (note, data) or raises EventNotAllowed."""
+    from records import validation as v
+
+    if not isinstance(kind, str) or kind not in EVENT_KINDS:
+        raise EventNotAllowed(f"unknown event type {kind!r}; use one of {', '.join(EVENT_KINDS)}")
+    _check_date(on, today)
+    try:
+        clean_note = v.text(note, "note", max_len=MAX_NOTE)
+    except v.ValidationError as exc:
+        raise EventNotAllowed(exc.message) from None
+    if data is not None and not isinstance(data, Mapping):
+        raise EventNotAllowed("the event's data must be an object")
+    return clean_note, clean_data(kind, data)
 
 
 def _apply(
@@ -433,18 +459,15 @@ def record_event(
     """Validate and store an event, update the status and recompute the clocks; flushes."""
     from records import clocks
 
-    if kind not in EVENT_KINDS:
-        raise EventNotAllowed(f"unknown event type {kind!r}; use one of {', '.join(EVENT_KINDS)}")
     today = utc_today()
-    _check_date(on, today)
-    clean = clean_data(kind, data)
+    note, clean = clean_event(kind, on, note, data, today)
     event = Event(
         org_id=req.org_id,
         request_id=req.id,
         kind=kind,
         on=on,
         actor_id=actor_id,
-        note=(note or "").strip(),
+        note=note,
         data=json.dumps(clean, sort_keys=True),
     )
     events = [*request_events(db, req.id, include_voided=False), event]
@@ -476,15 +499,20 @@ def correct_event(
     assert req is not None
     today = utc_today()
     new_on = on or event.on
-    _check_date(new_on, today)
-    clean = clean_data(event.kind, event_data(event) if data is None else data)
+    note, clean = clean_event(
+        event.kind,
+        new_on,
+        event.note if note is None else note,
+        event_data(event) if data is None else data,
+        today,
+    )
     new = Event(
         org_id=event.org_id,
         request_id=event.request_id,
         kind=event.kind,
         on=new_on,
         actor_id=actor_id,
-        note=(event.note if note is None else note).strip(),
+        note=note,
         data=json.dumps(clean, sort_keys=True),
         corrects_id=event.id,
     )

@@ -3,18 +3,45 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from records.core.clock import utc_now
 
 
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as UTC and always read back timezone-aware, on every database.
+
+    PostgreSQL keeps the offset; SQLite stores the UTC wall time as text and returns it naive,
+    which would break every ``date-time`` in the API and make naive/aware comparisons raise.
+    Values are converted to UTC on the way in (a naive value is taken to be UTC already).
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Store UTC: SQLite keeps no offset, so a non-UTC wall time would be misread."""
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"a timestamp must be a datetime, not {type(value).__name__}")
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Attach UTC (SQLite) or convert to it (PostgreSQL's session time zone)."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _ts(**kw: object) -> object:
-    return Field(
-        default_factory=utc_now, sa_column=Column(DateTime(timezone=True), nullable=False, **kw)
-    )
+    return Field(default_factory=utc_now, sa_column=Column(UtcDateTime(), nullable=False, **kw))
 
 
 class Role(enum.StrEnum):
@@ -114,8 +141,8 @@ class Invite(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     role: str = Field(default=Role.VIEWER, max_length=10)
     created_by: int = Field(foreign_key="user.id")
-    expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-    used_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    expires_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    used_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
     created_at: datetime = _ts()
 
 
@@ -127,8 +154,8 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     prefix: str = Field(max_length=12)
     session_version: int
-    revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
-    last_used_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
+    last_used_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
     created_at: datetime = _ts()
 
 

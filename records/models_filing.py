@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DDL, Column, DateTime, Index, Text, event, text
+from sqlalchemy import DDL, Column, Index, Text, event, text
 from sqlmodel import Field, SQLModel
 
-from records.models import _ts
+from records.models import UtcDateTime, _ts
 
 
 class TextStatus:
@@ -52,13 +52,11 @@ class Document(SQLModel, table=True):
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     visibility: str = Field(default="organization", max_length=20)
     embargo_until: date | None = None
-    published_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    published_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
     text_status: str = Field(default=TextStatus.PENDING, max_length=20)
     text_progress: int = 0  # percent
     text_error: str = Field(default="", max_length=500)
-    text_claimed_at: datetime | None = Field(
-        default=None, sa_column=Column(DateTime(timezone=True))
-    )
+    text_claimed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
     text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = _ts()
@@ -88,7 +86,7 @@ class RequestEmbargo(SQLModel, table=True):
     request_id: int = Field(primary_key=True, foreign_key="recordrequest.id", ondelete="CASCADE")
     org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
     embargo_until: date = Field(index=True)
-    published_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    published_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
 
 
 class SharingNote(SQLModel, table=True):

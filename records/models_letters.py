@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, DateTime, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from records.core.clock import utc_now
-from records.models import _ts
+from records.models import UtcDateTime, _ts
 
 
 class RequesterProfile(SQLModel, table=True):
@@ -54,7 +54,7 @@ class StoredLetter(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = _ts()
     updated_at: datetime = _ts(onupdate=utc_now)
-    sent_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
     sent_on: date | None = None
     sent_method: str = Field(default="", max_length=10)  # email | mail | portal | fax
     sent_to: str = Field(default="", max_length=254)
@@ -96,4 +96,4 @@ class BatchJob(SQLModel, table=True):
     failed: int = 0
     state: str = Field(default="pending", max_length=10)  # pending | done
     created_at: datetime = _ts()
-    finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    finished_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, DateTime, Index, Text
+from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-from records.models import _ts
+from records.models import UtcDateTime, _ts
 
 
 class Event(SQLModel, table=True):
@@ -23,7 +23,7 @@ class Event(SQLModel, table=True):
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     data: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))  # JSON
     corrects_id: int | None = Field(default=None, foreign_key="event.id", ondelete="SET NULL")
-    voided_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    voided_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
     created_at: datetime = _ts()
 
 
@@ -50,4 +50,4 @@ class Deadline(SQLModel, table=True):
     calendar_version: str = Field(default="", max_length=100)
     reason: str = Field(default="", max_length=300)
     computed_at: datetime = _ts()
-    superseded_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    superseded_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))

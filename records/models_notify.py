@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, text
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from records.models import _ts
+from records.models import UtcDateTime, _ts
 
 # Reminder rows still waiting for delivery; the sweep reads only these, through this index.
 _PENDING = text("delivered_at IS NULL AND cancelled_at IS NULL")
@@ -44,14 +44,14 @@ class Reminder(SQLModel, table=True):
     clock: str = Field(max_length=30)
     due: date
     kind: str = Field(max_length=10)  # before | on_day | passed | digest
-    send_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-    next_attempt_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    send_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    next_attempt_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     attempts: int = 0
     last_error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     claimed_by: str | None = Field(default=None, max_length=100)
-    claimed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
-    delivered_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
-    cancelled_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
+    delivered_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
+    cancelled_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
     outcome: str = Field(default="", max_length=300)  # why it was cancelled, or how it went out
     message_id: str = Field(default="", max_length=300)
     created_at: datetime = _ts()
@@ -75,7 +75,7 @@ class Notification(SQLModel, table=True):
     title: str = Field(max_length=300)
     body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     url: str = Field(default="", max_length=500)
-    read_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    read_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
     created_at: datetime = _ts()
 
 
@@ -113,7 +113,7 @@ class CalendarFeed(SQLModel, table=True):
     created_by: int = Field(foreign_key="user.id", ondelete="CASCADE")
     token_hash: str = Field(max_length=64, unique=True)
     prefix: str = Field(max_length=12)
-    revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
     created_at: datetime = _ts()
 
 
@@ -122,4 +122,4 @@ class SchedulerHeartbeat(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=40)
     worker_id: str = Field(default="", max_length=100)
-    beat_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    beat_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
+
+from records.models import UtcDateTime
 
 
 class AuditLog(SQLModel, table=True):
@@ -27,7 +29,7 @@ class AuditLog(SQLModel, table=True):
     org_id: int | None = Field(default=None)
     actor_id: int | None = Field(default=None)
     ip: str = Field(default="", max_length=64)
-    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     action: str = Field(max_length=20)
     object_type: str = Field(max_length=60)
     object_id: str = Field(default="", max_length=100)

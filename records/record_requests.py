@@ -28,6 +28,7 @@ EDITABLE = (
     "assignee_id",
     "visibility",
 )
+MAX_PAGE = 1_000_000
 SORTS = {
     "updated": RecordRequest.updated_at,
     "created": RecordRequest.created_at,
@@ -226,11 +227,5 @@ def list_requests(
 
 
 def page_number(args: Any) -> int:
-    raw = args.get("page", "1") or "1"
-    try:
-        number = int(raw)
-    except ValueError:
-        raise v.ValidationError("page", "page must be a whole number") from None
-    if not 1 <= number <= 1_000_000:
-        raise v.ValidationError("page", "page is out of range")
-    return number
+    """The ``page`` query argument (1 when absent); bad values raise ValidationError."""
+    return v.integer(args.get("page") or "1", "page", maximum=MAX_PAGE) or 1

@@ -7,7 +7,8 @@ Each ``clean_*`` function takes raw values (strings or JSON), returns typed valu
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
@@ -65,6 +66,9 @@ JURISDICTIONS = [
     "WI",
     "WY",
 ]
+# Ids are 32-bit on both databases: a larger number cannot name a row (and cannot be bound).
+MAX_ID = 2**31 - 1
+_WHOLE = re.compile(r"[+-]?[0-9]+")
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
@@ -124,36 +128,97 @@ def url(value: Any, field: str) -> str:
 
 
 def iso_date(value: Any, field: str, *, required: bool = False) -> date | None:
+    """A date from text (YYYY-MM-DD) or a form's date, in the years the calendars can count."""
     if value in (None, ""):
         if required:
             raise ValidationError(field, f"{field} is required", "required")
         return None
+    if isinstance(value, datetime):
+        value = value.date()
     if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
+        parsed = value  # a form's DateField: already a date, the range still applies
+    elif not isinstance(value, str):
         raise ValidationError(field, f"{field} must be a date as YYYY-MM-DD")
-    try:
-        parsed = date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(
-            field, f"{field} {value!r} is not a real date; use YYYY-MM-DD"
-        ) from None
+    else:
+        try:
+            parsed = date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValidationError(
+                field, f"{field} {value!r} is not a real date; use YYYY-MM-DD"
+            ) from None
     if not 1900 <= parsed.year <= 2200:
         raise ValidationError(field, f"{field} year {parsed.year} is out of range")
     return parsed
 
 
-def integer(value: Any, field: str, *, required: bool = False) -> int | None:
+def integer(
+    value: Any,
+    field: str,
+    *,
+    required: bool = False,
+    minimum: int = 1,
+    maximum: int = MAX_ID,
+) -> int | None:
+    """A whole number from text or JSON within ``minimum``..``maximum`` (ids by default).
+
+    Every id or count that comes from a query string, a form or a JSON body goes through here,
+    so a number the database cannot bind (``9999999999999999999999``) is a clear error, never
+    an overflow inside the driver.
+    """
     if value in (None, ""):
         if required:
             raise ValidationError(field, f"{field} is required", "required")
         return None
     if isinstance(value, bool):
         raise ValidationError(field, f"{field} must be a whole number")
-    try:
+    if isinstance(value, float):
+        # JSON numbers: 3.0 is a whole number, 3.5, NaN and infinity are not.
+        if not value.is_integer():
+            raise ValidationError(field, f"{field} must be a whole number")
         number = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError(field, f"{field} must be a whole number") from None
-    if not 0 < number < 2**31:
-        raise ValidationError(field, f"{field} is out of range")
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
+        # A thousand-digit string is out of range; int() on it would be slow or refused.
+        number = int(value) if len(value.strip()) <= 20 else None
+    else:
+        raise ValidationError(field, f"{field} must be a whole number")
+    if number is None or not minimum <= number <= maximum:
+        raise ValidationError(
+            field, f"{field} is out of range (from {minimum} to {maximum})", "out_of_range"
+        )
     return number
+
+
+def number(
+    value: Any, field: str, *, minimum: Decimal, maximum: Decimal, default: Decimal | None = None
+) -> Decimal:
+    """A finite decimal number within ``minimum``..``maximum`` (NaN and infinity are refused)."""
+    if value in (None, ""):
+        if default is None:
+            raise ValidationError(field, f"{field} is required", "required")
+        return default
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        raise ValidationError(field, f"{field} must be a number")
+    try:
+        parsed = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValidationError(field, f"{field} must be a number") from None
+    # Check finiteness first: comparing a NaN Decimal raises instead of answering False.
+    if not parsed.is_finite() or not minimum <= parsed <= maximum:
+        raise ValidationError(field, f"{field} must be between {minimum} and {maximum}")
+    return parsed
+
+
+_HEADER_JUNK = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def storable(value: str) -> str:
+    """Text read out of a file, without NUL characters (PostgreSQL cannot store them)."""
+    return value.replace("\x00", "")
+
+
+def header_text(value: str, max_len: int) -> str:
+    """A one-line value read out of a file (an email's subject or sender): control characters
+    and line breaks become spaces, so it can be stored and shown like typed text."""
+    return _HEADER_JUNK.sub(" ", value).strip()[:max_len]

@@ -47,10 +47,34 @@ def source(app, client, factory, db, today):
     req = factory.request(
         org, user, agency, title="287(g) agreements", description="MOA and amendments"
     )
+    # The letter is drafted, edited and marked sent through the API: sending records "sent".
+    drafted = client.post(
+        f"/api/v1/requests/{req.id}/letters",
+        json={
+            "subject": "agreements",
+            "items": ["moa_287g"],
+            "date_from": "2025-01-20",
+            "local_agency": "Madison County Sheriff",
+        },
+        headers=bearer(token),
+    )
+    assert drafted.status_code == 201, drafted.json
+    letter_id = drafted.json["id"]
+    edited = client.patch(
+        f"/api/v1/letters/{letter_id}",
+        json={"text": "Re: FOIA request: 287(g) agreements\n\nPlease send the 287(g) MOA."},
+        headers=bearer(token),
+    )
+    assert edited.status_code == 200, edited.json
+    sent = client.post(
+        f"/api/v1/letters/{letter_id}/send",
+        json={"method": "portal", "sent_on": "2026-11-02"},
+        headers=bearer(token),
+    )
+    assert sent.status_code == 200, sent.json
     with app.test_request_context():
         s = get_session()
         live = s.get(RecordRequest, req.id)
-        lifecycle.record_event(s, live, "sent", date(2026, 11, 2), actor_id=user.id, note="portal")
         lifecycle.record_event(
             s,
             live,
@@ -73,19 +97,6 @@ def source(app, client, factory, db, today):
     )
     _upload(client, token, req.id, "ledger.xlsx", xlsx_bytes(), visibility="private")
     _upload(client, token, req.id, "ack.eml", eml_bytes(attach=pdf_bytes("Cover letter")))
-    db.add(
-        StoredLetter(
-            org_id=org.id,
-            request_id=req.id,
-            subject="agreements",
-            law_code="US",
-            subject_line="FOIA request: 287(g) agreements",
-            text="Dear FOIA Officer,\nPlease send the 287(g) MOA.\n",
-            sent_on=date(2026, 11, 2),
-            sent_method="portal",
-            items='["moa"]',
-        )
-    )
     db.add(
         SharingNote(
             org_id=org.id,

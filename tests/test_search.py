@@ -78,7 +78,8 @@ def test_filters(client, indexed):
 def test_any_query_is_safe(client, indexed, q):
     _org, _user, _reqs, token = indexed
     resp = client.get("/api/v1/search", query_string={"q": q}, headers=bearer(token))
-    assert resp.status_code in (200, 422)
+    # A NUL is refused by the input layer (400) before the search sees it.
+    assert resp.status_code in ((400,) if "\x00" in q else (200, 422))
     page = client.get("/public/search", query_string={"q": q})
     assert page.status_code in (200, 400)
 

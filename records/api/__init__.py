@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from records.api.errors import ApiError, error_response
 from records.auth import user_from_bearer
+from records.core.inputs import JsonRefused, loads_json
 from records.security import csrf
 from records.validation import ValidationError
 
@@ -50,7 +51,16 @@ def _http_error(exc: HTTPException) -> Any:
 
 def json_body() -> dict[str, Any]:
     """The request's JSON object, or a 400 that says what is wrong."""
-    data = request.get_json(silent=True)
+    data = None
+    if request.is_json:
+        try:
+            data = loads_json(request.get_data(cache=True))
+        except JsonRefused as exc:
+            if exc.field:  # a NUL in one value: a value to fix, like any other
+                raise ValidationError(exc.field, str(exc)) from None
+            raise ApiError(400, "malformed", str(exc)) from None  # too deep or too large
+        except ValueError:
+            raise ApiError(400, "malformed", "the body is not valid JSON") from None
     if not isinstance(data, dict):
         raise ApiError(
             400, "malformed", "the body must be a JSON object (Content-Type: application/json)"

@@ -112,8 +112,7 @@ def _correct(req: RecordRequest, body: dict[str, Any], data: dict[str, Any] | No
     """``corrects``: replace that event (its date, note or data); the old one stays, voided."""
     event_id = v.integer(body.get("corrects"), "corrects", required=True)
     db = get_session()
-    # Out-of-range ids cannot exist (and would overflow the database's integer).
-    event = db.get(Event, event_id) if event_id and 0 < event_id < 2**63 else None
+    event = db.get(Event, event_id)
     if event is None or event.request_id != req.id:
         raise ValidationError("corrects", f"event {event_id} is not on this request")
     if body.get("type") not in (None, event.kind):

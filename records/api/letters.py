@@ -20,6 +20,7 @@ from records.letters import DraftingError
 from records.letters_docx import PdfConversionError, to_pdf
 from records.models import Agency, Role
 from records.models_letters import StoredLetter
+from records.validation import MAX_ID
 from records.visibility import current_viewer
 
 LETTER_KEYS = (
@@ -53,8 +54,14 @@ def letter_json(stored: StoredLetter) -> dict[str, Any]:
     return out
 
 
-# Ids beyond a 32-bit integer cannot exist; refusing them early keeps SQLite from overflowing.
-MAX_ID = 2**31 - 1
+# How each reason a letter was not sent is answered (see ``SendError``).
+SEND_STATUS = {
+    "already_sent": 409,
+    "in_progress": 409,
+    "not_allowed": 409,
+    "no_address": 422,
+    "delivery": 502,
+}
 ID = {
     "in": "path",
     "required": True,
@@ -147,7 +154,8 @@ def send_letter(letter_id: int) -> Any:
             ls.mark_sent(db, stored, req, str(method), on, g.api_user.id, utc_now())
     except ls.SendError as exc:
         db.rollback()
-        raise ApiError(409 if stored.sent_on else 502, "not_sent", str(exc)) from None
+        # Only the mail server failing is a gateway error; the rest are the caller's to fix.
+        raise ApiError(SEND_STATUS[exc.reason], exc.reason, str(exc)) from None
     db.commit()
     return letter_json(stored)
 
@@ -216,8 +224,11 @@ SCHEMAS["LetterOptions"] = _OPTIONS
 _LETTER = _json("#/components/schemas/Letter")
 _SEND_ERRORS = {
     **ERRORS,
-    "409": _json("#/components/schemas/Error", "Already sent"),
-    "502": _json("#/components/schemas/Error", "Sending failed"),
+    "409": _json(
+        "#/components/schemas/Error",
+        "Already sent, or the request's timeline does not allow a 'sent' event now",
+    ),
+    "502": _json("#/components/schemas/Error", "The mail server refused or failed"),
 }
 PATHS["/requests/{request_id}/letters"] = {
     "parameters": [{"name": "request_id", **ID}],

@@ -124,7 +124,15 @@ PAGING = [
     },
 ]
 ID = {"in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
-ERRORS = {"400": _error(), "401": _error(), "403": _error(), "404": _error(), "422": _error()}
+# 413: a JSON body over the input layer's limit (records.core.inputs.MAX_JSON_BYTES).
+ERRORS = {
+    "400": _error(),
+    "401": _error(),
+    "403": _error(),
+    "404": _error(),
+    "413": _error(),
+    "422": _error(),
+}
 PATHS: dict[str, Any] = {
     "/agencies": {
         "get": {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from records.directory import AGENCY_FIELDS
@@ -30,10 +30,7 @@ REQUEST_KEYS = (
 
 
 def _value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        # Stored timestamps are UTC; SQLite hands them back without the offset.
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
-    if isinstance(value, date):
+    if isinstance(value, date):  # datetimes too: the column type makes them aware UTC
         return value.isoformat()
     return value
 

@@ -8,6 +8,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from records.auth import current_membership, has_role
+from records.core.inputs import BadInput
 from records.models import SUBJECT_LABELS, Role
 
 
@@ -40,7 +41,9 @@ def register_blueprints(app: Flask) -> None:
         return render_template("error.html", status=status, title=title, message=message), status
 
     @app.errorhandler(400)
-    def _bad_request(_e: Exception) -> Any:
+    def _bad_request(e: Exception) -> Any:
+        if isinstance(e, BadInput):  # the input layer says which field to fix
+            return _page(400, "Bad request", str(e.description))
         return _page(400, "Bad request", "The request could not be understood.")
 
     @app.errorhandler(CSRFError)
@@ -67,6 +70,8 @@ def register_blueprints(app: Flask) -> None:
 
     @app.errorhandler(413)
     def _too_large(_e: Exception) -> Any:
+        if request.is_json:
+            return _page(413, "Too large", str(_e.description))  # type: ignore[attr-defined]
         return _page(
             413,
             "Too large",

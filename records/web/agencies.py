@@ -15,7 +15,7 @@ from records.forms import LEVEL_CHOICES, AgencyForm, AgencyImportForm
 from records.models import Agency, RecordRequest, Role
 from records.validation import ValidationError
 from records.visibility import current_viewer
-from records.web.forms_util import attach_error, form_values
+from records.web.forms_util import attach_error, form_values, page_param
 
 bp = Blueprint("agencies", __name__, url_prefix="/agencies")
 FIELDS = (
@@ -59,10 +59,7 @@ def index() -> Any:
     q = request.args.get("q", "")[:200]
     level = request.args.get("level", "")[:20]
     juris = request.args.get("jurisdiction", "")[:2]
-    try:
-        page = max(1, min(int(request.args.get("page", "1")), 100000))
-    except ValueError:
-        page = 1
+    page = page_param(request.args)
     per = current_app.config["PAGE_SIZE"]
     db = get_session()
     stmt = directory.search_agencies(db, org_id, q=q, level=level, jurisdiction=juris)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import abort
 from flask_wtf import FlaskForm
 
+from records import validation as v
 from records.validation import ValidationError
 
 
@@ -26,3 +28,21 @@ def attach_error(form: FlaskForm, exc: ValidationError) -> None:
         field.errors.append(exc.message)
     else:
         form.form_errors.append(exc.message)
+
+
+def id_param(values: Any, name: str) -> int:
+    """The id ``name`` from a query string or form; 404 when it is missing or cannot be an id."""
+    try:
+        ident = v.integer(values.get(name), name, required=True)
+    except ValidationError:
+        abort(404)
+    assert ident is not None
+    return ident
+
+
+def page_param(values: Any, *, maximum: int = 100000) -> int:
+    """The ``page`` argument of a list page; a bad or absent value shows the first page."""
+    try:
+        return v.integer(values.get("page"), "page", maximum=maximum) or 1
+    except ValidationError:
+        return 1

@@ -27,6 +27,7 @@ from records.core.clock import utc_now
 from records.db import get_session
 from records.forms import EmptyForm, InviteForm, MemberRoleForm, OrgForm, TokenForm
 from records.models import ApiToken, Invite, Membership, Organization, Role, User
+from records.web.forms_util import id_param
 
 bp = Blueprint("orgs", __name__)
 log = logging.getLogger(__name__)
@@ -66,10 +67,7 @@ def new() -> Any:
 @login_required
 def switch() -> Any:
     EmptyForm().validate_on_submit() or abort(400)
-    try:
-        org_id = int(request.form.get("org_id", ""))
-    except ValueError:
-        abort(400)
+    org_id = id_param(request.form, "org_id")
     if membership_for(current_user.id, org_id) is None:
         abort(404)
     session["org_id"] = org_id

@@ -17,6 +17,7 @@ from records.models import Agency, Organization, RecordRequest, Subject
 from records.models_filing import Document
 from records.models_lifecycle import Event
 from records.validation import JURISDICTIONS, ValidationError
+from records.web.forms_util import page_param
 from records.web.panels import PUBLIC_REQUEST_PANELS, collect
 from records.web.search_views import parse_search_args
 
@@ -26,17 +27,10 @@ bp = Blueprint("public", __name__, url_prefix="/public")
 PER_PAGE = 25
 
 
-def _page() -> int:
-    try:
-        return max(1, min(int(request.args.get("page", "1")), 100000))
-    except ValueError:
-        return 1
-
-
 @bp.route("/")
 def index() -> Any:
     db = get_session()
-    page = _page()
+    page = page_param(request.args)
     juris = request.args.get("jurisdiction", "").upper()
     subject = request.args.get("subject", "")
     agency = request.args.get("agency", "")[:300]

@@ -46,6 +46,7 @@ from records.lifecycle import (
 )
 from records.models import Agency, Organization, RecordRequest, Role, User
 from records.models_lifecycle import Deadline, Event
+from records.web.forms_util import id_param
 from records.web.panels import DASHBOARD_PANELS, REQUEST_PANELS, Panel
 from records.web.requests import request_or_404
 
@@ -232,11 +233,7 @@ def _event_or_404(req: RecordRequest, event_id: int) -> Event:
 def correct(request_id: int) -> Any:
     req = request_or_404(request_id)
     require_role(Role.EDITOR)
-    try:
-        event_id = int(request.values.get("event", ""))
-    except ValueError:
-        abort(404)
-    event = _event_or_404(req, event_id)
+    event = _event_or_404(req, id_param(request.values, "event"))
     kind = EVENT_KINDS[event.kind]
     values: dict[str, Any] = event_data(event)
     on, note, error = event.on.isoformat(), event.note, None

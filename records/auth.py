@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, abort, flash, g, redirect, request, session, url_for
 from flask_login import LoginManager, current_user
-from sqlmodel import select
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
 
 from records.core.clock import utc_now
 from records.db import get_session
@@ -183,25 +184,45 @@ def _attempt_key(email: str) -> str:
     return f"{email.strip().lower()}|{request.remote_addr or '-'}"
 
 
-def login_blocked(email: str, max_attempts: int, window_seconds: int) -> bool:
-    since = utc_now() - timedelta(seconds=window_seconds)
-    rows = (
-        get_session()
-        .exec(
-            select(LoginAttempt.id).where(
-                LoginAttempt.key == _attempt_key(email), LoginAttempt.at >= since
-            )
-        )
-        .all()
-    )
-    return len(rows) >= max_attempts
+def admit_login_attempt(email: str, max_attempts: int, window_seconds: int) -> bool:
+    """Count this login attempt; True when it is within the limit and its password may be checked.
 
-
-def record_failed_login(email: str) -> None:
-    get_session().add(LoginAttempt(key=_attempt_key(email)))
-
-
-def clear_failed_logins(email: str) -> None:
+    The attempt is committed before the count is read, so concurrent attempts (other workers,
+    other processes) each see every attempt committed before them: the k-th attempt counts at
+    least k, and at most ``max_attempts`` passwords are ever checked per window.
+    """
     db = get_session()
-    for row in db.exec(select(LoginAttempt).where(LoginAttempt.key == _attempt_key(email))):
-        db.delete(row)
+    key = _attempt_key(email)
+    db.add(LoginAttempt(key=key))
+    db.commit()
+    since = utc_now() - timedelta(seconds=window_seconds)
+    count = db.exec(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.key == key, LoginAttempt.at >= since)
+    ).one()
+    db.commit()  # end the read so the next statement starts a fresh transaction
+    return count <= max_attempts
+
+
+def clear_login_attempts(email: str) -> None:
+    """Forget the attempts of a login that succeeded; the caller commits."""
+    get_session().exec(delete(LoginAttempt).where(LoginAttempt.key == _attempt_key(email)))
+
+
+def prune_login_attempts(db: Session, now: datetime) -> int:
+    """Periodic job: drop attempts older than the window (they no longer count)."""
+    from flask import current_app
+
+    window = int(current_app.config.get("LOGIN_WINDOW_SECONDS") or 900)
+    result = db.exec(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(seconds=window)))
+    return int(result.rowcount or 0)
+
+
+def _register_jobs() -> None:
+    from records.jobs import job
+
+    job("prune_login_attempts")(prune_login_attempts)
+
+
+_register_jobs()

@@ -10,17 +10,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, abort, flash, g, redirect, request, session, url_for
 from flask_login import LoginManager, current_user
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
 from records.core.clock import utc_now
-from records.db import get_session
+from records.db import get_session, write_intent
 from records.models import ApiToken, LoginAttempt, Membership, Organization, Role, User
 
 login_manager = LoginManager()
@@ -87,7 +87,28 @@ def user_from_bearer(header: str | None) -> tuple[User, int] | None:
         return None
     if membership_for(user.id, tok.org_id) is None:
         return None
+    _touch(tok)
     return user, tok.org_id
+
+
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+def _touch(tok: ApiToken) -> None:
+    """Record when the token was last used (at most every few minutes), in its own short write.
+
+    The lookup's read transaction ends first: on SQLite a read that turns into a write fails at
+    once when another writer committed meanwhile, while a write begun as one waits its turn.
+    """
+    now = utc_now()
+    last = tok.last_used_at
+    if last is not None and now - (last if last.tzinfo else last.replace(tzinfo=UTC)) < TOUCH_EVERY:
+        return
+    db = get_session()
+    db.commit()
+    with write_intent():
+        db.exec(update(ApiToken).where(ApiToken.id == tok.id).values(last_used_at=now))
+        db.commit()
 
 
 def end_other_sessions(user: User) -> None:

@@ -386,12 +386,15 @@ def import_bundle(
     today: date,
 ) -> RecordRequest:
     """Recreate the bundle's request in ``org_id``; refuses with a reason and keeps nothing."""
-    batch = filing.BlobBatch(db, storage)
+    batch = filing.BlobBatch(storage)
+    # Storing and checking the documents is slow: it runs before the import's write transaction.
+    filing.end_read(db)
     try:
         filing.check_zip(path, max_total=max_bytes)
         with zipfile.ZipFile(path) as zf:
             files = _manifest(zf)
-            req = _import(db, batch, zf, files, org_id, user_id, max_bytes, today)
+            staged = _stage_documents(batch, zf, files, max_bytes)
+            req = _import(db, staged, zf, files, org_id, user_id, today)
         db.flush()
     except v.ValidationError as exc:
         db.rollback()
@@ -413,14 +416,49 @@ def import_bundle(
     return req
 
 
+Staged = dict[tuple[str, str], tuple[str, int, str, int | None]]
+
+
+def _stage_documents(
+    batch: filing.BlobBatch, zf: zipfile.ZipFile, files: dict[str, dict[str, Any]], max_bytes: int
+) -> Staged:
+    """Store and check every document file request.json names; no database work happens here.
+
+    Returns (path, name) -> (sha256, size, mime, pages). Malformed entries are left for
+    ``_import``, which refuses them with the reason.
+    """
+    try:
+        data = json.loads(_checked_small(zf, files, "request.json"))
+    except ValueError:
+        return {}
+    raw = data.get("documents") if isinstance(data, dict) else None
+    staged: Staged = {}
+    for item in raw if isinstance(raw, list) else []:
+        path = item.get("path") if isinstance(item, dict) else None
+        if not isinstance(path, str) or path not in files:
+            continue
+        name = filing.sanitize_name(item.get("name"))
+        if (path, name) in staged:
+            continue
+        with zf.open(path) as src:
+            sha, size = batch.put(src, max_bytes)
+        if sha != files[path]["sha256"] or size != files[path]["size"]:
+            raise BundleRefused(f"{path!r} does not match its SHA-256 in manifest.json")
+        with blob_path(batch.storage, sha) as blob:
+            kind, mime, pages = filing.identify(blob, name, max_bytes)
+        if kind == "zip":
+            raise BundleRefused(f"“{name}”: archives inside a bundle are not accepted")
+        staged[(path, name)] = (sha, size, mime, pages)
+    return staged
+
+
 def _import(
     db: Session,
-    batch: filing.BlobBatch,
+    staged: Staged,
     zf: zipfile.ZipFile,
     files: dict[str, dict[str, Any]],
     org_id: int,
     user_id: int,
-    max_bytes: int,
     today: date,
 ) -> RecordRequest:
     try:
@@ -451,7 +489,7 @@ def _import(
     db.flush()
     event_ids = _import_events(db, req, _list(data.get("events"), "events"))
     doc_ids = _import_documents(
-        db, batch, zf, files, req, user_id, _list(data.get("documents"), "documents"), max_bytes
+        db, staged, files, req, user_id, _list(data.get("documents"), "documents")
     )
     _remap_event_documents(db, event_ids, doc_ids)
     for doc_ref, event_ref in _doc_event_links(data):
@@ -522,29 +560,21 @@ def _import_events(db: Session, req: RecordRequest, raw: list[dict[str, Any]]) -
 
 def _import_documents(
     db: Session,
-    batch: filing.BlobBatch,
-    zf: zipfile.ZipFile,
+    staged: Staged,
     files: dict[str, dict[str, Any]],
     req: RecordRequest,
     user_id: int,
     raw: list[dict[str, Any]],
-    max_bytes: int,
 ) -> dict[Any, int]:
     ids: dict[Any, int] = {}
     for item in raw:
         path = item.get("path")
         if not isinstance(path, str) or path not in files:
             raise BundleRefused(f"the document file {path!r} is not listed in manifest.json")
-        entry = files[path]
-        with zf.open(path) as src:
-            sha, size = batch.put(src, max_bytes)
-        if sha != entry["sha256"] or size != entry["size"] or sha != item.get("sha256"):
-            raise BundleRefused(f"{path!r} does not match its SHA-256 in manifest.json")
         name = filing.sanitize_name(item.get("name"))
-        with blob_path(batch.storage, sha) as blob:
-            kind, mime, pages = filing.identify(blob, name, max_bytes)
-        if kind == "zip":
-            raise BundleRefused(f"“{name}”: archives inside a bundle are not accepted")
+        sha, size, mime, pages = staged[(path, name)]
+        if sha != item.get("sha256"):
+            raise BundleRefused(f"{path!r} does not match its SHA-256 in manifest.json")
         meta = filing.DocMeta(
             date_received=v.iso_date(item.get("date_received"), "documents.date_received"),
             exemptions=filing.clean_exemptions(item.get("exemptions")),

@@ -78,7 +78,7 @@ def test_register_answers_the_same_whether_or_not_the_address_is_taken(app, fact
     assert db.exec(select(User).where(User.email == "fresh@example.org")).one()
 
 
-def _median_seconds(action, rounds: int = 7) -> float:
+def _median_seconds(action, rounds: int = 5) -> float:
     times = []
     for _ in range(rounds):
         start = time.perf_counter()
@@ -99,12 +99,13 @@ def test_unknown_email_takes_as_long_as_a_known_one(app, factory):
     attempt("warm-up@example.org")
     known = _median_seconds(lambda: attempt("known@example.org"))
     unknown = _median_seconds(lambda: attempt("nobody@example.org"))
-    assert 0.5 < unknown / known < 2.0, (unknown, known)
+    # Generous bounds (the machine may be busy); without the dummy hash the ratio is about 0.02.
+    assert 1 / 3 < unknown / known < 3, (unknown, known)
 
     counter = iter(range(1000))
     taken = _median_seconds(lambda: _register(app.test_client(), "known@example.org"))
     new = _median_seconds(lambda: _register(app.test_client(), f"n{next(counter)}@example.org"))
-    assert 0.5 < taken / new < 2.0, (taken, new)
+    assert 1 / 3 < taken / new < 3, (taken, new)
 
 
 def test_register_then_log_in_follows_a_pending_invite(app, factory, db):
@@ -289,3 +290,24 @@ def test_trusted_proxy_setting_takes_the_client_address(config, tmp_path, monkey
         app.extensions["db_engine"].dispose()
     assert seen[1] == "203.0.113.9"
     assert seen[0] != "203.0.113.9"
+
+
+def test_api_token_records_its_last_use_in_a_short_write_of_its_own(app, factory, db, clock):
+    org = factory.org()
+    user = factory.user(org)
+    token = factory.token(user, org)
+    c = app.test_client()
+    login(c, user, org)
+    assert "never" in c.get("/settings").get_data(as_text=True)
+    assert c.get("/api/v1/agencies", headers=bearer(token)).status_code == 200
+    first = db.exec(select(ApiToken)).one().last_used_at
+    assert first is not None
+    assert first.strftime("%Y-%m-%d %H:%M UTC") in c.get("/settings").get_data(as_text=True)
+    # Throttled: another call within minutes writes nothing; later calls move it on.
+    c.post(
+        "/api/v1/agencies", json={"name": "Sheriff", "jurisdiction": "AL"}, headers=bearer(token)
+    )
+    assert db.exec(select(ApiToken)).one().last_used_at == first
+    clock.advance(minutes=10)
+    assert c.get("/api/v1/agencies", headers=bearer(token)).status_code == 200
+    assert db.exec(select(ApiToken)).one().last_used_at > first

@@ -707,11 +707,10 @@ def confirm_proposed(
     if not visibility.can_see(db, visibility.Viewer.member(proposed.org_id, user_id), proposed):
         # Its email is private to someone else: the caller should have answered 404 already.
         raise v.ValidationError(None, "this proposal is not yours to handle")
-    if proposed.state != "proposed":
-        raise v.ValidationError(None, "this proposal was already handled")
     choice = kind or proposed.kind
     if choice not in PROPOSAL_LABELS:
         raise v.ValidationError("kind", f"choose one of: {', '.join(PROPOSAL_LABELS)}")
+    _take_proposal(db, proposed, "confirmed")
     event = None
     if choice != "correspondence":
         event_kind, _, outcome = choice.partition(":")
@@ -740,6 +739,27 @@ def confirm_proposed(
             db.add(doc)
     log.info("user %s confirmed %s from email on request %s", user_id, choice, proposed.request_id)
     return event
+
+
+def dismiss_proposed(db: Session, proposed: ProposedEvent, user_id: int) -> None:
+    """Dismiss a proposed event (the email stays filed); the caller commits."""
+    _take_proposal(db, proposed, "dismissed")
+    log.info("user %s dismissed a proposal on request %s", user_id, proposed.request_id)
+
+
+def _take_proposal(db: Session, proposed: ProposedEvent, state: str) -> None:
+    """Move a proposal out of "proposed" with a conditional UPDATE: of two people confirming at
+    the same moment (other workers, other processes) one wins, the other is told it is handled."""
+    from sqlalchemy import update
+
+    changed = db.exec(
+        update(ProposedEvent)
+        .where(ProposedEvent.id == proposed.id, ProposedEvent.state == "proposed")
+        .values(state=state)
+    ).rowcount
+    if changed != 1:
+        raise v.ValidationError(None, "this proposal was already handled")
+    proposed.state = state
 
 
 def documents_for(db: Session, req: RecordRequest, user_id: int | None) -> list[Document]:

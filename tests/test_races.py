@@ -3,18 +3,24 @@ answer simultaneous requests, and a single-use or limited thing stays single-use
 
 from __future__ import annotations
 
+import io
 import re
 import threading
 from collections import Counter
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
 import requests
 from sqlmodel import select
 
+from records import lifecycle
 from records.models import Invite, LoginAttempt, Membership
-from tests.conftest import PASSWORD
+from records.models_filing import ProposedEvent
+from records.models_lifecycle import Event
+from tests.conftest import PASSWORD, bearer
+from tests.filing_helpers import eml_bytes
 from tests.live_server import browser_login, csrf_token, gunicorn, post_form
 
 pytestmark = pytest.mark.slow
@@ -101,3 +107,38 @@ def test_login_limit_holds_under_simultaneous_wrong_passwords(app, factory, db):
     assert right.status_code == 429
     recorded = db.exec(select(LoginAttempt).where(LoginAttempt.key.startswith(user.email))).all()
     assert len(recorded) == attempts + 1
+
+
+def test_a_proposed_event_is_confirmed_once_by_simultaneous_editors(app, client, factory, db):
+    org = factory.org()
+    editors = [factory.user(org, role="editor") for _ in range(WORKERS * THREADS)]
+    req = factory.request(org, editors[0])
+    lifecycle.record_event(db, req, "sent", date(2026, 11, 2), actor_id=editors[0].id)
+    db.commit()
+    token = factory.token(editors[0], org)
+    filed = client.post(
+        f"/api/v1/requests/{req.id}/documents",
+        data={"file": (io.BytesIO(eml_bytes()), "ack.eml")},
+        headers=bearer(token),
+        content_type="multipart/form-data",
+    )
+    assert filed.status_code == 201, filed.json
+    proposal = filed.json["proposed_events"][0]
+    url_of = f"/proposed-events/{proposal['id']}/confirm"
+    with gunicorn(app, workers=WORKERS, threads=THREADS) as base:
+        sessions = [browser_login(base, user.email, PASSWORD) for user in editors]
+        tokens = [csrf_token(http, f"{base}/requests/{req.id}") for http in sessions]
+        results = _all_at_once(
+            len(sessions),
+            lambda i: (
+                post_form(
+                    sessions[i], base + url_of, {"kind": proposal["kind"]}, tokens[i]
+                ).status_code
+            ),
+        )
+    assert set(results) == {302}, results  # each is told what happened, none fails
+    events = db.exec(
+        select(Event).where(Event.request_id == req.id, Event.kind == "acknowledged")
+    ).all()
+    assert len(events) == 1
+    assert db.get(ProposedEvent, proposal["id"]).state == "confirmed"

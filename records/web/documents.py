@@ -180,8 +180,7 @@ def decide(proposed_id: int, action: str) -> Any:
             filing.confirm_proposed(db, proposed, current_user.id, kind)
             flash("Event added to the timeline.", "success")
         else:
-            proposed.state = "dismissed"
-            db.add(proposed)
+            filing.dismiss_proposed(db, proposed, current_user.id)
             flash("Proposal dismissed; the email stays filed.", "success")
         db.commit()
     except ValidationError as exc:

@@ -17,6 +17,8 @@ from typing import Any
 import requests
 from flask import Flask
 
+from tests.conftest import assert_redirect
+
 ROOT = Path(__file__).resolve().parent.parent
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -109,7 +111,7 @@ def browser_login(base: str, email: str, password: str) -> requests.Session:
         allow_redirects=False,
         timeout=60,
     )
-    assert resp.status_code == 302, (resp.status_code, resp.text[:300])
+    assert_redirect(resp, "/")  # logged in: off to the dashboard
     return http
 
 

@@ -19,7 +19,7 @@ from records import lifecycle
 from records.models import Invite, LoginAttempt, Membership
 from records.models_filing import ProposedEvent
 from records.models_lifecycle import Event
-from tests.conftest import PASSWORD, bearer
+from tests.conftest import PASSWORD, assert_redirect, bearer
 from tests.filing_helpers import eml_bytes
 from tests.live_server import browser_login, csrf_token, gunicorn, post_form
 
@@ -55,17 +55,18 @@ def test_single_use_invite_admits_exactly_one_of_many_simultaneous_joins(app, fa
         owner_http = browser_login(base, owner.email, PASSWORD)
         token = csrf_token(owner_http, f"{base}/settings")
         created = post_form(owner_http, f"{base}/settings/invites", {"role": "editor"}, token)
-        assert created.status_code == 302
+        assert_redirect(created, "/settings")
         link = re.search(r"/join/[\w-]+", owner_http.get(f"{base}/settings", timeout=60).text)
         assert link, "the settings page shows the new invite link once"
         url = base + link.group(0)
         sessions = [browser_login(base, user.email, PASSWORD) for user in joiners]
         tokens = [csrf_token(http, url) for http in sessions]  # every one sees a valid invite
 
-        results = _all_at_once(
-            len(sessions), lambda i: post_form(sessions[i], url, {}, tokens[i]).status_code
-        )
+        answers = _all_at_once(len(sessions), lambda i: post_form(sessions[i], url, {}, tokens[i]))
+    results = [getattr(a, "status_code", a) for a in answers]
     assert Counter(results) == {302: 1, 404: len(joiners) - 1}, results
+    (winner,) = [answer for answer, code in zip(answers, results, strict=True) if code != 404]
+    assert_redirect(winner, "/")  # the one who joined lands on the dashboard
     joined = db.exec(
         select(Membership).where(Membership.org_id == org.id, Membership.role == "editor")
     ).all()

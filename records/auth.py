@@ -10,16 +10,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, abort, flash, g, redirect, request, session, url_for
 from flask_login import LoginManager, current_user
-from sqlmodel import select
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, select
 
 from records.core.clock import utc_now
-from records.db import get_session
+from records.db import get_session, write_intent
 from records.models import ApiToken, LoginAttempt, Membership, Organization, Role, User
 
 login_manager = LoginManager()
@@ -86,7 +87,28 @@ def user_from_bearer(header: str | None) -> tuple[User, int] | None:
         return None
     if membership_for(user.id, tok.org_id) is None:
         return None
+    _touch(tok)
     return user, tok.org_id
+
+
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+def _touch(tok: ApiToken) -> None:
+    """Record when the token was last used (at most every few minutes), in its own short write.
+
+    The lookup's read transaction ends first: on SQLite a read that turns into a write fails at
+    once when another writer committed meanwhile, while a write begun as one waits its turn.
+    """
+    now = utc_now()
+    last = tok.last_used_at
+    if last is not None and now - (last if last.tzinfo else last.replace(tzinfo=UTC)) < TOUCH_EVERY:
+        return
+    db = get_session()
+    db.commit()
+    with write_intent():
+        db.exec(update(ApiToken).where(ApiToken.id == tok.id).values(last_used_at=now))
+        db.commit()
 
 
 def end_other_sessions(user: User) -> None:
@@ -183,25 +205,45 @@ def _attempt_key(email: str) -> str:
     return f"{email.strip().lower()}|{request.remote_addr or '-'}"
 
 
-def login_blocked(email: str, max_attempts: int, window_seconds: int) -> bool:
-    since = utc_now() - timedelta(seconds=window_seconds)
-    rows = (
-        get_session()
-        .exec(
-            select(LoginAttempt.id).where(
-                LoginAttempt.key == _attempt_key(email), LoginAttempt.at >= since
-            )
-        )
-        .all()
-    )
-    return len(rows) >= max_attempts
+def admit_login_attempt(email: str, max_attempts: int, window_seconds: int) -> bool:
+    """Count this login attempt; True when it is within the limit and its password may be checked.
 
-
-def record_failed_login(email: str) -> None:
-    get_session().add(LoginAttempt(key=_attempt_key(email)))
-
-
-def clear_failed_logins(email: str) -> None:
+    The attempt is committed before the count is read, so concurrent attempts (other workers,
+    other processes) each see every attempt committed before them: the k-th attempt counts at
+    least k, and at most ``max_attempts`` passwords are ever checked per window.
+    """
     db = get_session()
-    for row in db.exec(select(LoginAttempt).where(LoginAttempt.key == _attempt_key(email))):
-        db.delete(row)
+    key = _attempt_key(email)
+    db.add(LoginAttempt(key=key))
+    db.commit()
+    since = utc_now() - timedelta(seconds=window_seconds)
+    count = db.exec(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.key == key, LoginAttempt.at >= since)
+    ).one()
+    db.commit()  # end the read so the next statement starts a fresh transaction
+    return count <= max_attempts
+
+
+def clear_login_attempts(email: str) -> None:
+    """Forget the attempts of a login that succeeded; the caller commits."""
+    get_session().exec(delete(LoginAttempt).where(LoginAttempt.key == _attempt_key(email)))
+
+
+def prune_login_attempts(db: Session, now: datetime) -> int:
+    """Periodic job: drop attempts older than the window (they no longer count)."""
+    from flask import current_app
+
+    window = int(current_app.config.get("LOGIN_WINDOW_SECONDS") or 900)
+    result = db.exec(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(seconds=window)))
+    return int(result.rowcount or 0)
+
+
+def _register_jobs() -> None:
+    from records.jobs import job
+
+    job("prune_login_attempts")(prune_login_attempts)
+
+
+_register_jobs()

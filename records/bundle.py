@@ -416,12 +416,15 @@ def import_bundle(
     today: date,
 ) -> RecordRequest:
     """Recreate the bundle's request in ``org_id``; refuses with a reason and keeps nothing."""
-    batch = filing.BlobBatch(db, storage)
+    batch = filing.BlobBatch(storage)
+    # Storing and checking the documents is slow: it runs before the import's write transaction.
+    filing.end_read(db)
     try:
         filing.check_zip(path, max_total=max_bytes)
         with zipfile.ZipFile(path) as zf:
             files = _manifest(zf)
-            req = _import(db, batch, zf, files, org_id, user_id, max_bytes, today)
+            staged = _stage_documents(batch, zf, files, max_bytes)
+            req = _import(db, staged, zf, files, org_id, user_id, today)
         db.flush()
     except v.ValidationError as exc:
         db.rollback()
@@ -452,14 +455,49 @@ def _json_file(zf: zipfile.ZipFile, files: dict[str, dict[str, Any]], path: str)
         raise BundleRefused(f"{path} is not valid JSON") from None
 
 
+Staged = dict[tuple[str, str], tuple[str, int, str, int | None]]
+
+
+def _stage_documents(
+    batch: filing.BlobBatch, zf: zipfile.ZipFile, files: dict[str, dict[str, Any]], max_bytes: int
+) -> Staged:
+    """Store and check every document file request.json names; no database work happens here.
+
+    Returns (path, name) -> (sha256, size, mime, pages). Malformed entries are left for
+    ``_import``, which refuses them with the reason.
+    """
+    try:
+        data = _json_file(zf, files, "request.json")
+    except BundleRefused:
+        return {}
+    raw = data.get("documents") if isinstance(data, dict) else None
+    staged: Staged = {}
+    for item in raw if isinstance(raw, list) else []:
+        path = item.get("path") if isinstance(item, dict) else None
+        if not isinstance(path, str) or path not in files:
+            continue
+        name = filing.sanitize_name(item.get("name") if isinstance(item.get("name"), str) else "")
+        if (path, name) in staged:
+            continue
+        with filing.zip_member(zf, path) as src:
+            sha, size = batch.put(src, max_bytes)
+        if sha != files[path]["sha256"] or size != files[path]["size"]:
+            raise BundleRefused(f"{path!r} does not match its SHA-256 in manifest.json")
+        with blob_path(batch.storage, sha) as blob:
+            kind, mime, pages = filing.identify(blob, name, max_bytes)
+        if kind == "zip":
+            raise BundleRefused(f"“{name}”: archives inside a bundle are not accepted")
+        staged[(path, name)] = (sha, size, mime, pages)
+    return staged
+
+
 def _import(
     db: Session,
-    batch: filing.BlobBatch,
+    staged: Staged,
     zf: zipfile.ZipFile,
     files: dict[str, dict[str, Any]],
     org_id: int,
     user_id: int,
-    max_bytes: int,
     today: date,
 ) -> RecordRequest:
     data = _obj(_json_file(zf, files, "request.json"), "the file")
@@ -488,15 +526,7 @@ def _import(
     db.flush()
     event_ids = _import_events(db, req, _list(data.get("events"), "events"), today)
     doc_ids, doc_events = _import_documents(
-        db,
-        batch,
-        zf,
-        files,
-        req,
-        user_id,
-        _list(data.get("documents"), "documents"),
-        max_bytes,
-        today,
+        db, staged, files, req, user_id, _list(data.get("documents"), "documents"), today
     )
     for doc_ref, event_ref in doc_events:
         if event_ref in event_ids:
@@ -586,16 +616,14 @@ def _import_events(
 
 def _import_documents(
     db: Session,
-    batch: filing.BlobBatch,
-    zf: zipfile.ZipFile,
+    staged: Staged,
     files: dict[str, dict[str, Any]],
     req: RecordRequest,
     user_id: int,
     raw: list[dict[str, Any]],
-    max_bytes: int,
     today: date,
 ) -> tuple[dict[Any, int], list[tuple[Any, Any]]]:
-    """Store each document; returns {ref: new id} and the (document ref, event ref) links."""
+    """Create each staged document; returns {ref: new id} and the (document ref, event ref) links."""
     ids: dict[Any, int] = {}
     links: list[tuple[Any, Any]] = []
     for item in raw:
@@ -604,16 +632,12 @@ def _import_documents(
         path = item.get("path")
         if not isinstance(path, str) or path not in files:
             raise BundleRefused(f"the document file {path!r} is not listed in manifest.json")
-        entry = files[path]
-        with filing.zip_member(zf, path) as src:
-            sha, size = batch.put(src, max_bytes)
-        if sha != entry["sha256"] or size != entry["size"] or sha != item.get("sha256"):
-            raise BundleRefused(f"{path!r} does not match its SHA-256 in manifest.json")
         name = filing.sanitize_name(item.get("name") if isinstance(item.get("name"), str) else "")
-        with blob_path(batch.storage, sha) as blob:
-            kind, mime, pages = filing.identify(blob, name, max_bytes)
-        if kind == "zip":
-            raise BundleRefused(f"“{name}”: archives inside a bundle are not accepted")
+        if (path, name) not in staged:
+            raise BundleRefused(f"{path!r} could not be read from the archive")
+        sha, size, mime, pages = staged[(path, name)]
+        if sha != item.get("sha256"):
+            raise BundleRefused(f"{path!r} does not match its SHA-256 in manifest.json")
         with _part(f"document “{name}”"):
             # The upload form's and the API's own checks of a document's details.
             meta = filing.clean_meta(

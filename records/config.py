@@ -32,6 +32,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORT", 5000, "Port `make run` listens on.", int),
     Setting("STORAGE_DIR", None, "Folder for uploaded files; default `instance/storage`."),
     Setting("MAX_UPLOAD_MB", 250, "Largest accepted upload, in megabytes.", int),
+    Setting(
+        "BLOB_GRACE_MINUTES",
+        60,
+        "Stored files nothing references are removed once they were last uploaded this long ago.",
+        int,
+    ),
     Setting("PAGE_SIZE", 25, "Rows per page in lists.", int),
     Setting(
         "LOGIN_MAX_ATTEMPTS", 5, "Failed logins allowed per account and address per window.", int

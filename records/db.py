@@ -66,7 +66,22 @@ def _wants_write() -> bool:
 
 def init_app(app: Flask) -> None:
     app.extensions["db_engine"] = make_engine(app.config["DATABASE_URL"])
+    # First of all before_request hooks: nothing may open a transaction before the body is in.
+    app.before_request(_receive_body)
     app.teardown_appcontext(_close_session)
+
+
+def _receive_body() -> None:
+    """Read the whole request body before any database work.
+
+    A writing request's transaction takes SQLite's write lock with its first statement (the
+    session or API token lookup); a client that sends its upload slowly, or stalls, would
+    otherwise hold that lock for as long as it takes. Form bodies are parsed (file parts spool to
+    temporary files past 500 KB); other bodies are cached, within ``MAX_CONTENT_LENGTH``.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    request.get_data(parse_form_data=True)
 
 
 def get_engine() -> Engine:

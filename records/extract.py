@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -133,22 +134,49 @@ def claim(db: Any, doc_id: int, now: datetime) -> bool:
 
 
 def extract_document(db: Any, storage: Any, doc: Any, *, timeout: float = DEFAULT_TIMEOUT) -> str:
-    """Extract one claimed document's text, store the outcome and reindex it; return the status."""
+    """Extract one claimed document's text, store the outcome and reindex it; return the status.
+
+    No transaction is open while the child process reads the file (it can take minutes): the
+    document's facts are read first, progress goes out in short conditional UPDATEs, and the
+    result is written in one short transaction at the end. On SQLite a transaction held across
+    the extraction would keep every other writer out and make them fail with "database is
+    locked".
+    """
+    from sqlalchemy import update
+
     from records import search
-    from records.models_filing import TextStatus
+    from records.models_filing import Document, TextStatus
+
+    doc_id, sha256, mime = doc.id, doc.sha256, doc.mime
+    db.commit()  # end the read: nothing is held while the child works
+    shown = [0]
 
     def progress(done: int, total: int) -> None:
         percent = int(done * 100 / total) if total else 0
-        if percent >= doc.text_progress + 10:
-            doc.text_progress = percent
-            db.add(doc)
+        if percent >= shown[0] + 10:
+            shown[0] = percent
+            db.exec(
+                update(Document)
+                .where(Document.id == doc_id, Document.text_status == TextStatus.RUNNING)
+                .values(text_progress=percent)
+            )
             db.commit()
 
     try:
-        with blob_path(storage, doc.sha256) as path:
-            result = run_worker("text", path, doc.mime, timeout=timeout, on_progress=progress)
+        with blob_path(storage, sha256) as path:
+            result: dict[str, Any] | None = run_worker(
+                "text", path, mime, timeout=timeout, on_progress=progress
+            )
+        error = ""
     except (WorkerError, OSError) as exc:
-        doc.text_status, doc.text_error = TextStatus.FAILED, str(exc)[:500]
+        result, error = None, str(exc)[:500]
+    doc = db.get(Document, doc_id, populate_existing=True)  # as it is now, after the wait
+    if doc is None:
+        db.commit()
+        log.info("document %s was deleted during text extraction", doc_id)
+        return TextStatus.FAILED
+    if result is None:
+        doc.text_status, doc.text_error = TextStatus.FAILED, error
     else:
         doc.text = storable(result.get("text", ""))[:MAX_TEXT_CHARS]
         if result.get("pages") is not None:
@@ -163,11 +191,35 @@ def extract_document(db: Any, storage: Any, doc: Any, *, timeout: float = DEFAUL
     return doc.text_status
 
 
+def next_pending(db: Any, served: Counter[int]) -> int | None:
+    """The next document to extract: the oldest pending one of the organization served least.
+
+    Round-robin between organizations, so one that uploads thousands of files at once delays
+    another's single upload by at most one document per organization waiting, not by all of
+    its own. ``served`` counts the documents this run extracted per organization.
+    """
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from records.models_filing import Document, TextStatus
+
+    heads = db.exec(
+        select(Document.org_id, func.min(Document.id))
+        .where(Document.text_status == TextStatus.PENDING)
+        .group_by(Document.org_id)
+    ).all()
+    db.commit()
+    if not heads:
+        return None
+    _org_id, doc_id = min(heads, key=lambda head: (served[head[0]], head[1]))
+    return int(doc_id)
+
+
 def extract_pending(db: Any, now: datetime, *, limit: int = BATCH) -> int:
-    """Extract up to ``limit`` pending documents; stale claims from dead workers are retried."""
+    """Extract up to ``limit`` pending documents, taking organizations in turn; stale claims from
+    dead workers are retried."""
     from flask import current_app
     from sqlalchemy import update
-    from sqlmodel import select
 
     from records.models_filing import Document, TextStatus
     from records.storage_local import get_storage
@@ -181,19 +233,18 @@ def extract_pending(db: Any, now: datetime, *, limit: int = BATCH) -> int:
         .values(text_status=TextStatus.PENDING)
     )
     db.commit()
-    ids = db.exec(
-        select(Document.id)
-        .where(Document.text_status == TextStatus.PENDING)
-        .order_by(Document.id)
-        .limit(limit)
-    ).all()
     storage = get_storage(current_app)
+    served: Counter[int] = Counter()
     done = 0
-    for doc_id in ids:
+    for _ in range(limit):
+        doc_id = next_pending(db, served)
+        if doc_id is None:
+            break
         if not claim(db, doc_id, now):
-            continue
+            continue  # another worker took it
         doc = db.get(Document, doc_id)
         if doc is not None:
+            served[doc.org_id] += 1
             extract_document(db, storage, doc)
             done += 1
     return done

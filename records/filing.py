@@ -19,7 +19,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from email import policy
 from email.parser import BytesParser
@@ -28,12 +28,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 import filetype
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from records import search, sharing, visibility
 from records import validation as v
-from records.core.clock import utc_today
+from records.core.clock import utc_now, utc_today
 from records.extract import WorkerError, blob_path, email_body, run_worker
 from records.models import RecordRequest
 from records.models_filing import Document, ProposedEvent, StoredFile
@@ -115,9 +114,12 @@ PROPOSAL_LABELS = {
 # The timeline note of an event confirmed from a private email (migration 0004 writes it too).
 PRIVATE_EMAIL_NOTE = "Read from an email filed as private; its details stay with that document."
 
+# One upload files at most this many documents: the members of a ZIP archive, the attachments of
+# an email (the message counts too) and the files of one form post count alike, since each
+# becomes a document and a text-extraction job.
+MAX_FILES = 2000
 # ZIP limits: a bomb, a symlink, a path escaping the folder or an archive inside an archive is
-# refused outright.
-ZIP_MAX_MEMBERS = 2000
+# refused outright, and so is one of more than MAX_FILES members.
 ZIP_MAX_RATIO = 100
 ZIP_RATIO_FLOOR = 10 * 1024 * 1024  # small members may compress well (text); ratios count above
 PDF_CHECK_TIMEOUT = 60.0
@@ -255,8 +257,8 @@ def check_zip(path: Path, *, max_total: int) -> list[zipfile.ZipInfo]:
         raise FileRefused(f"the ZIP archive is damaged ({exc})") from None
     with zf:
         infos = zf.infolist()
-        if len(infos) > ZIP_MAX_MEMBERS:
-            raise FileRefused(f"the archive holds more than {ZIP_MAX_MEMBERS} files")
+        if len(infos) > MAX_FILES:
+            raise FileRefused(f"the archive holds more than {MAX_FILES} files")
         total = 0
         for info in infos:
             name = info.filename
@@ -386,39 +388,73 @@ def identify(path: Path, name: str, max_total: int) -> tuple[str, str, int | Non
 
 @dataclass
 class BlobBatch:
-    """Blobs stored during one upload, removed again if the upload is refused."""
+    """Blobs stored during one upload, removed again if the upload is refused.
 
-    db: Session
+    It does not touch the database: storing, checking and unpacking are slow, and run before the
+    upload's short write transaction (see ``file_upload``).
+    """
+
     storage: Any
-    new_blobs: list[str] = field(default_factory=list)
+    # sha256 -> (this batch created the blob, the stamp of this batch's latest put of it)
+    puts: dict[str, tuple[bool, float]] = field(default_factory=dict)
 
     def put(self, stream: BinaryIO, max_bytes: int) -> tuple[str, int]:
-        """Store a stream, remembering blobs that are new so a refusal can remove them."""
+        """Store a stream, remembering what this batch created so a refusal can remove it."""
         try:
-            sha, size = self.storage.put(stream, max_bytes=max_bytes)
+            blob = self.storage.store(stream, max_bytes=max_bytes)
         except TooLarge:
             raise FileRefused(
                 f"the file is larger than the limit of {max_bytes // (1024 * 1024)} MB"
             ) from None
-        if self.db.get(StoredFile, sha) is None and sha not in self.new_blobs:
-            self.new_blobs.append(sha)
-        return sha, size
+        created = self.puts[blob.sha256][0] if blob.sha256 in self.puts else blob.created
+        self.puts[blob.sha256] = (created, blob.stamp)
+        return blob.sha256, blob.size
+
+    def discard(self, sha: str) -> None:
+        """Remove one blob this batch created, unless another upload put the same bytes since."""
+        created, stamp = self.puts.pop(sha, (False, 0.0))
+        if created:
+            self.storage.reclaim(sha, put_before=stamp)
 
     def rollback(self) -> None:
-        """Remove the blobs this batch added that no committed row points at."""
-        for sha in self.new_blobs:
-            if self.db.get(StoredFile, sha) is None:
-                self.storage.delete(sha)
+        """Remove the blobs this batch created (a blob it only found stored belongs to others)."""
+        for sha in list(self.puts):
+            self.discard(sha)
 
 
-def _stored_file(db: Session, sha: str, size: int, mime: str) -> None:
-    if db.get(StoredFile, sha) is not None:
-        return
-    try:
-        with db.begin_nested():
-            db.add(StoredFile(sha256=sha, size=size, mime=mime))
-    except IntegrityError:  # the same bytes filed at the same moment by someone else
-        pass
+def end_read(db: Session) -> None:
+    """End the session's transaction before slow work; it must hold no unsaved changes.
+
+    On SQLite a POST's transaction is a writer from its first statement (BEGIN IMMEDIATE): held
+    across slow work it would keep every other writer waiting, and past the busy timeout they
+    fail with "database is locked".
+    """
+    if db.new or db.dirty or db.deleted:
+        raise RuntimeError("end_read() with unsaved changes; commit them first")
+    db.commit()
+
+
+@dataclass
+class Staged:
+    """One file stored and checked, waiting for its Document row."""
+
+    sha: str
+    size: int
+    mime: str
+    pages: int | None
+    name: str
+    source: str
+    email: EmailFacts | None = None  # set on an email message itself
+    attachment: bool = False
+
+
+@dataclass
+class EmailFacts:
+    subject: str
+    sender: str
+    on: date
+    body: str
+    dated: bool = True  # False when the message has no readable Date header
 
 
 def file_upload(
@@ -431,29 +467,23 @@ def file_upload(
     meta: DocMeta,
     *,
     max_bytes: int,
+    max_files: int | None = None,
 ) -> FilingResult:
-    """File one uploaded file (a ZIP is unpacked, an email proposes an event); caller commits."""
+    """File one uploaded file (a ZIP is unpacked, an email proposes an event); caller commits.
+
+    The bytes are stored, checked and unpacked with no transaction open; the rows are then
+    written in one short transaction. At most ``max_files`` documents (default ``MAX_FILES``).
+    """
     if meta.event_id is not None:
         _check_event(db, req, meta.event_id)
+    end_read(db)
     name = sanitize_name(filename)
-    batch = BlobBatch(db, storage)
+    batch = BlobBatch(storage)
     try:
-        sha, size = batch.put(stream, max_bytes)
-        if size == 0:
-            raise FileRefused("the file is empty")
-        with blob_path(storage, sha) as path:
-            kind, mime, pages = identify(path, name, max_bytes)
-            if kind == "zip":
-                docs = _unpack_zip(batch, path, name, req, user_id, meta, max_bytes)
-                result = FilingResult(docs)
-            else:
-                doc = new_document(db, req, user_id, sha, size, mime, pages, name, "upload", meta)
-                result = FilingResult([doc])
-                if kind == "eml":
-                    result = _import_email(batch, path, doc, req, user_id, meta, max_bytes)
-        if kind == "zip" and sha in batch.new_blobs:
-            storage.delete(sha)  # the archive itself is not kept, only its files
-            batch.new_blobs.remove(sha)
+        staged = _stage(
+            batch, stream, name, max_bytes, MAX_FILES if max_files is None else max_files
+        )
+        result = _record(db, req, user_id, staged, meta)
         db.flush()
     except BaseException:
         db.rollback()
@@ -462,6 +492,77 @@ def file_upload(
     for doc in result.documents:
         search.index_document(db, doc)
     log.info("user %s filed %s document(s) on request %s", user_id, len(result.documents), req.id)
+    return result
+
+
+def _stage(
+    batch: BlobBatch, stream: BinaryIO, name: str, max_bytes: int, max_files: int
+) -> list[Staged]:
+    """Store and check the upload (and unpack it); no database work happens here."""
+    if max_files < 1:
+        raise FileRefused(f"one upload files at most {MAX_FILES} documents")
+    sha, size = batch.put(stream, max_bytes)
+    if size == 0:
+        raise FileRefused("the file is empty")
+    with blob_path(batch.storage, sha) as path:
+        kind, mime, pages = identify(path, name, max_bytes)
+        if kind == "zip":
+            staged = _stage_zip(batch, path, name, max_bytes, max_files)
+        else:
+            staged = [Staged(sha, size, mime, pages, name, "upload")]
+            if kind == "eml":
+                staged += _stage_email(batch, path, staged[0], max_bytes, max_files)
+    if kind == "zip":
+        batch.discard(sha)  # the archive itself is not kept, only its files
+    return staged
+
+
+def _record(
+    db: Session, req: RecordRequest, user_id: int, staged: list[Staged], meta: DocMeta
+) -> FilingResult:
+    """Write the Document rows (and an email's proposed event) for staged files."""
+    result = FilingResult([])
+    email_doc: Document | None = None
+    for item in staged:
+        item_meta = meta
+        if item.email is not None:
+            item_meta = replace(
+                meta,
+                description=meta.description
+                or f"Email from {item.email.sender}: {item.email.subject}"[:10000],
+                date_received=meta.date_received or item.email.on,
+            )
+        elif item.attachment and email_doc is not None:
+            item_meta = replace(meta, date_received=email_doc.date_received)
+        doc = new_document(
+            db,
+            req,
+            user_id,
+            item.sha,
+            item.size,
+            item.mime,
+            item.pages,
+            item.name,
+            item.source,
+            item_meta,
+        )
+        result.documents.append(doc)
+        if item.email is not None:
+            email_doc = doc
+            proposed = ProposedEvent(
+                org_id=req.org_id,
+                request_id=req.id,
+                document_id=doc.id,
+                kind=guess_event_kind(item.email.subject, item.email.body),
+                on=item.email.on if item.email.dated else meta.date_received or item.email.on,
+                sender=item.email.sender,
+                subject=item.email.subject,
+                body=item.email.body[:50000],
+                created_by=user_id,
+            )
+            db.add(proposed)
+            db.flush()
+            result.proposed.append(proposed)
     return result
 
 
@@ -510,6 +611,25 @@ def new_document(
     return doc
 
 
+def _stored_file(db: Session, sha: str, size: int, mime: str) -> None:
+    """Make sure the StoredFile row exists, and lock it until this transaction ends.
+
+    An upsert that always touches the row: a sweep deleting unreferenced rows at the same moment
+    either runs first (and this inserts the row again) or waits for this transaction and then
+    finds the new document referencing it.
+    """
+    table = StoredFile.__table__  # type: ignore[attr-defined]
+    dialect = db.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+    stmt = upsert(table).values(sha256=sha, size=size, mime=mime, created_at=utc_now())
+    db.exec(
+        stmt.on_conflict_do_update(index_elements=["sha256"], set_={"size": stmt.excluded.size})
+    )
+
+
 def _store_member(
     batch: BlobBatch, stream: BinaryIO, name: str, max_bytes: int
 ) -> tuple[str, int, str, str, int | None]:
@@ -521,32 +641,32 @@ def _store_member(
     return sha, size, kind, mime, pages
 
 
-def _unpack_zip(
-    batch: BlobBatch,
-    path: Path,
-    archive: str,
-    req: RecordRequest,
-    user_id: int,
-    meta: DocMeta,
-    max_bytes: int,
-) -> list[Document]:
-    docs = []
+def _stage_zip(
+    batch: BlobBatch, path: Path, archive: str, max_bytes: int, max_files: int
+) -> list[Staged]:
+    staged: list[Staged] = []
     with zipfile.ZipFile(path) as zf:
-        for info in zf.infolist():
-            if info.is_dir() or _junk(info.filename):
-                continue
+        members = [i for i in zf.infolist() if not i.is_dir() and not _junk(i.filename)]
+        if len(members) > max_files:
+            raise FileRefused(_too_many("archive", len(members), max_files))
+        for info in members:
             member = sanitize_name(info.filename)
             with zip_member(zf, info) as src:
                 # The header's size is not trusted: storage counts the bytes it actually gets.
                 sha, size, _kind, mime, pages = _store_member(batch, src, member, max_bytes)
-            docs.append(
-                new_document(
-                    batch.db, req, user_id, sha, size, mime, pages, member, f"zip:{archive}", meta
-                )
-            )
-    if not docs:
+            staged.append(Staged(sha, size, mime, pages, member, f"zip:{archive}"))
+    if not staged:
         raise FileRefused("the archive holds no files")
-    return docs
+    return staged
+
+
+def _too_many(what: str, count: int, max_files: int) -> str:
+    if max_files < MAX_FILES:
+        return (
+            f"the {what} holds {count} files, more than the {max_files} this upload has left "
+            f"(one upload files at most {MAX_FILES} documents)"
+        )
+    return f"the {what} holds {count} files; one upload files at most {MAX_FILES} documents"
 
 
 def _junk(name: str) -> bool:
@@ -563,64 +683,38 @@ def guess_event_kind(subject: str, body: str) -> str:
     return "correspondence"
 
 
-def _import_email(
-    batch: BlobBatch,
-    path: Path,
-    eml_doc: Document,
-    req: RecordRequest,
-    user_id: int,
-    meta: DocMeta,
-    max_bytes: int,
-) -> FilingResult:
+def _stage_email(
+    batch: BlobBatch, path: Path, eml: Staged, max_bytes: int, max_files: int
+) -> list[Staged]:
+    """Read the message's facts onto ``eml`` and store its attachments."""
     with open(path, "rb") as fh:
         msg = BytesParser(policy=policy.default).parse(fh)
     # Headers and body come from the sender, not the user: keep what can be stored and shown.
     subject = v.header_text(str(msg.get("Subject", "")), 500)
     sender = v.header_text(str(msg.get("From", "")), 300)
+    dated = True
     try:
-        sent = parsedate_to_datetime(str(msg.get("Date", "")))
-        on = sent.date()
+        on = parsedate_to_datetime(str(msg.get("Date", ""))).date()
     except (TypeError, ValueError, IndexError):
-        on = meta.date_received or utc_today()  # only a proposal; the user confirms the date
-    body = v.storable(email_body(msg))
-    eml_doc.description = eml_doc.description or f"Email from {sender}: {subject}"[:10000]
-    eml_doc.date_received = eml_doc.date_received or on
-    docs = [eml_doc]
-    for part in msg.iter_attachments():
+        on, dated = utc_today(), False  # only a proposal; the user confirms the date
+    eml.email = EmailFacts(subject, sender, on, v.storable(email_body(msg)), dated)
+    parts = list(msg.iter_attachments())
+    # The message itself is a document too: attachments may fill the rest of the upload.
+    if len(parts) > max_files - 1:
+        raise FileRefused(
+            _too_many("email", len(parts) + 1, max_files).replace(
+                "holds", "and its attachments are"
+            )
+        )
+    staged = []
+    for part in parts:
         payload = part.get_payload(decode=True)
         if not payload:
             continue
         name = sanitize_name(part.get_filename(), fallback="attachment")
         sha, size, _kind, mime, pages = _store_member(batch, io.BytesIO(payload), name, max_bytes)
-        att_meta = DocMeta(**{**meta.__dict__, "date_received": eml_doc.date_received})
-        docs.append(
-            new_document(
-                batch.db,
-                req,
-                user_id,
-                sha,
-                size,
-                mime,
-                pages,
-                name,
-                f"email:{eml_doc.name}",
-                att_meta,
-            )
-        )
-    proposed = ProposedEvent(
-        org_id=req.org_id,
-        request_id=req.id,
-        document_id=eml_doc.id,
-        kind=guess_event_kind(subject, body),
-        on=on,
-        sender=sender,
-        subject=subject,
-        body=body[:50000],
-        created_by=user_id,
-    )
-    batch.db.add(proposed)
-    batch.db.flush()
-    return FilingResult(docs, [proposed])
+        staged.append(Staged(sha, size, mime, pages, name, f"email:{eml.name}", attachment=True))
+    return staged
 
 
 def confirm_proposed(
@@ -634,11 +728,10 @@ def confirm_proposed(
     if not visibility.can_see(db, visibility.Viewer.member(proposed.org_id, user_id), proposed):
         # Its email is private to someone else: the caller should have answered 404 already.
         raise v.ValidationError(None, "this proposal is not yours to handle")
-    if proposed.state != "proposed":
-        raise v.ValidationError(None, "this proposal was already handled")
     choice = kind or proposed.kind
     if choice not in PROPOSAL_LABELS:
         raise v.ValidationError("kind", f"choose one of: {', '.join(PROPOSAL_LABELS)}")
+    _take_proposal(db, proposed, "confirmed")
     event = None
     if choice != "correspondence":
         event_kind, _, outcome = choice.partition(":")
@@ -667,6 +760,27 @@ def confirm_proposed(
             db.add(doc)
     log.info("user %s confirmed %s from email on request %s", user_id, choice, proposed.request_id)
     return event
+
+
+def dismiss_proposed(db: Session, proposed: ProposedEvent, user_id: int) -> None:
+    """Dismiss a proposed event (the email stays filed); the caller commits."""
+    _take_proposal(db, proposed, "dismissed")
+    log.info("user %s dismissed a proposal on request %s", user_id, proposed.request_id)
+
+
+def _take_proposal(db: Session, proposed: ProposedEvent, state: str) -> None:
+    """Move a proposal out of "proposed" with a conditional UPDATE: of two people confirming at
+    the same moment (other workers, other processes) one wins, the other is told it is handled."""
+    from sqlalchemy import update
+
+    changed = db.exec(
+        update(ProposedEvent)
+        .where(ProposedEvent.id == proposed.id, ProposedEvent.state == "proposed")
+        .values(state=state)
+    ).rowcount
+    if changed != 1:
+        raise v.ValidationError(None, "this proposal was already handled")
+    proposed.state = state
 
 
 def documents_for(db: Session, req: RecordRequest, user_id: int | None) -> list[Document]:

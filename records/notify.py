@@ -1,9 +1,15 @@
-"""Reminders as rows, delivered once: the planner inserts missing rows, the sweep claims and
-delivers due ones (in-app notification, then email), retrying failed email with backoff.
+"""Reminders as rows: the planner inserts missing rows, the sweep claims and delivers due ones
+(in-app notification, then email), retrying failed email with backoff.
 
 The database is the schedule. A reminder row is claimed with a conditional UPDATE before it is
 delivered, so two sweeps (threads, processes or machines) never deliver the same row; a claim
 left by a process that died is taken over after ``CLAIM_TIMEOUT``.
+
+The inbox row is made exactly once. Email is delivered at least once: no program can know whether
+a mail server accepted a message when it died before reading the answer, so a process killed
+after the hand-off and before recording it sends the message again when its claim is taken over.
+The hand-off is recorded first (``HANDING_OFF``) and every attempt carries the same Message-ID,
+so such a repeat is visible in the row's outcome and shows as one message in mail clients.
 """
 
 from __future__ import annotations
@@ -40,6 +46,9 @@ CLAIM_TIMEOUT = timedelta(minutes=10)  # a claim older than this belonged to a d
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=6)
 BATCH = 100
+# The outcome a row carries while its email is being handed to the mail server: still there when
+# the row is claimed again, it means the process died mid-hand-off and the email may have gone.
+HANDING_OFF = "handing the email to the mail server"
 _WEEKDAYS = BusinessCalendar.from_mapping({})  # for laws the library does not know
 
 
@@ -337,11 +346,33 @@ def deliver(engine: Engine, reminder_id: int, now: datetime, settings: Mapping[s
         log.info("reminder %s delivered: %s", reminder_id, in_app_only)
         return "delivered"
     message = notify_content.email_for(reminder, content, user.email)
+    interrupted = reminder.outcome == HANDING_OFF
+    if not _hand_off(engine, reminder_id, token, str(message["Message-ID"])):
+        return "cancelled"
     try:
         message_id = send(message, smtp)
     except MailError as exc:
         return _failed(engine, reminder_id, token, now, str(exc))
-    return _finish(engine, reminder_id, token, now, f"emailed to {user.email}", message_id)
+    outcome = f"emailed to {user.email}"
+    if interrupted:
+        outcome += (
+            "; sent again because an earlier attempt stopped while handing it to the mail "
+            "server, so it may have arrived twice (same Message-ID)"
+        )
+    return _finish(engine, reminder_id, token, now, outcome, message_id)
+
+
+def _hand_off(engine: Engine, reminder_id: int, token: str, message_id: str) -> bool:
+    """Record, before the SMTP conversation, that this email is about to leave; False when the
+    claim is no longer ours."""
+    with write_intent(), engine.begin() as conn:
+        return bool(
+            conn.execute(
+                update(Reminder)
+                .where(Reminder.id == reminder_id, Reminder.claimed_by == token)
+                .values(outcome=HANDING_OFF, message_id=message_id[:300])
+            ).rowcount
+        )
 
 
 def _prepare(
@@ -433,6 +464,7 @@ def _failed(engine: Engine, reminder_id: int, token: str, now: datetime, error: 
                 attempts=attempts + 1,
                 next_attempt_at=now + backoff(attempts + 1),
                 last_error=error[:2000],
+                outcome="",  # refused, or no answer (after a timeout it may still have it)
                 claimed_by=None,
                 claimed_at=None,
             )

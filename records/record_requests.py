@@ -118,6 +118,21 @@ def update_request(
     return req
 
 
+def delete_request(db: Session, req: RecordRequest) -> list[str]:
+    """Delete a request with everything filed on it (the database cascades its documents) and
+    the StoredFile rows no other document references. Returns those rows' hashes: once the
+    caller has committed, ``storage_sweep.release_blobs`` removes their blobs."""
+    from records import storage_sweep
+    from records.models_filing import Document
+
+    shas = list(db.exec(select(Document.sha256).where(Document.request_id == req.id)).all())
+    db.delete(req)
+    db.flush()
+    gone = storage_sweep.forget_files(db, shas)
+    log.info("request %s deleted with %s document(s)", req.id, len(shas))
+    return gone
+
+
 def visible_clause(org_id: int, user_id: int) -> ColumnElement[bool]:
     """Requests of ``org_id`` this member may see (the rule lives in ``records.visibility``)."""
     return visibility.where(RecordRequest, visibility.Viewer.member(org_id, user_id))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, Response
@@ -27,8 +30,23 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def verify_password_or_dummy(password_hash: str | None, password: str) -> bool:
+    """Verify ``password``; with no account (``None``) check it against a dummy hash and fail,
+    so an unknown email takes as long to answer as a known one."""
+    if password_hash is None:
+        verify_password(_dummy_hash(), password)
+        return False
+    return verify_password(password_hash, password)
+
+
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    _dummy_hash()  # made now, so the first unknown-email login is not slower than the rest
 
     @app.after_request
     def _headers(response: Response) -> Response:

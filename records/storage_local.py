@@ -4,21 +4,28 @@ Bytes stream into a temporary file under ``<dir>/tmp`` while they are hashed; th
 renamed into place and the directory fsynced, so a crash leaves either the whole blob or only a
 temporary file. Temporary files carry the writer's process id and are swept when that process is
 gone (on the next start) or when they are a day old.
+
+A blob's modification time is its last-put time, set from the product clock on every put (also
+when the bytes were stored already). ``reclaim`` deletes a blob only if it was not put since a
+given moment; it and the last step of ``put`` hold an flock on ``<dir>/.lock`` (exclusive and
+shared), so a put either finds the blob and marks it as just put, or stores it again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import logging
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from records.core.clock import epoch
-from records.storage import Storage, TooLarge
+from records.storage import Storage, Stored, TooLarge
 
 log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
@@ -40,8 +47,22 @@ class LocalStorage:
             raise ValueError("not a SHA-256 hex digest")
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
+    @contextlib.contextmanager
+    def _locked(self, mode: int) -> Iterator[None]:
+        with open(self.root / ".lock", "a") as fh:
+            fcntl.flock(fh.fileno(), mode)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
     def put(self, stream: BinaryIO, *, max_bytes: int) -> tuple[str, int]:
         """Stream bytes in; return (sha256, size). Raises TooLarge past max_bytes, leaving nothing."""
+        blob = self.store(stream, max_bytes=max_bytes)
+        return blob.sha256, blob.size
+
+    def store(self, stream: BinaryIO, *, max_bytes: int) -> Stored:
+        """Stream bytes in; say whether the blob is new. Either way it is marked as put now."""
         digest = hashlib.sha256()
         size = 0
         fd, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix=f"up-{os.getpid()}-")
@@ -60,17 +81,34 @@ class LocalStorage:
                 os.fsync(out.fileno())
             sha = digest.hexdigest()
             target = self.path(sha)
-            if target.exists():
-                os.unlink(tmp_name)  # already stored: deduplicated
-                return sha, size
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp_name, target)
-            _fsync_dir(target.parent)
-            return sha, size
+            with self._locked(fcntl.LOCK_SH):
+                stamp = epoch()
+                ns = _ns(stamp)
+                if target.exists():
+                    os.unlink(tmp_name)  # already stored: deduplicated, and marked as just put
+                    os.utime(target, ns=(ns, ns))
+                    return Stored(sha, size, False, stamp)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.utime(tmp_name, ns=(ns, ns))
+                os.replace(tmp_name, target)
+                _fsync_dir(target.parent)
+                return Stored(sha, size, True, stamp)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp_name)
             raise
+
+    def reclaim(self, sha256: str, *, put_before: float) -> bool:
+        """Delete the blob unless it was put after ``put_before``; True when it was deleted."""
+        path = self.path(sha256)
+        with self._locked(fcntl.LOCK_EX):
+            try:
+                if path.stat().st_mtime_ns > _ns(put_before):
+                    return False
+                path.unlink()
+            except FileNotFoundError:
+                return False
+        return True
 
     def open(self, sha256: str) -> BinaryIO:
         """Read a stored blob."""
@@ -85,7 +123,7 @@ class LocalStorage:
 
     def delete(self, sha256: str) -> None:
         """Remove a blob (no error if it is already gone)."""
-        with contextlib.suppress(FileNotFoundError):
+        with self._locked(fcntl.LOCK_EX), contextlib.suppress(FileNotFoundError):
             self.path(sha256).unlink()
 
     def iter_all(self) -> list[str]:
@@ -120,6 +158,10 @@ class LocalStorage:
         return removed
 
 
+def _ns(seconds: float) -> int:
+    return round(seconds * 1_000_000_000)
+
+
 def _alive(pid: int) -> bool:
     if pid <= 0:
         return False
@@ -152,9 +194,7 @@ def get_storage(app: Any) -> Storage:
     if backend == "s3":
         from records.storage_s3 import S3Storage  # optional dependency, imported only when used
 
-        storage = S3Storage(
-            app.config["S3_ENDPOINT_URL"] or None, app.config["S3_BUCKET"], app.config["S3_REGION"]
-        )
+        storage = S3Storage.from_config(app.config)
     elif backend == "local":
         storage = LocalStorage(app.config["STORAGE_DIR"])
         storage.sweep_temp()

@@ -3,6 +3,11 @@
 Blobs are content-addressed like the local folder: key ``blobs/<first two hex>/<sha256>``. An
 upload is hashed while it is spooled to a temporary file, so a blob appears under its final key
 only once, complete, and an upload past the limit leaves nothing behind.
+
+Each object carries its last-put time in the ``put-at`` metadata (refreshed by copying the object
+onto itself when the same bytes are put again). S3 has no lock, so ``reclaim`` reads that time
+and then deletes: the grace period of the sweep (``BLOB_GRACE_MINUTES``) is what protects an
+unfinished upload here.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from typing import Any, BinaryIO
 import boto3
 from botocore.exceptions import ClientError
 
-from records.storage import TooLarge
+from records.core.clock import epoch
+from records.storage import Stored, TooLarge
 
 PREFIX = "blobs/"
 CHUNK = 1024 * 1024
@@ -51,6 +57,11 @@ class S3Storage:
 
     def put(self, stream: BinaryIO, *, max_bytes: int) -> tuple[str, int]:
         """Stream bytes in; return (sha256, size). Raises TooLarge past max_bytes, leaving nothing."""
+        blob = self.store(stream, max_bytes=max_bytes)
+        return blob.sha256, blob.size
+
+    def store(self, stream: BinaryIO, *, max_bytes: int) -> Stored:
+        """Stream bytes in; say whether the blob is new. Either way it is marked as put now."""
         digest = hashlib.sha256()
         size = 0
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
@@ -61,10 +72,37 @@ class S3Storage:
                 digest.update(chunk)
                 spool.write(chunk)
             sha = digest.hexdigest()
-            if not self.exists(sha):
-                spool.seek(0)
-                self.client.upload_fileobj(spool, self.bucket, _key(sha))
-        return sha, size
+            stamp = epoch()
+            meta = {"put-at": repr(stamp)}
+            if self.exists(sha):
+                self.client.copy_object(
+                    Bucket=self.bucket,
+                    Key=_key(sha),
+                    CopySource={"Bucket": self.bucket, "Key": _key(sha)},
+                    Metadata=meta,
+                    MetadataDirective="REPLACE",
+                )
+                return Stored(sha, size, False, stamp)
+            spool.seek(0)
+            self.client.upload_fileobj(spool, self.bucket, _key(sha), ExtraArgs={"Metadata": meta})
+        return Stored(sha, size, True, stamp)
+
+    def reclaim(self, sha256: str, *, put_before: float) -> bool:
+        """Delete the blob unless it was put after ``put_before``; True when it was deleted."""
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=_key(sha256))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+                return False
+            raise
+        try:
+            put_at = float(head.get("Metadata", {}).get("put-at", ""))
+        except ValueError:  # written before put times were kept
+            put_at = head["LastModified"].timestamp()
+        if put_at > put_before:
+            return False
+        self.client.delete_object(Bucket=self.bucket, Key=_key(sha256))
+        return True
 
     def open(self, sha256: str) -> BinaryIO:
         """Read a stored blob; FileNotFoundError when it is missing."""

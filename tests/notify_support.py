@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+from collections.abc import Callable
 from datetime import date, datetime
 from email import message_from_bytes
 from email.message import Message
@@ -32,6 +33,8 @@ class Recorder:
         self.messages: list[Message] = []
         self.started = threading.Event()
         self.delay = 0.0
+        # Called once a message is kept, before the "250 OK" goes back (to kill the sender there).
+        self.on_accept: Callable[[], None] | None = None
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -40,6 +43,8 @@ class Recorder:
             await asyncio.sleep(self.delay)
         with self._lock:
             self.messages.append(message_from_bytes(envelope.content))
+        if self.on_accept is not None:
+            self.on_accept()
         return "250 OK"
 
     def message_ids(self) -> list[str]:

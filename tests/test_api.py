@@ -200,4 +200,5 @@ def test_list_query_count_does_not_grow_with_rows(client, api, factory, app, db)
         assert all(item["deadlines"] for item in resp.json["items"])
         return count
 
+    statements(5)  # the first call also records when the token was last used
     assert statements(25) == statements(5)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import statistics
+import time
 
 from sqlmodel import select
 
-from records.models import ApiToken, User
+from records.models import ApiToken, LoginAttempt, Membership, User
 from tests.conftest import PASSWORD, assert_redirect, bearer, login
 
 
@@ -20,9 +22,12 @@ def test_register_login_logout(client, db):
             "confirm": "long enough pw",
         },
     )
-    assert_redirect(resp, "/orgs/new")
+    assert_redirect(resp, "/login")
     user = db.exec(select(User).where(User.email == "ana@example.org")).one()
     assert user.password_hash.startswith("$argon2")
+    first = client.post("/login", data={"email": "ana@example.org", "password": "long enough pw"})
+    assert_redirect(first, "/")
+    assert_redirect(client.get("/"), "/orgs/new")  # no organization yet
     client.post("/orgs/new", data={"name": "The Ledger", "kind": "newsroom"})
     assert b"Dashboard" in client.get("/").data
     client.post("/logout")
@@ -47,6 +52,106 @@ def test_register_keeps_input_and_explains(client, factory):
     html = resp.get_data(as_text=True)
     assert "The passwords differ." in html
     assert 'value="Bo"' in html
+
+
+def _register(client, email, password="long enough pw", name="Someone"):
+    return client.post(
+        "/register",
+        data={"name": name, "email": email, "password": password, "confirm": password},
+        follow_redirects=True,
+    )
+
+
+def test_register_answers_the_same_whether_or_not_the_address_is_taken(app, factory, db):
+    owner = factory.user(email="taken@example.org")
+    fresh = _register(app.test_client(), "fresh@example.org")
+    taken = _register(app.test_client(), "Taken@Example.org", password="attacker's choice")
+    assert fresh.status_code == taken.status_code == 200
+    page = re.compile(r"<main.*</main>", re.S)
+    assert page.search(fresh.get_data(as_text=True)).group(0) == page.search(
+        taken.get_data(as_text=True)
+    ).group(0)
+    assert "exists" not in taken.get_data(as_text=True)
+    # Nothing about the existing account changed, and no second account was made.
+    assert db.get(User, owner.id).password_hash == owner.password_hash
+    assert len(db.exec(select(User).where(User.email == "taken@example.org")).all()) == 1
+    assert db.exec(select(User).where(User.email == "fresh@example.org")).one()
+
+
+def _median_seconds(action, rounds: int = 5) -> float:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def test_unknown_email_takes_as_long_as_a_known_one(app, factory):
+    app.config["LOGIN_MAX_ATTEMPTS"] = 1000  # measure the password check, not the limit
+    factory.user(email="known@example.org")
+    client = app.test_client()
+
+    def attempt(email):
+        resp = client.post("/login", data={"email": email, "password": "wrong password"})
+        assert b"Email or password is wrong" in resp.data
+
+    attempt("warm-up@example.org")
+    known = _median_seconds(lambda: attempt("known@example.org"))
+    unknown = _median_seconds(lambda: attempt("nobody@example.org"))
+    # Generous bounds (the machine may be busy); without the dummy hash the ratio is about 0.02.
+    assert 1 / 3 < unknown / known < 3, (unknown, known)
+
+    counter = iter(range(1000))
+    taken = _median_seconds(lambda: _register(app.test_client(), "known@example.org"))
+    new = _median_seconds(lambda: _register(app.test_client(), f"n{next(counter)}@example.org"))
+    assert 1 / 3 < taken / new < 3, (taken, new)
+
+
+def test_register_then_log_in_follows_a_pending_invite(app, factory, db):
+    org = factory.org()
+    owner = factory.user(org)
+    c = app.test_client()
+    login(c, owner, org)
+    c.post("/settings/invites", data={"role": "editor"})
+    path = re.search(
+        r"http://records\.test(/join/[\w-]+)", c.get("/settings").get_data(as_text=True)
+    )
+    path = path.group(1)
+    newcomer = app.test_client()
+    assert b"Log in or register" in newcomer.get(path, follow_redirects=True).data
+    resp = newcomer.post(
+        "/register",
+        data={
+            "name": "New",
+            "email": "new@example.org",
+            "password": "long enough pw",
+            "confirm": "long enough pw",
+        },
+    )
+    assert_redirect(resp, f"/login?next={path}")
+    resp = newcomer.post(
+        f"/login?next={path}", data={"email": "new@example.org", "password": "long enough pw"}
+    )
+    assert_redirect(resp, path)
+    assert_redirect(newcomer.post(path), "/")
+    user = db.exec(select(User).where(User.email == "new@example.org")).one()
+    member = db.exec(select(Membership).where(Membership.user_id == user.id)).one()
+    assert (member.org_id, member.role) == (org.id, "editor")
+
+
+def test_failed_logins_are_pruned_after_the_window(app, factory, db, clock):
+    from records import scheduler
+
+    factory.user(email="p@example.org")
+    client = app.test_client()
+    for _ in range(3):
+        client.post("/login", data={"email": "p@example.org", "password": "bad guess 123"})
+    assert len(db.exec(select(LoginAttempt)).all()) == 3
+    clock.advance(seconds=app.config["LOGIN_WINDOW_SECONDS"] + 60)
+    result = scheduler.tick(app, worker_id="test")
+    assert result.jobs["prune_login_attempts"] == 3
+    assert db.exec(select(LoginAttempt)).all() == []
 
 
 def test_logout_ends_other_sessions_and_tokens(app, factory):
@@ -129,7 +234,7 @@ def test_csrf_required_when_enabled(config, tmp_path, monkeypatch):
             "confirm": "long enough pw",
         },
     )
-    assert_redirect(ok, "/orgs/new")
+    assert_redirect(ok, "/login")
     app.extensions["db_engine"].dispose()
 
 
@@ -185,3 +290,24 @@ def test_trusted_proxy_setting_takes_the_client_address(config, tmp_path, monkey
         app.extensions["db_engine"].dispose()
     assert seen[1] == "203.0.113.9"
     assert seen[0] != "203.0.113.9"
+
+
+def test_api_token_records_its_last_use_in_a_short_write_of_its_own(app, factory, db, clock):
+    org = factory.org()
+    user = factory.user(org)
+    token = factory.token(user, org)
+    c = app.test_client()
+    login(c, user, org)
+    assert "never" in c.get("/settings").get_data(as_text=True)
+    assert c.get("/api/v1/agencies", headers=bearer(token)).status_code == 200
+    first = db.exec(select(ApiToken)).one().last_used_at
+    assert first is not None
+    assert first.strftime("%Y-%m-%d %H:%M UTC") in c.get("/settings").get_data(as_text=True)
+    # Throttled: another call within minutes writes nothing; later calls move it on.
+    c.post(
+        "/api/v1/agencies", json={"name": "Sheriff", "jurisdiction": "AL"}, headers=bearer(token)
+    )
+    assert db.exec(select(ApiToken)).one().last_used_at == first
+    clock.advance(minutes=10)
+    assert c.get("/api/v1/agencies", headers=bearer(token)).status_code == 200
+    assert db.exec(select(ApiToken)).one().last_used_at > first

@@ -71,3 +71,23 @@ def test_worker_time_limit_stops_a_hang(tmp_path):
     else:
         raise AssertionError("the worker should have timed out")
     assert (datetime.now(UTC) - started).total_seconds() < 10
+
+
+def test_extraction_takes_organizations_in_turn(app, client, factory, db):
+    """A tenant that filed thirty documents does not make another's one upload wait for all."""
+    busy, quiet = factory.org(), factory.org()
+    busy_user, quiet_user = factory.user(busy), factory.user(quiet)
+    busy_req, quiet_req = factory.request(busy, busy_user), factory.request(quiet, quiet_user)
+    busy_token, quiet_token = factory.token(busy_user, busy), factory.token(quiet_user, quiet)
+    flood = [
+        _file(client, busy_token, busy_req.id, f"{n}.txt", f"Booking log {n}".encode())
+        for n in range(30)
+    ]
+    single = _file(client, quiet_token, quiet_req.id, "reply.txt", b"Our reply")
+    with app.app_context():
+        from records.db import get_session
+
+        assert extract_pending(get_session(), NOW, limit=2) == 2
+    assert db.get(Document, single).text_status == "done"
+    assert db.get(Document, flood[0]).text_status == "done"  # the oldest of the busy one
+    assert [db.get(Document, i).text_status for i in flood[1:]] == ["pending"] * 29

@@ -231,6 +231,22 @@ def test_storage_enforces_size_while_streaming(tmp_path):
     assert storage.path(sha).parent.parent.name == sha[:2]
 
 
+def test_reclaim_spares_a_blob_put_again_since(tmp_path, clock):
+    """A blob's last-put time moves on every put, also a deduplicated one; reclaim deletes only
+    blobs not put since the given moment (what protects an upload that has not committed)."""
+    storage = LocalStorage(tmp_path)
+    first = storage.store(io.BytesIO(b"detainer log"), max_bytes=100)
+    assert first.created
+    clock.advance(seconds=5)
+    again = storage.store(io.BytesIO(b"detainer log"), max_bytes=100)
+    assert (again.sha256, again.created) == (first.sha256, False) and again.stamp > first.stamp
+    assert storage.reclaim(first.sha256, put_before=first.stamp) is False  # put again since
+    assert storage.exists(first.sha256)
+    assert storage.reclaim(first.sha256, put_before=again.stamp) is True
+    assert not storage.exists(first.sha256)
+    assert storage.reclaim(first.sha256, put_before=again.stamp) is False  # already gone
+
+
 def test_sweep_removes_temp_files_of_dead_processes(tmp_path):
     storage = LocalStorage(tmp_path)
     dead = tmp_path / "tmp" / "up-999999999-abc"
@@ -252,3 +268,72 @@ def test_names_and_exemptions_are_cleaned():
         "final_response:no_records"
     )
     assert json.loads(json.dumps(clean_exemptions(["b10"]))) == ["b10"]
+
+
+def _eml_with_attachments(count: int) -> bytes:
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"] = "Records Unit <records@sheriff.example.gov>"
+    msg["Subject"] = "Responsive records"
+    msg["Date"] = "Tue, 10 Nov 2026 09:30:00 -0500"
+    msg.set_content("Attached are the responsive records.")
+    for n in range(count):
+        msg.add_attachment(
+            f"row {n}\n".encode(), maintype="text", subtype="plain", filename=f"page-{n}.txt"
+        )
+    return msg.as_bytes()
+
+
+def test_email_attachments_are_capped_like_zip_members(client, setup, db, app, monkeypatch):
+    from records import filing
+
+    _org, _user, req, token = setup
+    # 2,001 one-line attachments: under the test client's 500 KB spooling threshold.
+    flood = _eml_with_attachments(filing.MAX_FILES + 1)
+    assert len(flood) < 500 * 1024
+    resp = _upload(client, token, req.id, "flood.eml", flood)
+    assert resp.status_code == 422, resp.json
+    message = resp.json["error"]["message"]
+    assert f"{filing.MAX_FILES + 2} files" in message
+    assert f"at most {filing.MAX_FILES} documents" in message
+    assert db.exec(select(Document)).all() == [] and _blobs(app) == []
+    assert db.exec(select(ProposedEvent)).all() == []
+    # The same limit, wherever it is set, for archives and emails: at the limit it fits.
+    monkeypatch.setattr(filing, "MAX_FILES", 4)
+    archive = zip_bytes({f"{n}.txt": f"member {n}".encode() for n in range(5)})
+    refused = _upload(client, token, req.id, "five.zip", archive)
+    assert "more than 4 files" in refused.json["error"]["message"]
+    assert _upload(client, token, req.id, "five.eml", _eml_with_attachments(4)).status_code == 422
+    ok = _upload(client, token, req.id, "four.eml", _eml_with_attachments(3))
+    assert ok.status_code == 201, ok.json
+    assert len(db.exec(select(Document)).all()) == 4
+
+
+def test_one_form_post_shares_the_file_budget(client, factory, db, app, monkeypatch):
+    from records import filing
+    from tests.conftest import login
+
+    monkeypatch.setattr(filing, "MAX_FILES", 3)
+    org = factory.org()
+    user = factory.user(org)
+    req = factory.request(org, user)
+    login(client, user, org)
+    archive = zip_bytes({"a.txt": b"one", "b.txt": b"two"})
+    resp = client.post(
+        f"/requests/{req.id}/documents",
+        data={"file": [(io.BytesIO(archive), "two.zip"), (io.BytesIO(archive + b""), "again.zip")]},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    page = resp.get_data(as_text=True)
+    assert "one upload files at most 3 documents" in page
+    assert sorted(d.name for d in db.exec(select(Document)).all()) == ["a.txt", "b.txt"]
+    too_many = client.post(
+        f"/requests/{req.id}/documents",
+        data={"file": [(io.BytesIO(f"{n}".encode()), f"{n}.txt") for n in range(4)]},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "4 files chosen; one upload files at most 3 documents" in too_many.get_data(as_text=True)
+    assert len(db.exec(select(Document)).all()) == 2

@@ -90,6 +90,17 @@ def test_delete_and_missing(storage):
         storage.open("../../etc/passwd")
 
 
+def test_reclaim_spares_a_blob_put_again_since(storage, clock):
+    first = storage.store(io.BytesIO(b"equitable sharing"), max_bytes=100)
+    clock.advance(seconds=5)
+    again = storage.store(io.BytesIO(b"equitable sharing"), max_bytes=100)
+    assert (first.created, again.created) == (True, False) and again.stamp > first.stamp
+    assert storage.reclaim(first.sha256, put_before=first.stamp) is False
+    assert storage.exists(first.sha256)
+    assert storage.reclaim(first.sha256, put_before=again.stamp) is True
+    assert not storage.exists(first.sha256)
+
+
 def test_listing_follows_every_page(storage):
     hashes = {storage.put(io.BytesIO(str(i).encode()), max_bytes=100)[0] for i in range(7)}
     # Pages of two keys: the listing must follow continuation tokens to find all seven.

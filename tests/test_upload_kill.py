@@ -1,4 +1,5 @@
-"""A server killed mid-upload leaves no half file and no row pointing at nothing (real process)."""
+"""A server killed mid-upload leaves no half file and no row pointing at nothing, and what a kill
+leaves behind (whole blobs no row names) is reclaimed by the storage sweep (real processes)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from records import create_app
 from records.auth import issue_api_token
 from records.db import get_session, make_engine
 from records.models import Agency, Membership, Organization, RecordRequest, User
-from records.models_filing import Document
+from records.models_filing import Document, StoredFile
 from records.storage_local import LocalStorage
-from tests.filing_helpers import pdf_bytes
+from tests.filing_helpers import pdf_bytes, zip_bytes
 
 pytestmark = pytest.mark.slow
 BOUNDARY = "records-kill-test"
@@ -155,5 +156,78 @@ def test_killed_upload_leaves_nothing_and_restart_works(tmp_path):
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=10)
+    docs = _check_consistent(env)
+    assert [d.name for d in docs] == ["after.pdf"]
+
+
+def _sweep(env: dict[str, str]) -> str:
+    """One scheduler pass in its own process (as cron would run it), with no grace period."""
+    flask = str(Path(sys.executable).with_name("flask"))
+    out = subprocess.run(  # noqa: S603 - fixed argv
+        [flask, "--app", "app", "reminders", "sweep"],
+        env={**env, "BLOB_GRACE_MINUTES": "0"},
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return out.stdout
+
+
+def _storage_matches_database(env: dict[str, str]) -> tuple[set[str], set[str]]:
+    storage = LocalStorage(env["STORAGE_DIR"])
+    engine = make_engine(env["DATABASE_URL"])
+    with Session(engine) as db:
+        rows = set(db.exec(select(StoredFile.sha256)).all())
+        docs = set(db.exec(select(Document.sha256)).all())
+    engine.dispose()
+    return set(storage.iter_all()), rows | docs
+
+
+def test_killed_mid_unpack_leaves_orphans_that_the_sweep_reclaims(tmp_path):
+    env, request_id, token = _prepare(tmp_path)
+    storage = LocalStorage(env["STORAGE_DIR"])
+    archive = zip_bytes({f"page-{n:03}.pdf": pdf_bytes(f"Detainer page {n}") for n in range(300)})
+    port = _free_port()
+    server = _start(env, port)
+    try:
+        body = _multipart("detainers.zip", archive)
+        conn = _head(request_id, token, len(body), port)
+        conn.send(body)
+        deadline = time.monotonic() + 120
+        while len(storage.iter_all()) < 12:  # the archive and some of its members are stored
+            assert time.monotonic() < deadline, "the server never started unpacking"
+            time.sleep(0.05)
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+        conn.close()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    blobs, referenced = _storage_matches_database(env)
+    assert referenced == set() and len(blobs) >= 12  # what the crash left: blobs, no rows
+
+    server = _start(env, port)  # a restart alone does not remove them (they are whole blobs)
+    try:
+        small = pdf_bytes("After the restart")
+        body = _multipart("after.pdf", small)
+        conn = _head(request_id, token, len(body), port)
+        conn.send(body)
+        resp = conn.getresponse()
+        assert resp.status == 201, resp.read()
+        resp.read()
+        conn.close()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=10)
+    blobs, referenced = _storage_matches_database(env)
+    assert len(blobs) > len(referenced) == 1
+
+    out = _sweep(env)
+    assert f"job sweep_stored_files: {len(blobs) - 1}" in out, out
+    blobs, referenced = _storage_matches_database(env)
+    assert blobs == referenced and len(blobs) == 1
     docs = _check_consistent(env)
     assert [d.name for d in docs] == ["after.pdf"]

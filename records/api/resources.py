@@ -8,15 +8,17 @@ from flask import current_app, g, request
 from sqlalchemy import func
 from sqlmodel import select
 
-from records import directory
+from records import directory, storage_sweep
 from records import record_requests as rr
 from records import validation as v
 from records.api import api_bp, json_body
 from records.api.errors import ApiError
 from records.api.serialize import agency_json, request_json, requests_json
 from records.auth import current_org_id, has_role
+from records.core.clock import utc_now
 from records.db import get_session, valid_id
 from records.models import Agency, RecordRequest, Role
+from records.storage_local import get_storage
 from records.validation import ValidationError
 
 MAX_PER_PAGE = 100
@@ -133,6 +135,7 @@ def delete_request(request_id: int) -> Any:
     req = request_or_404(request_id)
     _require(Role.EDITOR)
     db = get_session()
-    db.delete(req)
+    forgotten = rr.delete_request(db, req)
     db.commit()
+    storage_sweep.release_blobs(get_storage(current_app), forgotten, utc_now(), current_app.config)
     return "", 204

@@ -18,13 +18,14 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from records.auth import clear_failed_logins, end_other_sessions, login_blocked, record_failed_login
+from records.auth import admit_login_attempt, clear_login_attempts, end_other_sessions
 from records.db import get_session
 from records.forms import ChangePasswordForm, LoginForm, RegisterForm
 from records.models import User
-from records.security import hash_password, verify_password
+from records.security import hash_password, verify_password, verify_password_or_dummy
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -45,23 +46,29 @@ def register() -> Any:
     if form.validate_on_submit():
         db = get_session()
         email = form.email.data.strip().lower()
-        if db.exec(select(User).where(func.lower(User.email) == email)).first():
-            form.email.errors.append("An account with this email exists. Log in instead.")
-        else:
-            user = User(
-                email=email,
-                name=form.name.data.strip(),
-                password_hash=hash_password(form.password.data),
-            )
+        # Hashed whether or not the address is taken, and the answer is the same either way:
+        # neither the words nor the time tell a stranger which addresses have accounts.
+        password_hash = hash_password(form.password.data)
+        if db.exec(select(User.id).where(func.lower(User.email) == email)).first() is None:
+            user = User(email=email, name=form.name.data.strip(), password_hash=password_hash)
             db.add(user)
+            try:
+                db.commit()
+            except IntegrityError:  # registered by a simultaneous request
+                db.rollback()
+            else:
+                log.info("user %s registered", user.id)
+        else:
             db.commit()
-            login_user(user)
-            log.info("user %s registered", user.id)
-            flash("Welcome to Records Desk.", "success")
-            invite = session.pop("pending_invite", None)
-            if invite:
-                return redirect(url_for("orgs.join", token=invite))
-            return redirect(url_for("orgs.new"))
+            log.info("registration for an existing address refused")
+        flash(
+            "Thank you. Log in with your email address and password to continue. "
+            "If you already had an account with this address, use that account's password.",
+            "info",
+        )
+        invite = session.get("pending_invite")
+        target = url_for("orgs.join", token=invite) if invite else None
+        return redirect(url_for("auth.login", next=target))
     return render_template("auth/register.html", form=form)
 
 
@@ -72,19 +79,19 @@ def login() -> Any:
         db = get_session()
         email = form.email.data.strip().lower()
         cfg = current_app.config
-        if login_blocked(email, cfg["LOGIN_MAX_ATTEMPTS"], cfg["LOGIN_WINDOW_SECONDS"]):
+        if not admit_login_attempt(email, cfg["LOGIN_MAX_ATTEMPTS"], cfg["LOGIN_WINDOW_SECONDS"]):
             form.email.errors.append("Too many failed attempts. Wait a few minutes and try again.")
             return render_template("auth/login.html", form=form), 429
         user = db.exec(select(User).where(func.lower(User.email) == email)).first()
-        if user is None or not verify_password(user.password_hash, form.password.data):
-            record_failed_login(email)
-            db.commit()
+        # An unknown address is checked against a dummy hash: it answers as slowly as a known one.
+        if not verify_password_or_dummy(user.password_hash if user else None, form.password.data):
             form.password.errors.append("Email or password is wrong.")
             return render_template("auth/login.html", form=form), 200
-        clear_failed_logins(email)
+        clear_login_attempts(email)
         db.commit()
         login_user(user)
         flash("Logged in.", "success")
+        session.pop("pending_invite", None)
         return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
     return render_template("auth/login.html", form=form)
 

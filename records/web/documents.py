@@ -75,6 +75,13 @@ def upload(request_id: int) -> Any:
     if not files:
         flash("Choose at least one file to upload.", "error")
         return back
+    if len(files) > filing.MAX_FILES:
+        flash(
+            f"Not filed: {len(files)} files chosen; one upload files at most "
+            f"{filing.MAX_FILES} documents. Nothing was saved.",
+            "error",
+        )
+        return back
     db = get_session()
     storage = get_storage(current_app)
     limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
@@ -91,6 +98,7 @@ def upload(request_id: int) -> Any:
                 upload_file.filename,
                 meta,
                 max_bytes=limit,
+                max_files=filing.MAX_FILES - filed,  # archives and emails share one budget
             )
             db.commit()  # each file stands alone: one refused file does not undo the others
             filed += len(result.documents)
@@ -172,8 +180,7 @@ def decide(proposed_id: int, action: str) -> Any:
             filing.confirm_proposed(db, proposed, current_user.id, kind)
             flash("Event added to the timeline.", "success")
         else:
-            proposed.state = "dismissed"
-            db.add(proposed)
+            filing.dismiss_proposed(db, proposed, current_user.id)
             flash("Proposal dismissed; the email stays filed.", "success")
         db.commit()
     except ValidationError as exc:

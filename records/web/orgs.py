@@ -9,8 +9,9 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func
-from sqlmodel import select
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
 
 from records import links
 from records.auth import (
@@ -87,10 +88,22 @@ def join(token: str) -> Any:
         return render_template("orgs/join.html", invite=invite, org=org, form=None)
     form = EmptyForm()
     if request.method == "POST" and form.validate_on_submit():
-        if membership_for(current_user.id, org.id) is None:
-            db.add(Membership(org_id=org.id, user_id=current_user.id, role=invite.role))
-        invite.used_at = utc_now()
-        db.add(invite)
+        if membership_for(current_user.id, org.id) is not None:
+            # Already a member: the link stays unused for the person it was meant for.
+            session["org_id"] = org.id
+            flash(f"You are already a member of {org.name}.", "info")
+            return redirect(url_for("dashboard.index"))
+        if not claim_invite(db, invite):
+            db.rollback()
+            log.info("invite %s was used by another request first", invite.id)
+            return render_template("orgs/join.html", invite=None), 404
+        try:
+            with db.begin_nested():
+                db.add(Membership(org_id=org.id, user_id=current_user.id, role=invite.role))
+        except IntegrityError:  # the same person joined through another link at this moment
+            db.rollback()
+            session["org_id"] = org.id
+            return redirect(url_for("dashboard.index"))
         db.commit()
         session["org_id"] = org.id
         session.pop("pending_invite", None)
@@ -98,6 +111,20 @@ def join(token: str) -> Any:
         flash(f"You joined {org.name} as {invite.role}.", "success")
         return redirect(url_for("dashboard.index"))
     return render_template("orgs/join.html", invite=invite, org=org, form=form)
+
+
+def claim_invite(db: Session, invite: Invite) -> bool:
+    """Mark a single-use invite used; False when another request used it first.
+
+    A conditional UPDATE, so of any number of simultaneous joins (other workers, other
+    processes) exactly one sees its row change.
+    """
+    result = db.exec(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .values(used_at=utc_now())
+    )
+    return result.rowcount == 1
 
 
 def _expired(invite: Invite) -> bool:

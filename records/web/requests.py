@@ -10,11 +10,14 @@ from flask_login import current_user
 from sqlmodel import select
 
 from records import record_requests as rr
+from records import storage_sweep
 from records.auth import current_org_id, login_required_with_org, require_role
+from records.core.clock import utc_now
 from records.db import get_session
 from records.forms import EmptyForm, RequestForm
 from records.lifecycle import STATUSES
 from records.models import Agency, Membership, RecordRequest, Role, User
+from records.storage_local import get_storage
 from records.validation import ValidationError
 from records.web.forms_util import attach_error, form_values
 from records.web.panels import REQUEST_PANELS, collect
@@ -169,8 +172,9 @@ def delete(request_id: int) -> Any:
     if not EmptyForm().validate_on_submit():
         abort(400)
     db = get_session()
-    db.delete(req)
+    forgotten = rr.delete_request(db, req)
     db.commit()
+    storage_sweep.release_blobs(get_storage(current_app), forgotten, utc_now(), current_app.config)
     log.info("request %s deleted by user %s", request_id, current_user.id)
     flash("Request deleted.", "success")
     return redirect(url_for("requests.index"))

@@ -390,6 +390,23 @@ STATUTES: dict[str, Statute] = {
         ),
         moves="sunday",
     ),
+    # Ohio Rev. Code § 1.14: eleven days, Juneteenth among them; none moves off a Saturday.
+    "OH": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            Day("Washington-Lincoln day", 2, nth=3, weekday=MON),
+            MEMORIAL,
+            JUNETEENTH,
+            INDEPENDENCE,
+            LABOR,
+            COLUMBUS,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="sunday",
+    ),
 }
 
 
@@ -769,3 +786,23 @@ def test_nm_day_after_thanksgiving_is_a_business_day() -> None:
 )
 def test_nm_fifteen_days_and_weekend_holidays(start: str, expected: str) -> None:
     assert due("NM", start) == D(expected)
+
+
+# --- Ohio: Ohio Rev. Code §§ 149.43(B)(1), 1.14 ----------------------------------------------
+
+
+def test_oh_saturday_juneteenth_leaves_the_friday_a_business_day() -> None:
+    # No fixed response period, so only the ten-business-day follow-up counts. Juneteenth is
+    # Sat 2027-06-19 and § 1.14 moves no Saturday holiday. From Mon 06-14: Tue 15 (1), Wed 16 (2),
+    # Thu 17 (3), Fri 18 (4), Mon 21 (5), Tue 22 (6), Wed 23 (7), Thu 24 (8), Fri 25 (9),
+    # Mon 28 (10).
+    clocks = compute_clocks(get_law("OH"), D("2027-06-14"))
+    assert clocks["response"].due is None
+    assert clocks["follow_up"].due == D("2027-06-28")
+
+
+def test_oh_sunday_independence_day_closes_the_monday() -> None:
+    # Independence Day is Sun 2027-07-04, kept on Mon 07-05. From Wed 06-30: Thu 07-01 (1),
+    # Fri 02 (2), Mon 05 closed, Tue 06 (3), Wed 07 (4), Thu 08 (5), Fri 09 (6), Mon 12 (7),
+    # Tue 13 (8), Wed 14 (9), Thu 15 (10).
+    assert due("OH", "2027-06-30", "follow_up") == D("2027-07-15")

@@ -390,6 +390,26 @@ STATUTES: dict[str, Statute] = {
         ),
         moves="sunday",
     ),
+    # Va. Code Ann. § 2.2-3300: Election Day every year, the Friday after Thanksgiving; a Saturday
+    # holiday is kept on the Friday before, a Sunday one on the Monday after.
+    "VA": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            Day("George Washington Day", 2, nth=3, weekday=MON),
+            MEMORIAL,
+            JUNETEENTH,
+            INDEPENDENCE,
+            LABOR,
+            Day("Columbus Day and Yorktown Victory Day", 10, nth=2, weekday=MON),
+            VETERANS,
+            THANKSGIVING,
+            DAY_AFTER_THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+        election_day="all",
+    ),
     # Ohio Rev. Code § 1.14: eleven days, Juneteenth among them; none moves off a Saturday.
     "OH": Statute(
         days=(
@@ -806,3 +826,26 @@ def test_oh_sunday_independence_day_closes_the_monday() -> None:
     # Fri 02 (2), Mon 05 closed, Tue 06 (3), Wed 07 (4), Thu 08 (5), Fri 09 (6), Mon 12 (7),
     # Tue 13 (8), Wed 14 (9), Thu 15 (10).
     assert due("OH", "2027-06-30", "follow_up") == D("2027-07-15")
+
+
+# --- Virginia: Va. Code Ann. §§ 2.2-3704(B), 2.2-3300 -----------------------------------------
+
+
+def test_va_saturday_juneteenth_closes_the_friday() -> None:
+    # Juneteenth is Sat 2027-06-19, kept on Fri 06-18. Five working days from Mon 06-14: Tue 15
+    # (1), Wed 16 (2), Thu 17 (3), Fri 18 closed, Mon 21 (4), Tue 22 (5). The seven more work days
+    # of § 2.2-3704(B)(4): Wed 23 (1), Thu 24 (2), Fri 25 (3), Mon 28 (4), Tue 29 (5), Wed 30 (6),
+    # Thu 07-01 (7).
+    clocks = compute_clocks(get_law("VA"), D("2027-06-14"))
+    assert clocks["response"].due == D("2027-06-22")
+    assert clocks["deemed_denial"].due == D("2027-06-22")
+    assert clocks["extended_response"].due == D("2027-07-01")
+
+
+def test_va_odd_year_election_day_and_thanksgiving_friday() -> None:
+    # Election Day Tue 2027-11-02 is a holiday in an odd year too. From Fri 10-29: Mon 11-01 (1),
+    # Tue 02 closed, Wed 03 (2), Thu 04 (3), Fri 05 (4), Mon 08 (5).
+    assert due("VA", "2027-10-29") == D("2027-11-08")
+    # From Mon 2027-11-22: Tue 23 (1), Wed 24 (2), Thu 25 and Fri 26 closed, Mon 29 (3),
+    # Tue 30 (4), Wed 12-01 (5).
+    assert due("VA", "2027-11-22") == D("2027-12-01")

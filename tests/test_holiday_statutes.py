@@ -410,6 +410,22 @@ STATUTES: dict[str, Statute] = {
         moves="all",
         election_day="all",
     ),
+    # Wis. Stat. § 230.35(4)(a): the nine days state offices close; January 1, July 4 and
+    # December 25 move off a Sunday to the Monday, nothing moves off a Saturday.
+    "WI": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            THANKSGIVING,
+            Day("December 24", 12, 24, moves="none"),
+            CHRISTMAS,
+            Day("December 31", 12, 31, moves="none"),
+        ),
+        moves="sunday",
+    ),
     # Ohio Rev. Code § 1.14: eleven days, Juneteenth among them; none moves off a Saturday.
     "OH": Statute(
         days=(
@@ -849,3 +865,20 @@ def test_va_odd_year_election_day_and_thanksgiving_friday() -> None:
     # From Mon 2027-11-22: Tue 23 (1), Wed 24 (2), Thu 25 and Fri 26 closed, Mon 29 (3),
     # Tue 30 (4), Wed 12-01 (5).
     assert due("VA", "2027-11-22") == D("2027-12-01")
+
+
+# --- Wisconsin: Wis. Stat. §§ 19.35(4)(a), 230.35(4)(a) ----------------------------------------
+
+
+def test_wi_saturday_independence_day_leaves_the_friday_open() -> None:
+    # No fixed response period; the follow-up is ten business days. July 4 is Sat 2026-07-04 and
+    # § 230.35(4)(a) does not close Fri 07-03. From Mon 06-29: Tue 30 (1), Wed 07-01 (2), Thu 02
+    # (3), Fri 03 (4), Mon 06 (5), Tue 07 (6), Wed 08 (7), Thu 09 (8), Fri 10 (9), Mon 13 (10).
+    assert due("WI", "2026-06-29", "follow_up") == D("2026-07-13")
+
+
+def test_wi_christmas_eve_and_new_years_eve_close() -> None:
+    # Christmas is Sat 2027-12-25: Fri 24 (December 24) is closed, Thu 23 is not. From Mon 12-20:
+    # Tue 21 (1), Wed 22 (2), Thu 23 (3), Fri 24 closed, Mon 27 (4), Tue 28 (5), Wed 29 (6), Thu 30
+    # (7), Fri 31 closed (December 31), Mon 2028-01-03 (8), Tue 04 (9), Wed 05 (10).
+    assert due("WI", "2027-12-20", "follow_up") == D("2028-01-05")

@@ -426,6 +426,22 @@ STATUTES: dict[str, Statute] = {
         ),
         moves="sunday",
     ),
+    # Or. Rev. Stat. § 187.010: no Columbus Day; Saturday holidays on the Friday, Sunday on Monday.
+    "OR": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            Day("Presidents Day", 2, nth=3, weekday=MON),
+            MEMORIAL,
+            JUNETEENTH,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+    ),
     # Ohio Rev. Code § 1.14: eleven days, Juneteenth among them; none moves off a Saturday.
     "OH": Statute(
         days=(
@@ -882,3 +898,22 @@ def test_wi_christmas_eve_and_new_years_eve_close() -> None:
     # Tue 21 (1), Wed 22 (2), Thu 23 (3), Fri 24 closed, Mon 27 (4), Tue 28 (5), Wed 29 (6), Thu 30
     # (7), Fri 31 closed (December 31), Mon 2028-01-03 (8), Tue 04 (9), Wed 05 (10).
     assert due("WI", "2027-12-20", "follow_up") == D("2028-01-05")
+
+
+# --- Oregon: Or. Rev. Stat. §§ 192.324(2), 192.329(5), 187.010 ------------------------------
+
+
+def test_or_five_and_ten_business_days_around_columbus_and_veterans_day() -> None:
+    # Columbus Day (Mon 2027-10-11) is a business day; Veterans Day is Thu 2027-11-11. From Fri
+    # 10-08: acknowledgment by five business days, Mon 11 (1), Tue 12 (2), Wed 13 (3), Thu 14 (4),
+    # Fri 15 (5). Ten more: Mon 18 (1), Tue 19 (2), Wed 20 (3), Thu 21 (4), Fri 22 (5), Mon 25
+    # (6), Tue 26 (7), Wed 27 (8), Thu 28 (9), Fri 29 (10).
+    clocks = compute_clocks(get_law("OR"), D("2027-10-08"))
+    assert clocks["acknowledgment"].due == D("2027-10-15")
+    assert clocks["response"].due == D("2027-10-29")
+
+
+def test_or_saturday_juneteenth_closes_the_friday() -> None:
+    # Juneteenth is Sat 2027-06-19, so Fri 06-18 is a legal holiday (§ 187.010(2)). From Mon
+    # 06-14: Tue 15 (1), Wed 16 (2), Thu 17 (3), Fri 18 closed, Mon 21 (4), Tue 22 (5).
+    assert due("OR", "2027-06-14", "acknowledgment") == D("2027-06-22")

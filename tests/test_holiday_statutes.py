@@ -442,6 +442,25 @@ STATUTES: dict[str, Statute] = {
         ),
         moves="all",
     ),
+    # S.C. Code Ann. § 53-5-10: fixed dates and Mondays, none moved off a weekend.
+    "SC": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            Day("George Washington's birthday/President's Day", 2, nth=3, weekday=MON),
+            Day("Confederate Memorial Day", 5, 10),
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            DAY_AFTER_THANKSGIVING,
+            Day("December 24", 12, 24),
+            CHRISTMAS,
+            Day("December 26", 12, 26),
+        ),
+        moves="none",
+    ),
     # Ohio Rev. Code § 1.14: eleven days, Juneteenth among them; none moves off a Saturday.
     "OH": Statute(
         days=(
@@ -917,3 +936,24 @@ def test_or_saturday_juneteenth_closes_the_friday() -> None:
     # Juneteenth is Sat 2027-06-19, so Fri 06-18 is a legal holiday (§ 187.010(2)). From Mon
     # 06-14: Tue 15 (1), Wed 16 (2), Thu 17 (3), Fri 18 closed, Mon 21 (4), Tue 22 (5).
     assert due("OR", "2027-06-14", "acknowledgment") == D("2027-06-22")
+
+
+# --- South Carolina: S.C. Code Ann. §§ 30-4-30(C), 53-5-10 ------------------------------------
+
+
+def test_sc_saturday_independence_day_does_not_close_the_friday() -> None:
+    # Ten days excepting Saturdays, Sundays and legal public holidays. July 4 is Sat 2026-07-04;
+    # § 53-5-10 does not move it. From Mon 06-29: Tue 30 (1), Wed 07-01 (2), Thu 02 (3), Fri 03
+    # (4), Mon 06 (5), Tue 07 (6), Wed 08 (7), Thu 09 (8), Fri 10 (9), Mon 13 (10).
+    assert due("SC", "2026-06-29") == D("2026-07-13")
+
+
+def test_sc_christmas_days_and_confederate_memorial_day() -> None:
+    # From Mon 2026-12-21: Tue 22 (1), Wed 23 (2), Thu 24 and Fri 25 closed, Sat 26 is a weekend
+    # day and not moved, Mon 28 (3), Tue 29 (4), Wed 30 (5), Thu 31 (6), Fri 2027-01-01 closed,
+    # Mon 04 (7), Tue 05 (8), Wed 06 (9), Thu 07 (10).
+    assert due("SC", "2026-12-21") == D("2027-01-07")
+    # Confederate Memorial Day is Mon 2027-05-10. From Fri 05-07: Mon 10 closed, Tue 11 (1), Wed
+    # 12 (2), Thu 13 (3), Fri 14 (4), Mon 17 (5), Tue 18 (6), Wed 19 (7), Thu 20 (8), Fri 21 (9),
+    # Mon 24 (10).
+    assert due("SC", "2027-05-07") == D("2027-05-24")

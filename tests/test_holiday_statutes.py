@@ -461,6 +461,24 @@ STATUTES: dict[str, Statute] = {
         ),
         moves="none",
     ),
+    # NRS 236.015: Nevada Day (last Friday in October), Family Day; fixed dates move off weekends.
+    "NV": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            Day("Washington's birthday", 2, nth=3, weekday=MON),
+            MEMORIAL,
+            JUNETEENTH,
+            INDEPENDENCE,
+            LABOR,
+            Day("Nevada Day", 10, nth=-1, weekday=FRI),
+            VETERANS,
+            THANKSGIVING,
+            Day("Family Day", 11, nth=4, weekday=THU, after=1),
+            CHRISTMAS,
+        ),
+        moves="all",
+    ),
     # Ohio Rev. Code § 1.14: eleven days, Juneteenth among them; none moves off a Saturday.
     "OH": Statute(
         days=(
@@ -957,3 +975,15 @@ def test_sc_christmas_days_and_confederate_memorial_day() -> None:
     # 12 (2), Thu 13 (3), Fri 14 (4), Mon 17 (5), Tue 18 (6), Wed 19 (7), Thu 20 (8), Fri 21 (9),
     # Mon 24 (10).
     assert due("SC", "2027-05-07") == D("2027-05-24")
+
+
+# --- Nevada: NRS 239.0107(1), 236.015 ---------------------------------------------------------
+
+
+def test_nv_nevada_day_and_saturday_veterans_day() -> None:
+    # Nevada Day is the last Friday in October, Fri 2027-10-29. From Wed 10-27: Thu 28 (1), Fri
+    # 29 closed, Mon 11-01 (2), Tue 02 (3), Wed 03 (4), Thu 04 (5).
+    assert due("NV", "2027-10-27") == D("2027-11-04")
+    # Veterans' Day is Sat 2028-11-11, kept on Fri 11-10 (§ 236.015(3)(b)). From Tue 11-07: Wed
+    # 08 (1), Thu 09 (2), Fri 10 closed, Mon 13 (3), Tue 14 (4), Wed 15 (5).
+    assert due("NV", "2028-11-07") == D("2028-11-15")

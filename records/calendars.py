@@ -110,6 +110,11 @@ def _extra_dates(extra: ExtraDay, year: int) -> list[tuple[date, str]]:
             day = _thanksgiving(y) + timedelta(days=1)
         elif extra.rule == "election-day":
             day = _election_day(y)
+        elif extra.rule == "june19-monday":
+            june19 = date(y, 6, 19)
+            wd = june19.weekday()
+            # Tuesday-Friday: the Monday before; Saturday or Sunday: the Monday after.
+            day = june19 - timedelta(days=wd) if wd < 5 else june19 + timedelta(days=7 - wd)
         elif extra.rule is not None and extra.rule.startswith("nth-weekday:"):
             day = _nth_weekday(y, extra.rule)
         else:

@@ -52,6 +52,8 @@ class Statute:
     # When the general election day is a holiday: "all", "even" or "presidential" (years
     # divisible by four).
     election_day: str = ""
+    # Days a statute moves in a way the other fields cannot say, listed by hand (ISO dates).
+    dates: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
 
@@ -105,6 +107,7 @@ def statute_days(statute: Statute, year: int) -> set[date]:
             or (statute.election_day == "presidential" and not y % 4)
         ):
             found.add(_nth(y, 11, 1, MON) + timedelta(days=1))
+    found.update(D(d) for d in statute.dates)
     return {d for d in found if d.year == year and d.weekday() < SAT}
 
 
@@ -478,6 +481,36 @@ STATUTES: dict[str, Statute] = {
             CHRISTMAS,
         ),
         moves="all",
+    ),
+    # Utah Code Ann. § 63G-1-301: Pioneer Day; fixed dates move off weekends; Juneteenth is
+    # handled apart (it moves to a Monday), see test_ut_juneteenth_is_kept_on_a_monday.
+    "UT": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            Day("Presidents' Day", 2, nth=3, weekday=MON),
+            MEMORIAL,
+            INDEPENDENCE,
+            Day("Pioneer Day", 7, 24),
+            LABOR,
+            COLUMBUS,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+        # Juneteenth under § 63G-1-301(2)(c)-(d), worked out by hand on a calendar: June 19 is
+        # Fri 2026 (Mon before: 06-15), Sat 2027 (Mon after: 06-21), Mon 2028 (itself), Tue 2029
+        # (06-18), Wed 2030 (06-17), Thu 2031 (06-16), Sat 2032 (06-21).
+        dates=(
+            "2026-06-15",
+            "2027-06-21",
+            "2028-06-19",
+            "2029-06-18",
+            "2030-06-17",
+            "2031-06-16",
+            "2032-06-21",
+        ),
     ),
     # Ohio Rev. Code § 1.14: eleven days, Juneteenth among them; none moves off a Saturday.
     "OH": Statute(
@@ -987,3 +1020,25 @@ def test_nv_nevada_day_and_saturday_veterans_day() -> None:
     # Veterans' Day is Sat 2028-11-11, kept on Fri 11-10 (§ 236.015(3)(b)). From Tue 11-07: Wed
     # 08 (1), Thu 09 (2), Fri 10 closed, Mon 13 (3), Tue 14 (4), Wed 15 (5).
     assert due("NV", "2028-11-07") == D("2028-11-15")
+
+
+# --- Utah: Utah Code Ann. §§ 63G-2-204(4), 63G-1-301 ------------------------------------------
+
+
+def test_ut_juneteenth_is_kept_on_a_monday(runner) -> None:
+    # June 19 is Fri 2026; § 63G-1-301(2)(c) makes Mon 06-15 the holiday and Fri 06-19 a business
+    # day. Ten business days from Fri 06-12: Mon 15 closed, Tue 16 (1), Wed 17 (2), Thu 18 (3), Fri
+    # 19 (4), Mon 22 (5), Tue 23 (6), Wed 24 (7), Thu 25 (8), Fri 26 (9), Mon 29 (10).
+    out = cli(runner, "UT", "2026-06-12")
+    assert out["response_due"] == "2026-06-29"
+    # June 19 is Sat 2027: the Monday after, 06-21, is the holiday and Fri 06-18 is not. From Mon
+    # 06-14: Tue 15 (1), Wed 16 (2), Thu 17 (3), Fri 18 (4), Mon 21 closed, Tue 22 (5), Wed 23
+    # (6), Thu 24 (7), Fri 25 (8), Mon 28 (9), Tue 29 (10).
+    assert due("UT", "2027-06-14") == D("2027-06-29")
+
+
+def test_ut_saturday_pioneer_day_closes_the_friday() -> None:
+    # Pioneer Day is Sat 2027-07-24, kept on Fri 07-23. Ten business days from Mon 07-19: Tue 20
+    # (1), Wed 21 (2), Thu 22 (3), Fri 23 closed, Mon 26 (4), Tue 27 (5), Wed 28 (6), Thu 29 (7),
+    # Fri 30 (8), Mon 08-02 (9), Tue 03 (10).
+    assert due("UT", "2027-07-19") == D("2027-08-03")

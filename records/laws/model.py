@@ -97,7 +97,7 @@ class Provision:
     research: str = ""
 
 
-ExtraRule = Literal["thanksgiving+1", "election-day"]
+ExtraRule = Literal["thanksgiving+1", "election-day", "june19-monday"]
 # How a holiday on a weekend moves: "all" = Saturday to Friday and Sunday to Monday (5 U.S.C.
 # § 6103(b) and most states); "sunday_only" = only Sunday to Monday (e.g. N.Y. Gen. Constr. Law
 # § 24, Mass. G.L. c. 4, § 7, cl. 18); "none" = the holiday stays on its weekend day.
@@ -108,7 +108,9 @@ OBSERVED_RULES: tuple[str, ...] = ("all", "sunday_only", "none")
 CATEGORIES: tuple[str, ...] = ("public", "government", "unofficial", "half_day")
 # "presidential": years divisible by four, when presidential elections are held (KRS 2.190).
 ExtraYears = Literal["all", "even", "odd", "presidential"]
-EXTRA_RULES: tuple[str, ...] = ("thanksgiving+1", "election-day")
+# "june19-monday": June 19 kept on a Monday, the one before when it falls Tuesday to Friday and
+# the one after when it falls on a weekend (Utah Code § 63G-1-301(2)(c)-(d)).
+EXTRA_RULES: tuple[str, ...] = ("thanksgiving+1", "election-day", "june19-monday")
 # Also accepted: "nth-weekday:MM:N:DAY", the Nth (1-5, or "last") DAY (mon..sun) of month MM,
 # e.g. "nth-weekday:09:4:fri" for California's Native American Day (Gov. Code § 6700(a)).
 NTH_WEEKDAY_RE = r"^nth-weekday:(0[1-9]|1[0-2]):([1-5]|last):(mon|tue|wed|thu|fri|sat|sun)$"
@@ -121,7 +123,7 @@ class ExtraDay:
 
     name: str
     date: str | None = None  # "MM-DD"
-    rule: ExtraRule | None = None  # "thanksgiving+1" | "election-day"
+    rule: ExtraRule | None = None  # "thanksgiving+1" | "election-day" | "june19-monday"
     years: ExtraYears = "all"
     # Off unless the entry says how the law moves a weekend date, because not every law does.
     observed: Observed = "none"

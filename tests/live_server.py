@@ -71,6 +71,10 @@ def gunicorn(app: Flask, *, workers: int = 3, threads: int = 1, **env: str) -> I
             f"127.0.0.1:{port}",
             "--timeout",
             "120",
+            # The tests' sessions reuse connections; gunicorn's default 2 s keep-alive closes an
+            # idle one just as a slow machine sends the next POST on it ("connection reset").
+            "--keep-alive",
+            "120",
             "app:app",
         ],
         env=server_env(app, **env),

@@ -17,6 +17,7 @@ from typing import Any
 import requests
 from flask import Flask
 
+from tests import processes
 from tests.conftest import assert_redirect
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +61,7 @@ def gunicorn(app: Flask, *, workers: int = 3, threads: int = 1, **env: str) -> I
     """Serve the app with ``workers`` gunicorn processes; yields the base URL."""
     port = free_port()
     exe = str(Path(sys.executable).with_name("gunicorn"))
-    proc = subprocess.Popen(  # noqa: S603 - fixed argv
+    proc = processes.popen(
         [
             exe,
             "--workers",
@@ -77,8 +78,7 @@ def gunicorn(app: Flask, *, workers: int = 3, threads: int = 1, **env: str) -> I
             "120",
             "app:app",
         ],
-        env=server_env(app, **env),
-        cwd=ROOT,
+        server_env(app, **env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -22,6 +22,7 @@ from records.calendars import business_calendar
 from records.laws import get_law
 from records.models_notify import Notification, Reminder
 from records.notify_prefs import Prefs, effective_preferences, save_preferences
+from tests import processes
 from tests.conftest import assert_redirect, login
 from tests.notify_support import SmtpSink, add_deadline, move_deadline
 
@@ -408,10 +409,9 @@ def test_two_sweep_processes_deliver_each_reminder_once(app, db, factory, setup,
     smtp.handler.delay = 0.02  # keep both processes busy at the same time
     env = _env(app, smtp, tmp_path)
     procs = [
-        subprocess.Popen(
+        processes.popen(
             _flask("reminders", "sweep", "--now", NOW.isoformat()),
-            cwd=ROOT,
-            env=env,
+            env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )
@@ -434,10 +434,9 @@ def test_killed_mid_sweep_then_restarted_delivers_each_once(
         add_deadline(db, req, date(2026, 11, 24))
     smtp.handler.delay = 5  # the first message hangs until the process is killed
     env = _env(app, smtp, tmp_path)
-    proc = subprocess.Popen(
+    proc = processes.popen(
         _flask("reminders", "sweep", "--now", NOW.isoformat()),
-        cwd=ROOT,
-        env=env,
+        env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -452,20 +451,18 @@ def test_killed_mid_sweep_then_restarted_delivers_each_once(
     claimed = [r for r in _reminders(db, kind="on_day") if r.claimed_by]
     assert claimed and all(r.delivered_at is None for r in claimed)
     # A restart right away leaves the dead process's claims alone ...
-    again = subprocess.run(
+    again = processes.run(
         _flask("reminders", "sweep", "--now", (NOW + timedelta(minutes=1)).isoformat()),
-        cwd=ROOT,
-        env=env,
+        env,
         capture_output=True,
         timeout=120,
     )
     assert again.returncode == 0, again.stderr
     # ... and takes them over once they are stale.
     stale = NOW + notify.CLAIM_TIMEOUT + timedelta(minutes=2)
-    last = subprocess.run(
+    last = processes.run(
         _flask("reminders", "sweep", "--now", stale.isoformat()),
-        cwd=ROOT,
-        env=env,
+        env,
         capture_output=True,
         timeout=120,
     )
@@ -484,10 +481,9 @@ def test_crash_after_the_mail_server_accepted_resends_once_with_the_same_message
     org, user = setup
     req = factory.request(org, user)
     add_deadline(db, req, date(2026, 11, 24))
-    proc = subprocess.Popen(
+    proc = processes.popen(
         _flask("reminders", "sweep", "--now", NOW.isoformat()),
-        cwd=ROOT,
-        env=_env(app, smtp, tmp_path),
+        _env(app, smtp, tmp_path),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

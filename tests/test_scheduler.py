@@ -18,6 +18,7 @@ from sqlalchemy import text
 from records import jobs, scheduler
 from records.models_notify import Reminder, SchedulerHeartbeat
 from records.notify_prefs import Prefs, save_preferences
+from tests import processes
 from tests.notify_support import SmtpSink, add_deadline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,12 +147,12 @@ def test_scheduler_run_standby_takes_over_when_the_leader_dies(app, db, tmp_path
         SMTP_HOST="",
     )
     cmd = [sys.executable, "-m", "flask", "--app", "app", "scheduler", "run"]
-    leader = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    leader = processes.popen(cmd, env, stderr=subprocess.DEVNULL)
     standby = None
     try:
         who = _wait_for_heartbeat(db, lambda w: w.endswith(f":{leader.pid}"))
         assert who, "the first scheduler never ticked"
-        standby = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+        standby = processes.popen(cmd, env, stderr=subprocess.DEVNULL)
         time.sleep(2.5)
         assert _heartbeat_worker(db).endswith(f":{leader.pid}")  # the standby waits
         leader.send_signal(signal.SIGKILL)

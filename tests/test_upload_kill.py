@@ -21,6 +21,7 @@ from records.db import get_session, make_engine
 from records.models import Agency, Membership, Organization, RecordRequest, User
 from records.models_filing import Document, StoredFile
 from records.storage_local import LocalStorage
+from tests import processes
 from tests.filing_helpers import pdf_bytes, zip_bytes
 
 pytestmark = pytest.mark.slow
@@ -72,10 +73,9 @@ def _prepare(tmp_path: Path) -> tuple[dict[str, str], int, str]:
 
 def _start(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     flask = str(Path(sys.executable).with_name("flask"))
-    proc = subprocess.Popen(  # noqa: S603 - fixed argv
+    proc = processes.popen(
         [flask, "--app", "app", "run", "--no-reload", "--port", str(port), "--host", "127.0.0.1"],
-        env=env,
-        cwd=Path(__file__).resolve().parent.parent,
+        env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -163,10 +163,9 @@ def test_killed_upload_leaves_nothing_and_restart_works(tmp_path):
 def _sweep(env: dict[str, str]) -> str:
     """One scheduler pass in its own process (as cron would run it), with no grace period."""
     flask = str(Path(sys.executable).with_name("flask"))
-    out = subprocess.run(  # noqa: S603 - fixed argv
+    out = processes.run(
         [flask, "--app", "app", "reminders", "sweep"],
-        env={**env, "BLOB_GRACE_MINUTES": "0"},
-        cwd=Path(__file__).resolve().parent.parent,
+        {**env, "BLOB_GRACE_MINUTES": "0"},
         capture_output=True,
         text=True,
         timeout=120,

@@ -11,16 +11,21 @@ from flask import Flask
 
 __version__ = "0.1.0"
 
-ROOT = Path(__file__).resolve().parent.parent
+
+def _default_instance(paths: Any) -> str | None:
+    """``instance/`` in a checkout; an installed wheel gets Flask's default (``<prefix>/var/...``)."""
+    return None if paths.installed() else str(paths.CHECKOUT / "instance")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, database, login, blueprints, CLI, and (optionally) the scheduler."""
+    from records.core import paths
+
     app = Flask(
         __name__,
-        instance_path=os.environ.get("RECORDS_INSTANCE_PATH") or str(ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        instance_path=os.environ.get("RECORDS_INSTANCE_PATH") or _default_instance(paths),
+        template_folder=str(paths.shipped("templates")),
+        static_folder=str(paths.shipped("static")),
     )
     from records.config import load_settings
 

@@ -55,7 +55,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     if "poolclass" not in kwargs:
         kwargs.update(pool_size=10, max_overflow=20)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    try:
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    except ModuleNotFoundError as exc:  # the driver is an optional extra
+        raise RuntimeError(
+            f"DATABASE_URL needs a database driver that is not installed ({exc.name}); "
+            "for PostgreSQL: pip install 'records-desk[postgres]'"
+        ) from exc
 
 
 def _wants_write() -> bool:

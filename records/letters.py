@@ -18,6 +18,7 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 
+from records.core.paths import shipped
 from records.laws import get_law
 from records.laws.model import Appeal, Law, Period
 from records.letters_template import Template, TemplateError, compile_template, paragraphs_of
@@ -43,7 +44,7 @@ __all__ = [
     "residency_warning",
 ]
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "letter_templates"
+TEMPLATES_DIR = shipped("letter_templates")
 
 # Fee categories of 5 U.S.C. § 552(a)(4)(A)(ii): (II) educational, noncommercial scientific and
 # news-media requesters pay duplication only; (III) all other non-commercial requesters pay

@@ -18,8 +18,11 @@ import tempfile
 from collections.abc import Mapping
 from typing import Any, BinaryIO
 
-import boto3
-from botocore.exceptions import ClientError
+try:
+    import boto3
+    from botocore.exceptions import ClientError
+except ModuleNotFoundError as exc:  # boto3 is the optional "s3" extra
+    raise RuntimeError("S3 storage needs the s3 extra: pip install 'records-desk[s3]'") from exc
 
 from records.core.clock import epoch
 from records.storage import Stored, TooLarge

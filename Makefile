@@ -41,6 +41,7 @@ system-deps: ## Install the Debian packages the tests drive (chromium, faketime,
 test: system-deps $(STAMP) $(AXE) ## Lint and run the whole test suite (TEST_DATABASE_URL selects PostgreSQL)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	@$(BIN)/python tests/browser_check.py
 	$(BIN)/python -m pytest -q
 
@@ -54,8 +55,8 @@ test-clock: system-deps $(STAMP) ## Run the non-browser suite with the machine c
 	  PYTHONPATH=$(CURDIR)/tests/faketime FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "$$offset" $(BIN)/python -m pytest -q -p no:cacheprovider -m 'not browser' || exit 1; \
 	done
 
-lint: $(STAMP) ## ruff check and format check
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+lint: $(STAMP) ## ruff check, format check and mypy
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
 fmt: $(STAMP) ## Format the code
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .

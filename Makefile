@@ -42,6 +42,7 @@ test: system-deps $(STAMP) $(AXE) ## Lint and run the whole test suite (TEST_DAT
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	@$(BIN)/python tests/browser_check.py
 	$(BIN)/python -m pytest -q
 

@@ -24,15 +24,18 @@ NOT_SOURCE = shutil.ignore_patterns(
 
 
 def _sh(argv: list[str], **kwargs: object) -> str:
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=600, **kwargs)  # noqa: S603
+    """Run a build step on the suite's clock (pip checks TLS certificates against it)."""
+    out = processes.run(
+        argv, dict(os.environ), capture_output=True, text=True, timeout=600, **kwargs
+    )
     assert out.returncode == 0, f"{argv[:3]} failed:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}"
     return out.stdout
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture
+def installed(tmp_path: Path) -> Path:
     """A clean virtualenv with only the built wheel (and its declared dependencies) installed."""
-    work = tmp_path_factory.mktemp("wheel")
+    work = tmp_path / "wheel"
     source = work / "source"
     shutil.copytree(ROOT, source, ignore=NOT_SOURCE)
     _sh(

@@ -529,7 +529,179 @@ STATUTES: dict[str, Statute] = {
         ),
         moves="sunday",
     ),
+    # N.D. Cent. Code § 1-03-01 (Good Friday; no Juneteenth, no Columbus Day); §§ 1-03-02 and
+    # 1-03-02.1: the fixed-date holidays move Sunday to Monday and Saturday to Friday.
+    "ND": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            GOOD_FRIDAY,
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+    ),
+    # Neb. Rev. Stat. § 84-1001(3)-(4): the days of § 25-2221 (Arbor Day, Juneteenth, the day
+    # after Thanksgiving); Saturday to Friday, Sunday to Monday.
+    "NE": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            Day("Arbor Day", 4, nth=-1, weekday=FRI),
+            MEMORIAL,
+            JUNETEENTH,
+            INDEPENDENCE,
+            LABOR,
+            Day("Indigenous Peoples' Day and Columbus Day", 10, nth=2, weekday=MON),
+            VETERANS,
+            THANKSGIVING,
+            DAY_AFTER_THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+    ),
+    # RSA 288:1, less Columbus Day (state offices are not known to close; the earlier date);
+    # the biennial election day; no weekend rule.
+    "NH": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="none",
+        election_day="even",
+    ),
+    # 25 O.S. § 82.1(A): the day after Thanksgiving; Saturday to Friday, Sunday to Monday. For
+    # Christmas the section names its own days: the Friday before a Saturday Christmas and the
+    # Monday after a Sunday one are counted; the Thursday before, the Tuesday after and the
+    # weekday-Christmas companion day the Governor picks cannot be written in the schema and
+    # stay open (the earlier date), see test_ok_saturday_christmas.
+    "OK": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            Day("Presidents' Day", 2, nth=3, weekday=MON),
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            DAY_AFTER_THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+    ),
+    # R.I. Gen. Laws § 25-1-1: Victory Day, even-year election day; January 1, July 4, November
+    # 11 and December 25 on a Saturday or Sunday are kept on the following Monday. Only the
+    # Sunday case can be written ("sunday"), so the Monday after a Saturday holiday stays open
+    # (the earlier date). May 4 is left out: state offices are not known to close.
+    "RI": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            MEMORIAL,
+            INDEPENDENCE,
+            Day("Victory Day", 8, nth=2, weekday=MON),
+            LABOR,
+            COLUMBUS,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="sunday",
+        election_day="even",
+    ),
+    # SDCL § 1-5-1 (Juneteenth since SL 2022, ch 1; Native Americans' Day); Saturday to Friday,
+    # Sunday to Monday.
+    "SD": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            WASHINGTON,
+            MEMORIAL,
+            JUNETEENTH,
+            INDEPENDENCE,
+            LABOR,
+            Day("Native Americans' Day", 10, nth=2, weekday=MON),
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+    ),
+    # 1 V.S.A. § 371(a)-(b): Town Meeting Day, Bennington Battle Day, Indigenous Peoples' Day;
+    # Saturday to Friday, Sunday to Monday.
+    "VT": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            Day("Presidents' Day", 2, nth=3, weekday=MON),
+            Day("Town Meeting Day", 3, nth=1, weekday=TUE),
+            MEMORIAL,
+            INDEPENDENCE,
+            Day("Bennington Battle Day", 8, 16),
+            LABOR,
+            Day("Indigenous Peoples' Day", 10, nth=2, weekday=MON),
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="all",
+    ),
+    # W. Va. Code § 2-2-1(a)(1)-(13), (b): West Virginia Day, Lincoln's Day, general election
+    # day (even years; primary days are not counted); Saturday to Friday, Sunday to Monday.
+    "WV": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            Day("Presidents' Day", 2, nth=3, weekday=MON),
+            MEMORIAL,
+            Day("West Virginia Day", 6, 20),
+            INDEPENDENCE,
+            LABOR,
+            COLUMBUS,
+            VETERANS,
+            THANKSGIVING,
+            Day("Lincoln's Day", 11, nth=4, weekday=THU, after=1),
+            CHRISTMAS,
+        ),
+        moves="all",
+        election_day="even",
+    ),
+    # Wyo. Stat. Ann. § 8-4-101(a)-(b): a Sunday New Year's Day, Independence Day, Christmas or
+    # Veterans Day makes the Monday a holiday; nothing moves off a Saturday.
+    "WY": Statute(
+        days=(
+            NEW_YEAR,
+            MLK,
+            Day("Washington's and Lincoln's birthdays", 2, nth=3, weekday=MON),
+            MEMORIAL,
+            INDEPENDENCE,
+            LABOR,
+            VETERANS,
+            THANKSGIVING,
+            CHRISTMAS,
+        ),
+        moves="sunday",
+    ),
 }
+
+
+# Entries whose holiday statute was re-read on 2026-12-02; the others were read on 2026-12-01.
+REREAD_ON = dict.fromkeys(("ND", "NE", "NH", "OK", "RI", "SD", "VT", "WV", "WY"), "2026-12-02")
 
 
 @pytest.mark.parametrize("code", sorted(STATUTES))
@@ -547,7 +719,8 @@ def test_weekend_rule_is_the_statute_s(code: str) -> None:
     moves = {"all": "all", "sunday": "sunday_only", "none": "none"}[STATUTES[code].moves]
     assert get_law(code).calendar.observed == moves
     assert get_law(code).calendar.text, f"{code}: quote the holiday statute"
-    assert get_law(code).last_checked == D("2026-12-01")
+    assert get_law(code).last_checked == D(REREAD_ON.get(code, "2026-12-01"))
+    assert get_law(code).calendar.source.checked_on == get_law(code).last_checked
 
 
 def due(code: str, start: str, clock: str = "response", **kw: object) -> date | None:
@@ -1042,3 +1215,294 @@ def test_ut_saturday_pioneer_day_closes_the_friday() -> None:
     # (1), Wed 21 (2), Thu 22 (3), Fri 23 closed, Mon 26 (4), Tue 27 (5), Wed 28 (6), Thu 29 (7),
     # Fri 30 (8), Mon 08-02 (9), Tue 03 (10).
     assert due("UT", "2027-07-19") == D("2027-08-03")
+
+
+# --- North Dakota: N.D. Cent. Code §§ 44-04-18(2), 44-04-21.1(1), 1-02-15, 1-03-01 -----------
+
+
+def test_nd_thirty_day_review_crosses_new_year(runner) -> None:
+    # § 44-04-21.1(1): "within thirty days of the alleged violation". From a denial on Fri
+    # 2027-12-03: Dec 4-31 is 28 days, Sat 2028-01-01 day 29, Sun 01-02 day 30; § 1-02-15
+    # excludes a last day that is a holiday (every Sunday, § 1-03-01(1)) and Mon 01-03 is open
+    # (New Year's Day on a Saturday was kept on Fri 2027-12-31, § 1-03-02.1): Mon 2028-01-03.
+    # No fixed response period; the five-business-day follow-up: Mon 6 (1) ... Fri 10 (5).
+    out = cli(runner, "ND", "2027-12-03")
+    assert out["response_due"] is None
+    assert out["appeal_due"] == "2028-01-03"
+    assert out["follow_up_due"] == "2027-12-10"
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # Christmas Sat 2027-12-25 is kept on Fri 12-24 (§ 1-03-02.1). From Mon 12-20: Tue 21
+        # (1), Wed 22 (2), Thu 23 (3), Fri 24 closed, Mon 27 (4), Tue 28 (5).
+        ("2027-12-20", "2027-12-28"),
+        # Good Friday, Fri 2027-03-26 (§ 1-03-01(5)). From Wed 03-24: Thu 25 (1), Fri 26 closed,
+        # Mon 29 (2), Tue 30 (3), Wed 31 (4), Thu 04-01 (5).
+        ("2027-03-24", "2027-04-01"),
+        # Juneteenth is not in § 1-03-01: from Tue 2026-06-16, Wed 17 (1), Thu 18 (2), Fri 19 (3),
+        # Mon 22 (4), Tue 23 (5).
+        ("2026-06-16", "2026-06-23"),
+    ],
+)
+def test_nd_follow_up_counts_1_03_01(start: str, expected: str) -> None:
+    assert due("ND", start, "follow_up") == D(expected)
+
+
+# --- Nebraska: Neb. Rev. Stat. §§ 84-712(4), 84-1001, 25-2221 -------------------------------
+
+
+def test_ne_juneteenth_closes_state_offices(runner) -> None:
+    # § 25-2221 "Juneteenth National Independence Day, June 19", a paid holiday without regular
+    # work (§ 84-1001(2)-(3)). Four business days (§ 84-712(4)) from Tue 2026-06-16: Wed 17 (1),
+    # Thu 18 (2), Fri 19 closed, Mon 22 (3), Tue 23 (4).
+    out = cli(runner, "NE", "2026-06-16")
+    assert out["response_due"] == "2026-06-23"
+    assert "Juneteenth" in out["explanations"]["response_due"]
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # Juneteenth Sat 2027-06-19 is kept on Fri 06-18 (§ 84-1001(4)). From Mon 06-14: Tue 15
+        # (1), Wed 16 (2), Thu 17 (3), Fri 18 closed, Mon 21 (4).
+        ("2027-06-14", "2027-06-21"),
+        # Juneteenth Mon 2028-06-19. From Thu 06-15: Fri 16 (1), Mon 19 closed, Tue 20 (2), Wed
+        # 21 (3), Thu 22 (4).
+        ("2028-06-15", "2028-06-22"),
+        # Christmas Sat 2027-12-25 is kept on Fri 12-24. From Tue 12-21: Wed 22 (1), Thu 23 (2),
+        # Fri 24 closed, Mon 27 (3), Tue 28 (4).
+        ("2027-12-21", "2027-12-28"),
+    ],
+)
+def test_ne_four_business_days_follow_84_1001(start: str, expected: str) -> None:
+    assert due("NE", start) == D(expected)
+
+
+# --- New Hampshire: RSA 91-A:4, IV(b); RSA 288:1 ---------------------------------------------
+
+
+def test_nh_sunday_independence_day_leaves_the_monday_open(runner) -> None:
+    # RSA 288:1 moves no holiday: July 4 is Sun 2027-07-04 and Mon 07-05 is a business day.
+    # Five business days from Tue 06-29: Wed 30 (1), Thu 07-01 (2), Fri 02 (3), Mon 05 (4),
+    # Tue 06 (5).
+    out = cli(runner, "NH", "2027-06-29")
+    assert out["response_due"] == "2027-07-06"
+    assert out["acknowledgment_due"] == "2027-07-06"
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # Christmas Sat 2027-12-25 and New Year's Day Sat 2028-01-01 leave both Fridays open.
+        # From Mon 2027-12-20: Tue 21 (1), Wed 22 (2), Thu 23 (3), Fri 24 (4), Mon 27 (5).
+        ("2027-12-20", "2027-12-27"),
+        # "the day on which the biennial election is held", Tue 2026-11-03, and Veterans Day Wed
+        # 11-11. From Fri 10-30: Mon 11-02 (1), Tue 03 closed, Wed 04 (2), Thu 05 (3), Fri 06
+        # (4), Mon 09 (5).
+        ("2026-10-30", "2026-11-09"),
+        # Columbus Day, Mon 2026-10-12, is counted as a business day (the earlier date): from
+        # Fri 10-09, Mon 12 (1), Tue 13 (2), Wed 14 (3), Thu 15 (4), Fri 16 (5).
+        ("2026-10-09", "2026-10-16"),
+    ],
+)
+def test_nh_five_business_days_follow_288_1(start: str, expected: str) -> None:
+    assert due("NH", start) == D(expected)
+
+
+# --- Oklahoma: 51 O.S. § 24A.5; 25 O.S. § 82.1 -------------------------------------------------
+
+
+def test_ok_saturday_christmas(runner) -> None:
+    # No fixed period ("prompt, reasonable access"): the ten-business-day follow-up. Christmas
+    # Sat 2027-12-25: § 82.1(A) closes "the Thursday and Friday before"; the Friday (12-24) is
+    # counted, the Thursday (12-23) cannot be written in the schema and is counted as open (the
+    # earlier date). New Year's Day Sat 2028-01-01 closes Fri 2027-12-31. From Mon 12-20: Tue 21
+    # (1), Wed 22 (2), Thu 23 (3), Fri 24 closed, Mon 27 (4), Tue 28 (5), Wed 29 (6), Thu 30 (7),
+    # Fri 31 closed, Mon 2028-01-03 (8), Tue 04 (9), Wed 05 (10).
+    out = cli(runner, "OK", "2027-12-20")
+    assert out["response_due"] is None
+    assert out["follow_up_due"] == "2028-01-05"
+    assert D("2027-12-23") not in closure_days(get_law("OK"), 2027)
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # "the day after Thanksgiving Day": Thu 2026-11-26 and Fri 27 closed. From Mon 11-23:
+        # Tue 24 (1), Wed 25 (2), Mon 30 (3), Tue 12-01 (4), Wed 02 (5), Thu 03 (6), Fri 04 (7),
+        # Mon 07 (8), Tue 08 (9), Wed 09 (10).
+        ("2026-11-23", "2026-12-09"),
+        # No Columbus Day in § 82.1: from Fri 2026-10-09, Mon 12 (1) ... Fri 16 (5), Mon 19 (6)
+        # ... Fri 23 (10).
+        ("2026-10-09", "2026-10-23"),
+    ],
+)
+def test_ok_follow_up_counts_82_1(start: str, expected: str) -> None:
+    assert due("OK", start, "follow_up") == D(expected)
+
+
+# --- Rhode Island: R.I. Gen. Laws §§ 38-2-7, 38-2-3(e), 25-1-1 -----------------------------------
+
+
+def test_ri_saturday_independence_day_leaves_the_friday_open(runner) -> None:
+    # § 25-1-1 keeps a Saturday July 4 (2026) on the following Monday, not the Friday; the
+    # schema cannot close that Monday, so both Fri 07-03 and Mon 07-06 are counted (the earlier
+    # date). Ten business days (§ 38-2-7(a)) from Mon 06-29: Tue 30 (1), Wed 07-01 (2), Thu 02
+    # (3), Fri 03 (4), Mon 06 (5), Tue 07 (6), Wed 08 (7), Thu 09 (8), Fri 10 (9), Mon 13 (10).
+    out = cli(runner, "RI", "2026-06-29")
+    assert out["response_due"] == "2026-07-13"
+    assert out["deemed_denial_due"] == "2026-07-13"
+
+
+def test_ri_election_day_veterans_day_and_extension() -> None:
+    # Election day Tue 2026-11-03 (§ 25-1-1, state officers elected) and Veterans' Day Wed 11-11.
+    # From Fri 10-30: Mon 11-02 (1), Tue 03 closed, Wed 04 (2), Thu 05 (3), Fri 06 (4), Mon 09
+    # (5), Tue 10 (6), Wed 11 closed, Thu 12 (7), Fri 13 (8), Mon 16 (9), Tue 17 (10). Twenty more
+    # (§ 38-2-3(e)): Wed 18 (1), Thu 19 (2), Fri 20 (3), Mon 23 (4), Tue 24 (5), Wed 25 (6), Thu
+    # 26 closed, Fri 27 (7, not a § 25-1-1 holiday), Mon 30 (8), Tue 12-01 (9), Wed 02 (10), Thu
+    # 03 (11), Fri 04 (12), Mon 07 (13) ... Fri 11 (17), Mon 14 (18), Tue 15 (19), Wed 16 (20).
+    clocks = compute_clocks(get_law("RI"), D("2026-10-30"))
+    assert clocks["response"].due == D("2026-11-17")
+    assert clocks["extended_response"].due == D("2026-12-16")
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # July 4 is Sun 2027-07-04, kept on Mon 07-05. From Mon 06-28: Tue 29 (1), Wed 30 (2),
+        # Thu 07-01 (3), Fri 02 (4), Mon 05 closed, Tue 06 (5) ... Fri 09 (8), Mon 12 (9), Tue
+        # 13 (10).
+        ("2027-06-28", "2027-07-13"),
+        # Juneteenth is not in § 25-1-1: from Mon 2026-06-15, Tue 16 (1) ... Fri 19 (4), Mon 22
+        # (5) ... Fri 26 (9), Mon 29 (10).
+        ("2026-06-15", "2026-06-29"),
+        # Victory Day, the second Monday of August: Mon 2027-08-09. From Fri 08-06: Tue 10 (1)
+        # ... Fri 13 (4), Mon 16 (5) ... Fri 20 (9), Mon 23 (10).
+        ("2027-08-06", "2027-08-23"),
+    ],
+)
+def test_ri_ten_business_days_follow_25_1_1(start: str, expected: str) -> None:
+    assert due("RI", start) == D(expected)
+
+
+# --- South Dakota: SDCL §§ 1-27-37, 1-27-38, 1-5-1 --------------------------------------------
+
+
+def test_sd_juneteenth_is_a_legal_holiday(runner) -> None:
+    # § 1-5-1 "the nineteenth day of June, commonly known as Juneteenth": Fri 2026-06-19. Ten
+    # business days (§ 1-27-37(1)) from Mon 06-15: Tue 16 (1), Wed 17 (2), Thu 18 (3), Fri 19
+    # closed, Mon 22 (4), Tue 23 (5), Wed 24 (6), Thu 25 (7), Fri 26 (8), Mon 29 (9), Tue 30 (10).
+    out = cli(runner, "SD", "2026-06-15")
+    assert out["response_due"] == "2026-06-30"
+    assert out["deemed_denial_due"] == "2026-06-30"
+    assert "Juneteenth" in out["explanations"]["response_due"]
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # Juneteenth Sat 2027-06-19 is kept on Fri 06-18. From Mon 06-14: Tue 15 (1), Wed 16 (2),
+        # Thu 17 (3), Fri 18 closed, Mon 21 (4) ... Fri 25 (8), Mon 28 (9), Tue 29 (10).
+        ("2027-06-14", "2027-06-29"),
+        # July 4 Sat 2026 is kept on Fri 07-03. From Mon 06-29: Tue 30 (1), Wed 07-01 (2), Thu 02
+        # (3), Fri 03 closed, Mon 06 (4) ... Fri 10 (8), Mon 13 (9), Tue 14 (10).
+        ("2026-06-29", "2026-07-14"),
+    ],
+)
+def test_sd_ten_business_days_follow_1_5_1(start: str, expected: str) -> None:
+    assert due("SD", start) == D(expected)
+
+
+def test_sd_ninety_days_from_the_denial() -> None:
+    # § 1-27-38 "within ninety days of the denial". From Fri 2026-11-20: Nov 21-30 (10), Dec
+    # (41), Jan (72), Feb 18 (90): Thu 2027-02-18.
+    clocks = compute_clocks(get_law("SD"), D("2026-11-20"), determination=D("2026-11-20"))
+    assert clocks["appeal"].due == D("2027-02-18")
+
+
+# --- Vermont: 1 V.S.A. §§ 318(a)(1), 371 -------------------------------------------------------
+
+
+def test_vt_town_meeting_day(runner) -> None:
+    # § 371(a)(4) "Town Meeting Day, the first Tuesday in March": Tue 2027-03-02. Three business
+    # days (§ 318(a)(1)) from Fri 02-26: Mon 03-01 (1), Tue 02 closed, Wed 03 (2), Thu 04 (3).
+    out = cli(runner, "VT", "2027-02-26")
+    assert out["response_due"] == "2027-03-04"
+    assert "Town Meeting Day" in out["explanations"]["response_due"]
+
+
+@pytest.mark.parametrize(
+    ("start", "expected", "why"),
+    [
+        # Bennington Battle Day, Sun 2026-08-16, is kept on Mon 08-17 (§ 371(b)). From Fri 08-14:
+        # Tue 18 (1), Wed 19 (2), Thu 20 (3).
+        ("2026-08-14", "2026-08-20", "Bennington Battle Day"),
+        # Bennington Battle Day Wed 2028-08-16. From Mon 08-14: Tue 15 (1), Thu 17 (2), Fri 18 (3).
+        ("2028-08-14", "2028-08-18", "Bennington Battle Day"),
+        # "Indigenous Peoples' Day, the second Monday in October": Mon 2027-10-11. From Fri 10-08:
+        # Tue 12 (1), Wed 13 (2), Thu 14 (3).
+        ("2027-10-08", "2027-10-14", "Indigenous Peoples' Day"),
+    ],
+)
+def test_vt_three_business_days_follow_371(start: str, expected: str, why: str) -> None:
+    clock = compute_clocks(get_law("VT"), D(start))["response"]
+    assert clock.due == D(expected)
+    assert why in clock.explanation
+
+
+# --- West Virginia: W. Va. Code §§ 29B-1-3, 2-2-1 ----------------------------------------------
+
+
+def test_wv_juneteenth_open_west_virginia_day_closed(runner) -> None:
+    # Juneteenth (Mon 2028-06-19) is not in § 2-2-1(a); West Virginia Day is Tue 06-20. Five
+    # days not counting weekends or holidays from Fri 06-16: Mon 19 (1), Tue 20 closed, Wed 21
+    # (2), Thu 22 (3), Fri 23 (4), Mon 26 (5).
+    out = cli(runner, "WV", "2028-06-16")
+    assert out["response_due"] == "2028-06-26"
+    assert "West Virginia Day" in out["explanations"]["response_due"]
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # Juneteenth Sat 2027-06-19: Fri 06-18 open; West Virginia Day Sun 06-20 is kept on Mon
+        # 06-21 (§ 2-2-1(b)). From Wed 06-16: Thu 17 (1), Fri 18 (2), Mon 21 closed, Tue 22 (3),
+        # Wed 23 (4), Thu 24 (5).
+        ("2027-06-16", "2027-06-24"),
+        # General election Tue 2026-11-03 (§ 2-2-1(a)(13)) and Veterans' Day Wed 11-11. From Fri
+        # 10-30: Mon 11-02 (1), Tue 03 closed, Wed 04 (2), Thu 05 (3), Fri 06 (4), Mon 09 (5).
+        ("2026-10-30", "2026-11-09"),
+    ],
+)
+def test_wv_five_days_follow_2_2_1(start: str, expected: str) -> None:
+    assert due("WV", start) == D(expected)
+
+
+# --- Wyoming: Wyo. Stat. Ann. §§ 16-4-202, 8-4-101 ---------------------------------------------
+
+
+def test_wy_saturday_independence_day_leaves_the_friday_open(runner) -> None:
+    # § 8-4-101(b) moves July 4 only off a Sunday: Fri 2026-07-03 is a business day. Seven
+    # business days (§ 16-4-202(c)(i)) from Mon 06-29: Tue 30 (1), Wed 07-01 (2), Thu 02 (3),
+    # Fri 03 (4), Mon 06 (5), Tue 07 (6), Wed 08 (7). Thirty calendar days (§ 16-4-202(c)(iii)):
+    # Jun 30 (1), Jul 1-29 (2-30): Wed 2026-07-29.
+    out = cli(runner, "WY", "2026-06-29")
+    assert out["acknowledgment_due"] == "2026-07-08"
+    assert out["response_due"] == "2026-07-29"
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # July 4 is Sun 2027-07-04: Mon 07-05 is a holiday. From Wed 06-30: Thu 07-01 (1), Fri 02
+        # (2), Mon 05 closed, Tue 06 (3), Wed 07 (4), Thu 08 (5), Fri 09 (6), Mon 12 (7).
+        ("2027-06-30", "2027-07-12"),
+        # Christmas Sat 2027-12-25 and New Year's Day Sat 2028-01-01 move nothing. From Mon
+        # 12-20: Tue 21 (1), Wed 22 (2), Thu 23 (3), Fri 24 (4), Mon 27 (5), Tue 28 (6), Wed 29 (7).
+        ("2027-12-20", "2027-12-29"),
+    ],
+)
+def test_wy_seven_business_days_follow_8_4_101(start: str, expected: str) -> None:
+    assert due("WY", start, "acknowledgment") == D(expected)

@@ -194,16 +194,17 @@ def test_ms_seven_working_days() -> None:
     assert clocks["response"].due == date(2026, 12, 2)
 
 
-def test_nd_ninety_day_attorney_general_review() -> None:
-    """N.D. Cent. Code § 44-04-21.1(1): request an AG opinion within 90 days.
+def test_nd_thirty_day_attorney_general_review() -> None:
+    """N.D. Cent. Code § 44-04-21.1(1): an AG opinion "must be made within thirty days of the
+    alleged violation" (ninety days only for a meeting held without notice).
 
-    From a denial on Fri 2026-11-20: Nov 21-30 is 10 days, December brings it to 41, January to
-    72, and Feb 18 is day 90: Thu 2027-02-18, a business day, so nothing moves.
+    From a denial on Fri 2026-11-20: Nov 21-30 is 10 days, Dec 20 is day 30, a Sunday; § 1-02-15
+    excludes a last day that is a holiday (Sunday is one, § 1-03-01(1)): Mon 2026-12-21.
     """
     clocks = compute_clocks(
         get_law("ND"), FRI_BEFORE_THANKSGIVING, determination=FRI_BEFORE_THANKSGIVING
     )
-    assert clocks["appeal"].due == date(2027, 2, 18)
+    assert clocks["appeal"].due == date(2026, 12, 21)
 
 
 def test_ne_four_business_days_across_thanksgiving() -> None:
@@ -226,14 +227,14 @@ def test_ne_arbor_day_is_closed() -> None:
 
 
 def test_nh_five_business_days() -> None:
-    """RSA 91-A:4, IV(b): "within 5 business days of request". Received Fri 2026-11-20.
+    """RSA 91-A:4, IV(b): "within 5 business days of a request". Received Fri 2026-11-20.
 
-    1 Mon 11-23, 2 Tue 11-24, 3 Wed 11-25; skip Thu 11-26 (Thanksgiving) and Fri 11-27 (day
-    after Thanksgiving, a state holiday); 4 Mon 11-30, 5 Tue 12-01.
+    1 Mon 11-23, 2 Tue 11-24, 3 Wed 11-25; skip Thu 11-26 (Thanksgiving, RSA 288:1); 4 Fri
+    11-27 (not a legal holiday in RSA 288:1: the earlier date is counted), 5 Mon 11-30.
     """
     clocks = compute_clocks(get_law("NH"), FRI_BEFORE_THANKSGIVING)
-    assert clocks["response"].due == date(2026, 12, 1)
-    assert clocks["acknowledgment"].due == date(2026, 12, 1)
+    assert clocks["response"].due == date(2026, 11, 30)
+    assert clocks["acknowledgment"].due == date(2026, 11, 30)
 
 
 def test_nj_seven_business_days_and_deemed_denial() -> None:

@@ -375,7 +375,7 @@ def test_checked_sources_say_when_and_where(code: str) -> None:
     sources += [law.roll_forward_source] + ([law.receipt.source] if law.receipt else [])
     for source in sources:
         if source.checked_on is not None:
-            assert source.checked_on <= date(2026, 12, 1), f"{code}: {source.citation}"
+            assert source.checked_on <= date(2026, 12, 2), f"{code}: {source.citation}"
             assert source.url or source.read_at, f"{code}: checked {source.citation} where?"
 
 

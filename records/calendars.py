@@ -12,6 +12,7 @@ import calendar as _stdcal
 import hashlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib import resources
 
@@ -22,13 +23,16 @@ from records.laws.model import Calendar, ExtraDay, Law
 __all__ = [
     "CALENDAR_VERSION",
     "BusinessCalendar",
+    "OfficeClosure",
     "add_business_days",
     "add_calendar_days",
     "build_count",
     "business_calendar",
     "business_days_between",
     "closure_days",
+    "closures_in",
     "inauguration_day",
+    "with_closures",
 ]
 
 OBSERVED = " (observed)"
@@ -369,3 +373,80 @@ def _days(first: date, stop: date) -> Iterable[date]:
     while day < stop:
         yield day
         day += timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class OfficeClosure:
+    """A day an office is closed that its law's calendar does not know.
+
+    Exactly one of ``on`` (a one-off date, such as a weather closure), ``month_day``
+    ("MM-DD", every year) or ``weekday`` (0 = Monday, every week) is set. ``scope`` is
+    "agency" (recorded by an organization for one agency) or "statewide" (recorded by the
+    instance's operator, e.g. a governor's emergency closure).
+    """
+
+    name: str
+    source: str
+    on: date | None = None
+    month_day: str | None = None
+    weekday: int | None = None
+    scope: str = "agency"
+
+    def dates_in(self, year: int) -> list[date]:
+        """The days in ``year`` this closure covers."""
+        if self.on is not None:
+            return [self.on] if self.on.year == year else []
+        if self.month_day is not None:
+            month, day = (int(p) for p in self.month_day.split("-"))
+            try:
+                return [date(year, month, day)]
+            except ValueError:  # 02-29 outside a leap year
+                return []
+        if self.weekday is not None:
+            first = date(year, 1, 1)
+            day = first + timedelta(days=(self.weekday - first.weekday()) % 7)
+            found = []
+            while day.year == year:
+                found.append(day)
+                day += timedelta(weeks=1)
+            return found
+        return []
+
+    @property
+    def label(self) -> str:
+        kind = "office closure" if self.scope == "agency" else "statewide closure"
+        return f"{self.name} ({kind})"
+
+    def describe(self) -> str:
+        """When it recurs, in words: "every year on 12-24", "every Friday", "on 2026-12-11"."""
+        if self.on is not None:
+            return f"on {self.on.isoformat()}"
+        if self.month_day is not None:
+            return f"every year on {self.month_day}"
+        return f"every {WEEKDAY_NAMES[self.weekday or 0]}"
+
+
+def closures_in(closures: Iterable[OfficeClosure], after: date, until: date) -> list[tuple]:
+    """(day, closure) for each recorded closure day strictly after ``after``, up to ``until``."""
+    found: list[tuple[date, OfficeClosure]] = []
+    for closure in closures:
+        for year in range(after.year, until.year + 1):
+            found.extend((d, closure) for d in closure.dates_in(year) if after < d <= until)
+    return sorted(found, key=lambda p: p[0])
+
+
+def with_closures(base: BusinessCalendar, closures: Iterable[OfficeClosure]) -> BusinessCalendar:
+    """``base`` with the recorded closure days closed too (weekends and holidays keep names)."""
+    items = tuple(closures)
+    if not items:
+        return base
+
+    def year_closures(year: int) -> Mapping[date, str]:
+        closed = dict(base._closures_for_year(year))
+        for closure in items:
+            for day in closure.dates_in(year):
+                if day.weekday() < 5:
+                    closed.setdefault(day, closure.label)
+        return closed
+
+    return BusinessCalendar(year_closures)

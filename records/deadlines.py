@@ -13,15 +13,18 @@ from datetime import date, timedelta
 from records.calendars import (
     CALENDAR_VERSION,
     BusinessCalendar,
+    OfficeClosure,
     add_business_days,
     add_calendar_days,
     business_calendar,
     business_days_between,
+    closures_in,
     describe_non_business,
     next_business_day,
+    with_closures,
 )
 from records.laws import get_law
-from records.laws.model import Law, Period
+from records.laws.model import CHANNELS, Law, Period
 
 __all__ = [
     "CLOCK_NAMES",
@@ -31,7 +34,9 @@ __all__ = [
     "EVENT_KINDS",
     "compute_clocks",
     "compute_summary",
+    "law_in_force",
     "operative_response",
+    "receipt_date",
     "received_from_sent",
 ]
 
@@ -81,6 +86,8 @@ class Clock:
     provisional: bool = False
     # The law's own condition for this consequence, in plain words ("" when unconditional).
     condition: str = ""
+    # Which version of the law it was counted under ("" when the entry records no versions).
+    version: str = ""
 
 
 @dataclass(frozen=True)
@@ -153,27 +160,148 @@ def _start_of(period: Period, ctx: _Ctx) -> tuple[date, str]:
     return ctx.received, "receipt"
 
 
-def received_from_sent(
-    law: Law | str, sent: date, component: str | None = None
-) -> tuple[date, str]:
-    """When a request e-mailed on ``sent`` counts as received, and the sentence saying why.
+CHANNEL_WORDS = {
+    "email": "e-mail",
+    "portal": "the agency's online portal",
+    "fax": "fax",
+    "mail": "post",
+    "hand": "hand delivery",
+}
 
-    Without a receipt rule in the law entry the request counts as received the day it was sent
-    and the sentence is empty.
+
+def law_calendar(
+    law: Law, component: str | None = None, closures: Sequence[OfficeClosure] = ()
+) -> BusinessCalendar:
+    """The law's business calendar, with recorded closures closed where the law counts them."""
+    cal = business_calendar(law, component)
+    return with_closures(cal, closures) if law.calendar.office_closures else cal
+
+
+def receipt_date(
+    law: Law | str,
+    sent: date,
+    *,
+    channel: str | None = None,
+    received: date | None = None,
+    after_hours: bool = False,
+    component: str | None = None,
+    closures: Sequence[OfficeClosure] = (),
+) -> tuple[date, str]:
+    """When a request sent on ``sent`` through ``channel`` counts as received, and why.
+
+    ``received`` is the day it arrived when known (the agency's stamp, a certified-mail
+    receipt); the law's rules for requests arriving on a closed day or after hours apply to it.
+    Without a channel a request is treated as sent electronically, as before channels were
+    recorded. The sentence is empty when nothing needed saying.
     """
     if isinstance(law, str):
         law = get_law(law)
+    if channel is not None and channel not in CHANNELS:
+        raise ValueError(f"channel {channel!r} is not one of {', '.join(CHANNELS)}")
+    if received is not None and received < sent:
+        raise ValueError(
+            f"received {received.isoformat()} is before the request was sent {sent.isoformat()}"
+        )
     rule = law.receipt
-    if rule is None or rule.electronic_business_days == 0:
-        return sent, ""
-    cal = business_calendar(law, component)
-    n = rule.electronic_business_days
-    received, _ = add_business_days(sent, n, cal)
-    return received, (
-        f"Sent electronically on {fmt(sent)}, the request counts as received "
-        f"{n} business day{'s' if n != 1 else ''} later, on {fmt(received)} "
-        f"({rule.source.citation}); if it was delivered by hand or arrived by post, record "
-        "the day it arrived."
+    cal = law_calendar(law, component, closures)
+    how = CHANNEL_WORDS.get(channel or "", "")
+    notes: list[str] = []
+    day = sent
+    if received is not None:
+        day = received
+        if received != sent:
+            notes.append(f"Received on {fmt(received)}, as recorded.")
+    elif rule is not None and rule.electronic_business_days and (
+        channel is None or channel in rule.delayed_channels
+    ):
+        n = rule.electronic_business_days
+        day, _ = add_business_days(sent, n, cal)
+        sent_by = f"by {how}" if how else "electronically"
+        notes.append(
+            f"Sent {sent_by} on {fmt(sent)}, the request counts as received "
+            f"{n} business day{'s' if n != 1 else ''} later, on {fmt(day)} "
+            f"({rule.source.citation})."
+        )
+        if channel is None:
+            notes.append("If it was delivered by hand or arrived by post, record the day it arrived.")
+        return day, " ".join(notes)
+    elif channel in ("mail", "hand") or (rule is not None and channel in rule.actual_receipt):
+        cite = (
+            f" ({rule.source.citation})"
+            if rule is not None and channel in rule.actual_receipt
+            else ""
+        )
+        notes.append(
+            f"Sent by {how} on {fmt(sent)}: the request is received the day it actually "
+            f"arrives{cite}. No arrival date is recorded, so the sending date is used, the "
+            "earliest it can have arrived; record the day it arrived to count from it."
+        )
+    if rule is not None and rule.closed_day == "next_business_day" and not cal.is_business_day(day):
+        moved = next_business_day(day, cal)
+        notes.append(
+            f"{fmt(day)} is {_what_day(day, cal)}, so the request counts as received on the "
+            f"next business day, {fmt(moved)} ({rule.source.citation})."
+        )
+        day = moved
+    elif after_hours and rule is not None and rule.after_hours == "next_business_day":
+        moved, _ = add_business_days(day, 1, cal)
+        notes.append(
+            f"It arrived after the office closed on {fmt(day)}, so it counts as received on the "
+            f"next business day, {fmt(moved)} ({rule.source.citation})."
+        )
+        day = moved
+    elif after_hours:
+        notes.append(
+            "It arrived after the office closed; the law library has no rule for that here, so "
+            f"it is counted from the day it arrived, {fmt(day)} (the earlier date)."
+        )
+    return day, " ".join(notes)
+
+
+def received_from_sent(
+    law: Law | str, sent: date, component: str | None = None
+) -> tuple[date, str]:
+    """When a request e-mailed on ``sent`` counts as received (``receipt_date`` without a
+    channel), and the sentence saying why."""
+    return receipt_date(law, sent, component=component)
+
+
+def law_in_force(law: Law, received: date) -> tuple[Law, str]:
+    """The version of ``law`` in force on ``received``, and the sentence saying which it is.
+
+    The sentence is empty for an entry that records no dates of force.
+    """
+    if law.in_force_from is None:
+        return law, ""
+    for v in law.versions:
+        assert v.in_force_until is not None
+        if (v.in_force_from is None or v.in_force_from <= received) and received <= v.in_force_until:
+            periods = {k: p for k, p in law.periods.items() if k not in v.without}
+            periods.update(v.periods)
+            used = replace(
+                law,
+                periods=periods,
+                appeal=v.appeal or law.appeal,
+                version=v.label,
+                version_source=v.source,
+            )
+            since = f"from {v.in_force_from.isoformat()} " if v.in_force_from else ""
+            return used, (
+                f"Counted under {v.label} (in force {since}to {v.in_force_until.isoformat()}), "
+                f"the text in force when the request was received on {fmt(received)} "
+                f"({v.source.citation})."
+            )
+    label = law.version or "the current text"
+    cite = f" ({law.version_source.citation})" if law.version_source else ""
+    if received < law.in_force_from:
+        return law, (
+            f"Received on {fmt(received)}, before {label} took effect on "
+            f"{law.in_force_from.isoformat()}{cite}; the library holds no earlier text, so the "
+            "current one is used: check the law in force then."
+        )
+    return law, (
+        f"Counted under {label}, in force from {law.in_force_from.isoformat()}{cite}: the text "
+        f"in force when the request was received on {fmt(received)}."
     )
 
 
@@ -652,18 +780,85 @@ def compute_clocks(
     follow_up_days: int | None = None,
     requested: date | None = None,
     receipt_note: str = "",
+    closures: Sequence[OfficeClosure] = (),
 ) -> dict[str, Clock]:
     """Every clock that applies to a request received on ``received``, keyed by clock name.
 
     ``requested`` is the date of the request (when it was sent), for laws that count from it;
     ``receipt_note`` says how the receipt date was found and is added to clocks counted from it.
+    The law is counted in the version in force on ``received``. ``closures`` are the office's
+    own closure days and instance-wide closures: closed days where the law counts the days the
+    office is open, and named in each explanation either way.
     """
     if isinstance(law, str):
         law = get_law(law)
+    law, version_note = law_in_force(law, received)
+    clocks = _compute_clocks(
+        law,
+        received,
+        component=component,
+        events=events,
+        determination=determination,
+        expedite_requested=expedite_requested,
+        follow_up_days=follow_up_days,
+        requested=requested,
+        receipt_note=receipt_note,
+        closures=closures,
+    )
+    return {
+        name: _annotate(clock, law, version_note, closures) for name, clock in clocks.items()
+    }
+
+
+def _annotate(
+    clock: Clock, law: Law, version_note: str, closures: Sequence[OfficeClosure]
+) -> Clock:
+    """Add which version of the law applied and the recorded closures in the clock's period."""
+    extra: list[str] = []
+    if version_note:
+        extra.append(version_note)
+    if closures and clock.due is not None:
+        found = closures_in(closures, clock.start, clock.due)
+        if found:
+            days = "; ".join(
+                f"{fmt(d)} {c.label}, {c.describe()} (source: {c.source})" for d, c in found
+            )
+            if law.calendar.office_closures:
+                cite = law.calendar.office_closures_source
+                extra.append(
+                    f"Recorded closure days counted as closed, because the law counts the days "
+                    f"the office is open ({cite.citation if cite else law.citation}): {days}."
+                )
+            else:
+                extra.append(
+                    f"Recorded closure days in this period, not counted: {law.name} sets its "
+                    f"business days by statute, not by the office's own closures ({days}); the "
+                    "agency may treat them as closed."
+                )
+    if not extra:
+        return clock
+    return replace(
+        clock, explanation=f"{clock.explanation} {' '.join(extra)}", version=law.version
+    )
+
+
+def _compute_clocks(
+    law: Law,
+    received: date,
+    *,
+    component: str | None,
+    events: Sequence[ClockEvent],
+    determination: date | None,
+    expedite_requested: bool,
+    follow_up_days: int | None,
+    requested: date | None,
+    receipt_note: str,
+    closures: Sequence[OfficeClosure],
+) -> dict[str, Clock]:
     ordered = _validate(received, events, determination, follow_up_days, requested)
     ctx = _Ctx(
         law=law,
-        cal=business_calendar(law, component),
+        cal=law_calendar(law, component, closures),
         received=received,
         requested=requested,
         receipt_note=receipt_note,
@@ -826,11 +1021,21 @@ SUMMARY_KEYS: dict[str, str] = {
 }
 
 
-def compute_summary(law_code: str, start: date | str, component: str | None = None) -> dict:
+def compute_summary(
+    law_code: str,
+    start: date | str | None,
+    component: str | None = None,
+    *,
+    sent: date | None = None,
+    channel: str | None = None,
+    after_hours: bool = False,
+) -> dict:
     """JSON-ready due dates for every clock, counting each from ``start``.
 
     START is the receipt date; the appeal counts it as the date of the denial and the appeal
-    decision as the day the appeal was received, so one date shows every window.
+    decision as the day the appeal was received, so one date shows every window. With ``sent``
+    (and ``channel``) the receipt date is worked out by the law's receipt rules instead, or
+    checked against them when START is given too (the day the agency received it).
     """
     law = get_law(law_code)
     if isinstance(start, str):
@@ -838,6 +1043,14 @@ def compute_summary(law_code: str, start: date | str, component: str | None = No
             start = date.fromisoformat(start)
         except ValueError:
             raise ValueError(f"start {start!r} is not an ISO date (YYYY-MM-DD)") from None
+    receipt_note = ""
+    if sent is not None:
+        start, receipt_note = receipt_date(
+            law, sent, channel=channel, received=start, after_hours=after_hours,
+            component=component,
+        )  # fmt: skip
+    if start is None:
+        raise ValueError("start (the receipt date) or sent is required")
     clocks = compute_clocks(
         law,
         start,
@@ -845,8 +1058,16 @@ def compute_summary(law_code: str, start: date | str, component: str | None = No
         determination=start,
         expedite_requested=True,
         events=[ClockEvent("appeal_filed", start)],
+        requested=sent,
+        receipt_note=receipt_note,
     )
     summary: dict = {"law": law.code, "start": start.isoformat(), "component": component}
+    summary["sent"] = sent.isoformat() if sent else None
+    summary["channel"] = channel
+    summary["receipt"] = receipt_note or None
+    used, version_note = law_in_force(law, start)
+    summary["version"] = used.version or None
+    summary["version_note"] = version_note or None
     explanations: dict[str, str | None] = {}
     provisional: dict[str, bool] = {}
     conditions: dict[str, str | None] = {}

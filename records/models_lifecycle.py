@@ -51,3 +51,36 @@ class Deadline(SQLModel, table=True):
     reason: str = Field(default="", max_length=300)
     computed_at: datetime = _ts()
     superseded_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
+
+
+class AgencyClosure(SQLModel, table=True):
+    """A day an organization's agency is closed that its law's calendar does not know.
+
+    One of ``on`` (one-off), ``month_day`` ("MM-DD", every year) or ``weekday`` (0 = Monday,
+    every week) is set. Visible and editable only by the organization that recorded it.
+    """
+
+    __table_args__ = (Index("ix_agencyclosure_agency", "agency_id", "org_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    agency_id: int = Field(foreign_key="agency.id", ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    source: str = Field(max_length=500)
+    on: date | None = None
+    month_day: str | None = Field(default=None, max_length=5)
+    weekday: int | None = None
+    created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = _ts()
+
+
+class StatewideClosure(SQLModel, table=True):
+    """A one-off closure of a jurisdiction's offices added by the instance's operator (for
+    example a governor's emergency closure), applied to every request under that law."""
+
+    __table_args__ = (Index("ix_statewideclosure_juris_on", "jurisdiction", "on", unique=True),)
+    id: int | None = Field(default=None, primary_key=True)
+    jurisdiction: str = Field(max_length=4)
+    on: date
+    name: str = Field(max_length=200)
+    source: str = Field(max_length=500)
+    created_at: datetime = _ts()

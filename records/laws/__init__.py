@@ -16,9 +16,11 @@ from typing import Any
 from records.laws.model import (
     ANSWER_KINDS,
     CATEGORIES,
+    CHANNELS,
     CLOCKS,
     EXTRA_RULES,
     EXTRA_YEARS,
+    LATE_RECEIPT,
     NTH_WEEKDAY_RE,
     OBSERVED_RULES,
     Appeal,
@@ -26,6 +28,7 @@ from records.laws.model import (
     Component,
     ExtraDay,
     Law,
+    LawVersion,
     Period,
     Provision,
     Receipt,
@@ -213,7 +216,20 @@ def _calendar(cal: dict[str, Any], where: str) -> Calendar:
         research=cal.get("research", ""),
         text=cal.get("text", ""),
         source=_source(cal, where),
+        **_office_closures(cal.get("office_closures"), where),
     )
+
+
+def _office_closures(data: dict[str, Any] | None, where: str) -> dict[str, Any]:
+    """``[calendar.office_closures]``: the law counts only days the office is open."""
+    if data is None:
+        return {}
+    where = f"{where[:-1]}.office_closures]"
+    return {
+        "office_closures": bool(data.get("counted", True)),
+        "office_closures_text": _req(data, "text", where),
+        "office_closures_source": _source(data, where),
+    }
 
 
 def _tolling(data: dict[str, Any] | None, where: str) -> Tolling | None:
@@ -233,14 +249,30 @@ def _tolling(data: dict[str, Any] | None, where: str) -> Tolling | None:
     )
 
 
+def _channels(data: dict[str, Any], key: str, default: tuple[str, ...], where: str) -> tuple:
+    value = data.get(key, default)
+    if not isinstance(value, list | tuple) or any(c not in CHANNELS for c in value):
+        raise LawDataError(f"{where}: {key} must list channels from {list(CHANNELS)}")
+    return tuple(value)
+
+
 def _receipt(data: dict[str, Any] | None, where: str) -> Receipt | None:
     if data is None:
         return None
-    days = data.get("electronic_business_days")
+    days = data.get("electronic_business_days", 0)
     if not isinstance(days, int) or days < 0:
         raise LawDataError(f"{where}: electronic_business_days must be a non-negative integer")
+    late: dict[str, Any] = {}
+    for key in ("closed_day", "after_hours"):
+        value = data.get(key, "same_day")
+        if value not in LATE_RECEIPT:
+            raise LawDataError(f"{where}: {key} {value!r} is not one of {list(LATE_RECEIPT)}")
+        late[key] = value
     return Receipt(
         electronic_business_days=days,
+        delayed_channels=_channels(data, "delayed_channels", ("email", "portal", "fax"), where),
+        actual_receipt=_channels(data, "actual_receipt", (), where),
+        **late,
         text=_req(data, "text", where),
         note=data.get("note", ""),
         research=data.get("research", ""),
@@ -282,6 +314,10 @@ def parse_law(data: dict[str, Any], filename: str) -> Law:
             f"{filename}: roll_forward {roll!r} is not one of {sorted(ROLL_FORWARD)}"
         )
     calendar = _calendar(_req(data, "calendar", filename), f"{filename} [calendar]")
+    in_force_from = data.get("in_force_from")
+    if in_force_from is not None and not isinstance(in_force_from, date):
+        raise LawDataError(f"{filename}: in_force_from must be a TOML date")
+    versions = _versions(data.get("versions", []), periods, filename, in_force_from)
     components = {
         ccode: _component(ccode, cdata, f"{filename} [components.{ccode}]")
         for ccode, cdata in data.get("components", {}).items()
@@ -319,7 +355,69 @@ def parse_law(data: dict[str, Any], filename: str) -> Law:
         research=data.get("research", ""),
         tolling=_tolling(data.get("tolling"), f"{filename} [tolling]"),
         receipt=_receipt(data.get("receipt"), f"{filename} [receipt]"),
+        in_force_from=in_force_from,
+        version=data.get("version", ""),
+        version_source=(
+            _source(data["version_source"], f"{filename} [version_source]")
+            if "version_source" in data
+            else None
+        ),
+        versions=versions,
     )
+
+
+def _versions(
+    items: list[dict[str, Any]],
+    current: dict[str, Period],
+    filename: str,
+    in_force_from: date | None,
+) -> tuple[LawVersion, ...]:
+    """The entry's other dated versions, checked to cover separate stretches of time."""
+    if items and in_force_from is None:
+        raise LawDataError(f"{filename}: [[versions]] needs in_force_from for the current text")
+    out: list[LawVersion] = []
+    for i, item in enumerate(items):
+        where = f"{filename} [[versions]][{i}]"
+        start, until = item.get("in_force_from"), item.get("in_force_until")
+        for key, value in (("in_force_from", start), ("in_force_until", until)):
+            if value is not None and not isinstance(value, date):
+                raise LawDataError(f"{where}: {key} must be a TOML date")
+        if until is None:
+            raise LawDataError(f"{where}: in_force_until (the last day in force) is required")
+        if start is not None and start > until:
+            raise LawDataError(f"{where}: in_force_from is after in_force_until")
+        periods = {}
+        for clock, pdata in item.get("periods", {}).items():
+            if clock not in CLOCKS:
+                raise LawDataError(f"{where}: unknown clock {clock!r}; use one of {CLOCKS}")
+            periods[clock] = _period(pdata, f"{where} [periods.{clock}]")
+        without = tuple(item.get("without", ()))
+        for clock in without:
+            if clock not in current or clock == "response":
+                raise LawDataError(f"{where}: without names {clock!r}, not a removable clock")
+        out.append(
+            LawVersion(
+                label=_req(item, "label", where),
+                in_force_from=start,
+                in_force_until=until,
+                periods=periods,
+                without=without,
+                appeal=_appeal(item["appeal"], f"{where} [appeal]") if "appeal" in item else None,
+                text=item.get("text", ""),
+                note=item.get("note", ""),
+                research=item.get("research", ""),
+                source=_source(item, where),
+            )
+        )
+    out.sort(key=lambda v: v.in_force_until or date.max)
+    previous_end: date | None = None
+    for v in out:
+        if previous_end is not None and (v.in_force_from is None or v.in_force_from <= previous_end):
+            raise LawDataError(f"{filename}: versions {v.label!r} overlaps the one before it")
+        previous_end = v.in_force_until
+    if previous_end is not None and in_force_from is not None and previous_end >= in_force_from:
+        raise LawDataError(f"{filename}: a version is still in force on in_force_from")
+    return tuple(out)
 
 
 @cache

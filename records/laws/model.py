@@ -153,6 +153,12 @@ class Calendar:
     note: str = ""
     research: str = ""
     text: str = ""  # the holiday statute's own words
+    # True when the law's business days are the days the office is open, so a closure the
+    # organization records for its agency (or an instance-wide closure) is not a business day
+    # (Ala. Code § 36-12-43(b)(1)). Otherwise such closures are shown but not counted.
+    office_closures: bool = False
+    office_closures_source: Source | None = None
+    office_closures_text: str = ""
 
     def category_of(self, name: str) -> str:
         """The package category in which closure ``name`` is looked up."""
@@ -172,14 +178,54 @@ class Tolling:
     research: str = ""
 
 
+# How a request may reach an agency; the timeline's "sent" event records one of these.
+CHANNELS: tuple[str, ...] = ("email", "portal", "fax", "mail", "hand")
+ELECTRONIC_CHANNELS: tuple[str, ...] = ("email", "portal", "fax")
+# What a law does with a request that arrives on a day the office is closed, or after hours:
+# "next_business_day" moves receipt to the next business day; "same_day" keeps the day.
+LateReceipt = Literal["next_business_day", "same_day"]
+LATE_RECEIPT: tuple[str, ...] = ("next_business_day", "same_day")
+
+
 @dataclass(frozen=True)
 class Receipt:
-    """When a request sent electronically counts as received (MCL 15.235(1))."""
+    """When a request counts as received, by the channel it was sent through.
 
-    electronic_business_days: int
+    ``electronic_business_days``: a request sent through one of ``delayed_channels`` counts as
+    received that many business days after it was sent (MCL 15.235(1)). ``actual_receipt``:
+    channels for which the law counts only the day the request actually arrived (Ala. Code
+    § 36-12-45(b)(2): mail and hand delivery), so the date of arrival should be recorded.
+    """
+
     text: str
     source: Source
+    electronic_business_days: int = 0
+    delayed_channels: tuple[str, ...] = ELECTRONIC_CHANNELS
+    actual_receipt: tuple[str, ...] = ()
+    closed_day: LateReceipt = "same_day"
+    after_hours: LateReceipt = "same_day"
     note: str = ""
+    research: str = ""
+
+
+@dataclass(frozen=True)
+class LawVersion:
+    """An earlier (or later) text of the law: the clocks it set and the days it was in force.
+
+    A request is counted under the version in force on the day it was received. ``periods``
+    replace the entry's periods of the same name; ``without`` names the clocks that version
+    did not have.
+    """
+
+    label: str
+    source: Source
+    in_force_from: date | None = None
+    in_force_until: date | None = None  # the last day in force
+    periods: dict[str, Period] = field(default_factory=dict)
+    without: tuple[str, ...] = ()
+    appeal: Appeal | None = None
+    text: str = ""  # the words of that version that differ
+    note: str = ""  # plain words for users
     research: str = ""
 
 
@@ -220,6 +266,12 @@ class Law:
     research: str = ""  # notes for maintainers, never shown
     tolling: Tolling | None = None
     receipt: Receipt | None = None
+    # Laws that change: the entry above is the version in force from ``in_force_from``
+    # (named ``version``); ``versions`` holds the others, each with its own dates.
+    in_force_from: date | None = None
+    version: str = ""
+    version_source: Source | None = None
+    versions: tuple[LawVersion, ...] = ()
 
     def period(self, clock: str) -> Period | None:
         return self.periods.get(clock)

@@ -18,7 +18,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from records.core.clock import utc_now, utc_today
-from records.deadlines import Clock, ClockEvent, compute_clocks, fmt, received_from_sent
+from records.calendars import OfficeClosure
+from records.deadlines import Clock, ClockEvent, compute_clocks, fmt, receipt_date
 from records.jobs import job
 from records.laws import UnknownLawError, get_law
 from records.laws.model import DEFAULT_ANSWERS, Law
@@ -132,22 +133,32 @@ class _Timeline:
 
 
 def _read_timeline(
-    events: Sequence[Any], law: Law | None = None, component: str | None = None
+    events: Sequence[Any],
+    law: Law | None = None,
+    component: str | None = None,
+    closures: Sequence[OfficeClosure] = (),
 ) -> _Timeline | None:
     """Map lifecycle events (already in replay order) to what the engine needs."""
     sent = next((e for e in events if e.kind == "sent"), None)
     if sent is None:
         return None
-    stated = _as_date(_data(sent).get("received"))
+    sent_data = _data(sent)
+    stated = _as_date(sent_data.get("received"))
     receipt_note = ""
-    if stated is not None:
-        received = stated
-    elif law is not None:
-        # No receipt date given: the request went out electronically (e-mail, portal), which
-        # some laws count as received later (MCL 15.235(1)).
-        received, receipt_note = received_from_sent(law, sent.on, component)
+    if law is not None:
+        # The law's receipt rule for the channel it went through (MCL 15.235(1): e-mail is
+        # received a business day later; Ala. Code § 36-12-45(b)(2): mail on actual receipt).
+        received, receipt_note = receipt_date(
+            law,
+            sent.on,
+            channel=sent_data.get("channel") or None,
+            received=stated,
+            after_hours=bool(sent_data.get("after_hours")),
+            component=component,
+            closures=closures,
+        )
     else:
-        received = sent.on
+        received = stated or sent.on
     if received < sent.on:
         raise ValueError(f"received {received.isoformat()} is before the request was sent")
     for e in events:
@@ -211,7 +222,13 @@ def _read_timeline(
     return t
 
 
-def _compute(law: Law, component: str | None, t: _Timeline, determination: date | None) -> dict:
+def _compute(
+    law: Law,
+    component: str | None,
+    t: _Timeline,
+    determination: date | None,
+    closures: Sequence[OfficeClosure] = (),
+) -> dict:
     events = list(t.clock_events)
     if t.appeal_filed is not None and (determination is None or t.appeal_filed >= determination):
         events.append(ClockEvent("appeal_filed", t.appeal_filed))
@@ -224,6 +241,7 @@ def _compute(law: Law, component: str | None, t: _Timeline, determination: date 
         expedite_requested=t.expedite,
         requested=t.sent,
         receipt_note=t.receipt_note,
+        closures=closures,
     )
 
 
@@ -271,15 +289,19 @@ def _state(name: str, clock: Clock, t: _Timeline, law: Law) -> tuple[str, date |
 
 
 def plan_clocks(
-    law: Law, component: str | None, events: Iterable[Any], today: date
+    law: Law,
+    component: str | None,
+    events: Iterable[Any],
+    today: date,
+    closures: Sequence[OfficeClosure] = (),
 ) -> dict[str, Planned]:
     """Every clock for a timeline with its state (pure; raises ValueError on impossible dates)."""
     from records.lifecycle import active_events
 
-    t = _read_timeline(active_events(events), law, component)
+    t = _read_timeline(active_events(events), law, component, closures)
     if t is None:
         return {}
-    clocks = _compute(law, component, t, t.determination)
+    clocks = _compute(law, component, t, t.determination, closures)
     deemed_note = ""
     deemed = clocks.get("deemed_denial")
     silent_until = _silence_ends(law, t)
@@ -294,7 +316,7 @@ def plan_clocks(
     ):
         # Silence past the deemed-denial date is a denial: the appeal clock runs from that last
         # day (the earliest reading, so the appeal date shown is never late).
-        clocks = _compute(law, component, t, deemed.due)
+        clocks = _compute(law, component, t, deemed.due, closures)
         condition = f" if {deemed.condition}" if deemed.condition else ""
         deemed_note = (
             f"Deemed denied{condition}: the agency had not answered by {fmt(deemed.due)} "
@@ -312,6 +334,8 @@ def plan_clocks(
         ],
         "determination": t.determination and t.determination.isoformat(),
         "deemed_denial": bool(deemed_note),
+        "law_version": next((c.version for c in clocks.values() if c.version), ""),
+        "closures": [[c.scope, c.name, c.describe()] for c in closures],
     }
     out: dict[str, Planned] = {}
     for name, clock in clocks.items():
@@ -335,10 +359,12 @@ def plan_clocks(
 
 def plan(db: Session, req: RecordRequest, events: Iterable[Any], *, today: date) -> dict:
     """The clocks ``events`` would give ``req`` (nothing is written)."""
+    from records.closures import for_request
+
     law, component = law_for(db, req)
     if law is None:
         return {}
-    return plan_clocks(law, component, events, today)
+    return plan_clocks(law, component, events, today, for_request(db, req, law.code))
 
 
 def current_deadlines(db: Session, request_id: int) -> list[Deadline]:
@@ -456,8 +482,70 @@ class SummaryError(ValueError):
         self.field, self.message = field, message
 
 
-def summary(law_code: str, start: str, component: str | None = None) -> dict[str, Any]:
-    """``compute_summary`` with its input checked: unknown law, bad date or component -> error."""
+def _day(value: str | None, name: str) -> date | None:
+    raw = (value or "").strip()
+    if not raw:
+        return None
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise SummaryError(name, f"{name} {value!r} is not a real date; use YYYY-MM-DD") from None
+    if not 1900 <= day.year <= 2200:
+        raise SummaryError(name, f"{name} year {day.year} is out of range")
+    return day
+
+
+def summary(
+    law_code: str,
+    start: str | None,
+    component: str | None = None,
+    *,
+    sent: str | None = None,
+    channel: str | None = None,
+    after_hours: bool = False,
+    closures: Sequence[OfficeClosure] = (),
+) -> dict[str, Any]:
+    """``compute_summary`` with its input checked: unknown law, bad date or component -> error.
+
+    START is the receipt date; with SENT (and CHANNEL) the law's receipt rules work it out.
+    """
+    from records.laws.model import CHANNELS
+
+    if sent or channel:
+        code = (law_code or "").strip().upper()
+        if not code:
+            raise SummaryError("law", "law is required (e.g. US, NY)")
+        try:
+            law = get_law(code)
+        except UnknownLawError as exc:
+            raise SummaryError("law", str(exc)) from None
+        sent_day = _day(sent, "sent")
+        if sent_day is None:
+            raise SummaryError("sent", "sent (the day the request went out) is required with channel")
+        chan = (channel or "").strip().lower() or None
+        if chan is not None and chan not in CHANNELS:
+            raise SummaryError("channel", f"channel {channel!r} is not one of {', '.join(CHANNELS)}")
+        comp = (component or "").strip().upper() or None
+        if comp is not None and comp not in law.components:
+            known = ", ".join(law.components) or "none"
+            raise SummaryError(
+                "component", f"{law.code} has no component {comp!r} (components: {known})"
+            )
+        from records.deadlines import compute_summary
+
+        try:
+            return compute_summary(
+                law.code, _day(start, "start"), comp, sent=sent_day, channel=chan,
+                after_hours=after_hours, closures=closures,
+            )  # fmt: skip
+        except ValueError as exc:
+            raise SummaryError("start", str(exc)) from None
+    return _summary(law_code, start or "", component, closures)
+
+
+def _summary(
+    law_code: str, start: str, component: str | None, closures: Sequence[OfficeClosure]
+) -> dict[str, Any]:
     from records.deadlines import compute_summary
 
     code = (law_code or "").strip().upper()
@@ -480,7 +568,7 @@ def summary(law_code: str, start: str, component: str | None = None) -> dict[str
             "component", f"{law.code} has no component {comp!r} (components: {known})"
         )
     try:
-        return compute_summary(law.code, day, comp)
+        return compute_summary(law.code, day, comp, closures=closures)
     except ValueError as exc:
         raise SummaryError("start", str(exc)) from None
 

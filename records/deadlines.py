@@ -296,8 +296,8 @@ def law_in_force(law: Law, received: date) -> tuple[Law, str]:
     if received < law.in_force_from:
         return law, (
             f"Received on {fmt(received)}, before {label} took effect on "
-            f"{law.in_force_from.isoformat()}{cite}; the library holds no earlier text, so the "
-            "current one is used: check the law in force then."
+            f"{law.in_force_from.isoformat()}{cite}; the library holds no text in force then, so "
+            "the current one is used: check the law in force on that day."
         )
     return law, (
         f"Counted under {label}, in force from {law.in_force_from.isoformat()}{cite}: the text "
@@ -1029,6 +1029,7 @@ def compute_summary(
     sent: date | None = None,
     channel: str | None = None,
     after_hours: bool = False,
+    closures: Sequence[OfficeClosure] = (),
 ) -> dict:
     """JSON-ready due dates for every clock, counting each from ``start``.
 
@@ -1047,7 +1048,7 @@ def compute_summary(
     if sent is not None:
         start, receipt_note = receipt_date(
             law, sent, channel=channel, received=start, after_hours=after_hours,
-            component=component,
+            component=component, closures=closures,
         )  # fmt: skip
     if start is None:
         raise ValueError("start (the receipt date) or sent is required")
@@ -1060,6 +1061,7 @@ def compute_summary(
         events=[ClockEvent("appeal_filed", start)],
         requested=sent,
         receipt_note=receipt_note,
+        closures=closures,
     )
     summary: dict = {"law": law.code, "start": start.isoformat(), "component": component}
     summary["sent"] = sent.isoformat() if sent else None

@@ -76,8 +76,23 @@ _RECEIVED = DataField(
     "received",
     "Date the agency received it",
     "date",
-    help="Leave empty for a request sent by e-mail or portal: it counts as received the day it "
-    "was sent, or later where the law says so (Michigan: the next business day).",
+    help="Leave empty when not known: the law's rule for the channel then decides (Michigan: "
+    "an e-mailed request is received one business day after it is sent). For a request sent by "
+    "post or delivered by hand, give the day it arrived.",
+)
+# How the request went out; the law's receipt rules depend on it (records.laws.model.CHANNELS).
+_CHANNEL = DataField(
+    "channel",
+    "Sent by",
+    "choice",
+    ("email", "portal", "fax", "mail", "hand"),
+    help="E-mail, the agency's portal, fax, post or hand delivery.",
+)
+_AFTER_HOURS = DataField(
+    "after_hours",
+    "Arrived after the office closed for the day",
+    "bool",
+    help="Some laws count a request arriving after hours as received the next business day.",
 )
 
 EVENT_KINDS: dict[str, EventKind] = {
@@ -88,7 +103,9 @@ EVENT_KINDS: dict[str, EventKind] = {
             "Request sent",
             "outgoing",
             (
+                _CHANNEL,
                 _RECEIVED,
+                _AFTER_HOURS,
                 DataField("expedite", "Expedited processing requested", "bool"),
             ),
         ),

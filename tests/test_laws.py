@@ -349,6 +349,11 @@ def user_text(law: Law) -> Iterator[tuple[str, str]]:
         yield "tolling.note", law.tolling.note
     if law.receipt is not None:
         yield "receipt.note", law.receipt.note
+    for version in law.versions:
+        yield f"versions {version.label}", f"{version.label} {version.note}"
+        yield f"versions {version.label}.citation", version.source.citation
+        for clock, period in version.periods.items():
+            yield f"versions {version.label}.{clock}.note", period.note
 
 
 @pytest.mark.parametrize("code", law_codes())
@@ -373,6 +378,11 @@ def test_checked_sources_say_when_and_where(code: str) -> None:
     sources = [period.source for _, period in numbers(law)]
     sources += [law.calendar.source, law.silence.source, law.who_may_request.source]
     sources += [law.roll_forward_source] + ([law.receipt.source] if law.receipt else [])
+    sources += [v.source for v in law.versions] + [
+        p.source for v in law.versions for p in v.periods.values()
+    ]
+    if law.calendar.office_closures_source is not None:
+        sources.append(law.calendar.office_closures_source)
     for source in sources:
         if source.checked_on is not None:
             assert source.checked_on <= date(2026, 12, 2), f"{code}: {source.citation}"
@@ -438,6 +448,7 @@ def test_law_page_says_what_was_checked_and_when(client) -> None:
     assert "Columbus Day" in tn and "Regular November election" in tn
     assert tn.count("No administrative appeal") == 1
     mi = client.get("/laws/MI").get_data(as_text=True)
-    assert "When an e-mailed request counts as received" in mi
+    assert "When a request counts as received" in mi
+    assert "Sent by email, portal, fax: 1 business day(s) after it is sent." in mi
     assert "Only if the failure to answer was willful and intentional" in mi
     assert "not yet matched word for word with the statute, checked 2026-12-01" in mi

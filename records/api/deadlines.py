@@ -15,9 +15,20 @@ from records.deadlines import SUMMARY_KEYS
 
 @api_bp.get("/deadlines")
 def deadlines() -> Any:
+    from records.closures import statewide_for
+    from records.db import get_session
+
     args = request.args
     try:
-        return summary(args.get("law", ""), args.get("start", ""), args.get("component") or None)
+        return summary(
+            args.get("law", ""),
+            args.get("start", ""),
+            args.get("component") or None,
+            sent=args.get("sent") or None,
+            channel=args.get("channel") or None,
+            after_hours=args.get("after_hours", "") in ("1", "true", "yes"),
+            closures=statewide_for(get_session(), args.get("law", "")),
+        )
     except SummaryError as exc:
         raise ApiError(400, "bad_request", exc.message, exc.field) from None
 
@@ -29,6 +40,11 @@ SCHEMAS["DeadlineSummary"] = {
         "law": {"type": "string"},
         "start": {"type": "string", "format": "date"},
         "component": {"type": ["string", "null"]},
+        "sent": _DATE_OR_NULL,
+        "channel": {"type": ["string", "null"]},
+        "receipt": {"type": ["string", "null"]},
+        "version": {"type": ["string", "null"]},
+        "version_note": {"type": ["string", "null"]},
         # One date per clock the engine computes, null where the law has no such clock.
         **{key: _DATE_OR_NULL for key in SUMMARY_KEYS},
         "explanations": {"type": "object", "additionalProperties": {"type": ["string", "null"]}},
@@ -47,9 +63,22 @@ PATHS["/deadlines"] = {
             {
                 "name": "start",
                 "in": "query",
-                "required": True,
+                "description": "Receipt date; required unless sent is given",
                 "schema": {"type": "string", "format": "date"},
             },
+            {
+                "name": "sent",
+                "in": "query",
+                "description": "The day the request was sent; the law's receipt rule for the "
+                "channel gives the receipt date",
+                "schema": {"type": "string", "format": "date"},
+            },
+            {
+                "name": "channel",
+                "in": "query",
+                "schema": {"type": "string", "enum": ["email", "portal", "fax", "mail", "hand"]},
+            },
+            {"name": "after_hours", "in": "query", "schema": {"type": "boolean"}},
             {"name": "component", "in": "query", "schema": {"type": "string"}},
         ],
         "responses": {"200": _json("#/components/schemas/DeadlineSummary"), **ERRORS},

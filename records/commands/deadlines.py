@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 
 from records.clocks import SummaryError, summary
 from records.laws import load_laws
+from records.laws.model import CHANNELS
 
 deadlines_cli = AppGroup("deadlines", help="Compute statutory deadlines.")
 laws_cli = AppGroup("laws", help="The law library.")
@@ -20,12 +21,46 @@ laws_cli = AppGroup("laws", help="The law library.")
 
 @deadlines_cli.command("compute")
 @click.option("--law", "law_code", required=True, help="Law code: US, DC or a state (NY).")
-@click.option("--start", required=True, help="Receipt date (and determination date), YYYY-MM-DD.")
+@click.option(
+    "--start",
+    default=None,
+    help="Receipt date (and determination date), YYYY-MM-DD; with --sent, the day the agency "
+    "received it.",
+)
+@click.option("--sent", default=None, help="The day the request was sent, YYYY-MM-DD.")
+@click.option(
+    "--channel",
+    type=click.Choice(CHANNELS),
+    default=None,
+    help="How it was sent; the law's receipt rule for it gives the receipt date.",
+)
+@click.option("--after-hours", is_flag=True, help="It arrived after the office had closed.")
 @click.option("--component", default=None, help="Federal component for appeals: DHS, DOJ, ...")
-def compute(law_code: str, start: str, component: str | None) -> None:
-    """Print every clock for LAW counted from START as one JSON object."""
+def compute(
+    law_code: str,
+    start: str | None,
+    sent: str | None,
+    channel: str | None,
+    after_hours: bool,
+    component: str | None,
+) -> None:
+    """Print every clock for LAW counted from START (or from SENT by CHANNEL) as JSON.
+
+    Instance-wide closures added with ``flask closures add`` are counted where the law does.
+    """
+    from records.closures import statewide_for
+    from records.cli import _session
+
+    if not start and not sent:
+        click.echo("error: give --start (the receipt date) or --sent", err=True)
+        sys.exit(2)
     try:
-        result = summary(law_code, start, component)
+        with _session() as db:
+            closures = statewide_for(db, law_code or "")
+        result = summary(
+            law_code, start, component, sent=sent, channel=channel, after_hours=after_hours,
+            closures=closures,
+        )  # fmt: skip
     except SummaryError as exc:
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(2)

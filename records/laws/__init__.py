@@ -268,10 +268,16 @@ def _receipt(data: dict[str, Any] | None, where: str) -> Receipt | None:
         if value not in LATE_RECEIPT:
             raise LawDataError(f"{where}: {key} {value!r} is not one of {list(LATE_RECEIPT)}")
         late[key] = value
+    actual = _channels(data, "actual_receipt", (), where)
+    if not days and not actual and set(late.values()) == {"same_day"}:
+        raise LawDataError(
+            f"{where}: a receipt rule sets electronic_business_days, actual_receipt, "
+            "closed_day or after_hours"
+        )
     return Receipt(
         electronic_business_days=days,
         delayed_channels=_channels(data, "delayed_channels", ("email", "portal", "fax"), where),
-        actual_receipt=_channels(data, "actual_receipt", (), where),
+        actual_receipt=actual,
         **late,
         text=_req(data, "text", where),
         note=data.get("note", ""),

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import func
 from sqlmodel import select
 
-from records import directory, visibility
+from records import closures, directory, visibility
 from records.auth import current_org_id, login_required_with_org, require_role
 from records.db import get_session
-from records.forms import LEVEL_CHOICES, AgencyForm, AgencyImportForm
+from records.forms import LEVEL_CHOICES, AgencyForm, AgencyImportForm, EmptyForm
 from records.models import Agency, RecordRequest, Role
 from records.validation import ValidationError
 from records.visibility import current_viewer
@@ -103,7 +104,14 @@ def new() -> Any:
 @bp.route("/<int:agency_id>")
 @login_required_with_org
 def show(agency_id: int) -> Any:
-    agency = agency_or_404(agency_id)
+    return _show(agency_or_404(agency_id))
+
+
+def _show(
+    agency: Agency, *, error: str | None = None, values: dict[str, str] | None = None
+) -> Any:
+    from records.laws import UnknownLawError, get_law
+
     db = get_session()
     parent = db.get(Agency, agency.parent_id) if agency.parent_id else None
     children = db.exec(
@@ -117,9 +125,75 @@ def show(agency_id: int) -> Any:
             visibility.where(RecordRequest, current_viewer()),
         )
     ).one()
+    try:
+        law = get_law(agency.jurisdiction)
+    except UnknownLawError:
+        law = None
     return render_template(
-        "agencies/show.html", agency=agency, parent=parent, children=children, n_requests=n_requests
-    )
+        "agencies/show.html",
+        agency=agency,
+        parent=parent,
+        children=children,
+        n_requests=n_requests,
+        closures=closures.agency_closures(get_session(), agency.org_id, agency.id),
+        law=law,
+        empty=EmptyForm(),
+        closure_error=error,
+        closure_values=values or {},
+    ), (422 if error else 200)
+
+
+CLOSURE_FIELDS = ("name", "source", "repeats", "on", "month_day", "weekday")
+
+
+@bp.route("/<int:agency_id>/closures", methods=["POST"])
+@login_required_with_org
+def add_closure(agency_id: int) -> Any:
+    """Record a day this agency's office is closed (only the organization's own agencies)."""
+    agency = agency_or_404(agency_id)
+    require_role(Role.EDITOR)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    values = {k: request.form.get(k, "")[:600] for k in CLOSURE_FIELDS}
+    db = get_session()
+    try:
+        closures.add_agency_closure(db, agency, values, actor_id=current_user.id)
+    except ValidationError as exc:
+        db.rollback()
+        return _show(agency, error=exc.message, values=values)
+    _recompute_agency(db, agency)
+    db.commit()
+    flash(f"Closure added: {values['name'].strip()}.", "success")
+    return redirect(url_for("agencies.show", agency_id=agency.id))
+
+
+@bp.route("/<int:agency_id>/closures/<int:closure_id>/delete", methods=["POST"])
+@login_required_with_org
+def remove_closure(agency_id: int, closure_id: int) -> Any:
+    agency = agency_or_404(agency_id)
+    require_role(Role.EDITOR)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    db = get_session()
+    if not closures.remove_agency_closure(db, agency.org_id, agency.id, closure_id):
+        abort(404)
+    _recompute_agency(db, agency)
+    db.commit()
+    flash("Closure removed.", "success")
+    return redirect(url_for("agencies.show", agency_id=agency.id))
+
+
+def _recompute_agency(db: Any, agency: Agency) -> None:
+    """Recount the clocks of the organization's requests to this agency."""
+    from records.clocks import recompute
+
+    rows = db.exec(
+        select(RecordRequest).where(
+            RecordRequest.agency_id == agency.id, RecordRequest.org_id == agency.org_id
+        )
+    ).all()
+    for req in rows:
+        recompute(db, req, reason="office closure days changed")
 
 
 @bp.route("/<int:agency_id>/edit", methods=["GET", "POST"])

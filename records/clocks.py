@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from records.core.clock import utc_now, utc_today
 from records.calendars import OfficeClosure
+from records.core.clock import utc_now, utc_today
 from records.deadlines import Clock, ClockEvent, compute_clocks, fmt, receipt_date
 from records.jobs import job
 from records.laws import UnknownLawError, get_law
@@ -521,10 +521,14 @@ def summary(
             raise SummaryError("law", str(exc)) from None
         sent_day = _day(sent, "sent")
         if sent_day is None:
-            raise SummaryError("sent", "sent (the day the request went out) is required with channel")
+            raise SummaryError(
+                "sent", "sent (the day the request went out) is required with channel"
+            )
         chan = (channel or "").strip().lower() or None
         if chan is not None and chan not in CHANNELS:
-            raise SummaryError("channel", f"channel {channel!r} is not one of {', '.join(CHANNELS)}")
+            raise SummaryError(
+                "channel", f"channel {channel!r} is not one of {', '.join(CHANNELS)}"
+            )
         comp = (component or "").strip().upper() or None
         if comp is not None and comp not in law.components:
             known = ", ".join(law.components) or "none"

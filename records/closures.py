@@ -94,7 +94,9 @@ def remove_agency_closure(db: Session, org_id: int, agency_id: int, closure_id: 
     return True
 
 
-def add_statewide(db: Session, jurisdiction: str, on: Any, name: str, source: str) -> StatewideClosure:
+def add_statewide(
+    db: Session, jurisdiction: str, on: Any, name: str, source: str
+) -> StatewideClosure:
     """An operator's one-off closure of every office under ``jurisdiction``'s law; flushes."""
     code = v.jurisdiction(jurisdiction)
     day = v.iso_date(on, "date", required=True)

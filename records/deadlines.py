@@ -211,8 +211,10 @@ def receipt_date(
         day = received
         if received != sent:
             notes.append(f"Received on {fmt(received)}, as recorded.")
-    elif rule is not None and rule.electronic_business_days and (
-        channel is None or channel in rule.delayed_channels
+    elif (
+        rule is not None
+        and rule.electronic_business_days
+        and (channel is None or channel in rule.delayed_channels)
     ):
         n = rule.electronic_business_days
         day, _ = add_business_days(sent, n, cal)
@@ -223,7 +225,9 @@ def receipt_date(
             f"({rule.source.citation})."
         )
         if channel is None:
-            notes.append("If it was delivered by hand or arrived by post, record the day it arrived.")
+            notes.append(
+                "If it was delivered by hand or arrived by post, record the day it arrived."
+            )
         return day, " ".join(notes)
     elif channel in ("mail", "hand") or (rule is not None and channel in rule.actual_receipt):
         cite = (
@@ -275,7 +279,9 @@ def law_in_force(law: Law, received: date) -> tuple[Law, str]:
         return law, ""
     for v in law.versions:
         assert v.in_force_until is not None
-        if (v.in_force_from is None or v.in_force_from <= received) and received <= v.in_force_until:
+        if (
+            v.in_force_from is None or v.in_force_from <= received
+        ) and received <= v.in_force_until:
             periods = {k: p for k, p in law.periods.items() if k not in v.without}
             periods.update(v.periods)
             used = replace(
@@ -805,9 +811,7 @@ def compute_clocks(
         receipt_note=receipt_note,
         closures=closures,
     )
-    return {
-        name: _annotate(clock, law, version_note, closures) for name, clock in clocks.items()
-    }
+    return {name: _annotate(clock, law, version_note, closures) for name, clock in clocks.items()}
 
 
 def _annotate(
@@ -837,9 +841,7 @@ def _annotate(
                 )
     if not extra:
         return clock
-    return replace(
-        clock, explanation=f"{clock.explanation} {' '.join(extra)}", version=law.version
-    )
+    return replace(clock, explanation=f"{clock.explanation} {' '.join(extra)}", version=law.version)
 
 
 def _compute_clocks(

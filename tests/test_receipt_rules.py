@@ -48,7 +48,9 @@ def test_mi_emailed_request_counts_from_the_next_business_day(client, db, michig
     # electronic transmission is made". Sent Wed 2026-11-25; Thu 11-26 is Thanksgiving, so it
     # is received Fri 11-27. 5 business days (MCL 15.235(2)): Nov 30 (1), Dec 1 (2), 2 (3),
     # 3 (4), Fri 12-04 (5).
-    assert_redirect(send(client, michigan, "2026-11-25", channel="email"), f"/requests/{michigan.id}")
+    assert_redirect(
+        send(client, michigan, "2026-11-25", channel="email"), f"/requests/{michigan.id}"
+    )
     response = clocks(db, michigan)["response"]
     assert response.due == D("2026-12-04")
     assert "Sent by e-mail on Wed 2026-11-25" in response.explanation
@@ -60,7 +62,9 @@ def test_mi_emailed_request_counts_from_the_next_business_day(client, db, michig
 def test_mi_posted_request_counts_from_its_arrival(client, db, michigan) -> None:
     # By post the e-mail rule does not apply. No arrival date: counted from sending, Wed
     # 2026-11-25: Nov 27 (1), 30 (2), Dec 1 (3), 2 (4), Thu 12-03 (5): the earliest date.
-    assert_redirect(send(client, michigan, "2026-11-25", channel="mail"), f"/requests/{michigan.id}")
+    assert_redirect(
+        send(client, michigan, "2026-11-25", channel="mail"), f"/requests/{michigan.id}"
+    )
     response = clocks(db, michigan)["response"]
     assert response.due == D("2026-12-03")
     assert "the sending date is used, the earliest it can have arrived" in response.explanation
@@ -70,7 +74,11 @@ def test_mi_stated_arrival_replaces_the_rule_through_the_api(client, db, factory
     # Posted Wed 2026-11-25, arrived Mon 11-30: Dec 1 (1), 2 (2), 3 (3), 4 (4), Mon 12-07 (5).
     org = db.get(Organization, michigan.org_id)
     token = factory.token(factory.user(org), org)
-    body = {"type": "sent", "date": "2026-11-25", "data": {"channel": "mail", "received": "2026-11-30"}}
+    body = {
+        "type": "sent",
+        "date": "2026-11-25",
+        "data": {"channel": "mail", "received": "2026-11-30"},
+    }
     resp = client.post(f"/api/v1/requests/{michigan.id}/events", json=body, headers=bearer(token))
     assert resp.status_code == 201, resp.json
     assert json.loads(json.dumps(resp.json["event"]["data"]))["channel"] == "mail"
@@ -100,11 +108,24 @@ def test_cli_counts_the_channel(runner) -> None:
     )
     assert out.exit_code == 0, out.output
     got = json.loads(out.output)
-    assert (got["start"], got["response_due"], got["channel"]) == ("2026-11-27", "2026-12-04", "email")
+    assert (got["start"], got["response_due"], got["channel"]) == (
+        "2026-11-27",
+        "2026-12-04",
+        "email",
+    )
     assert "MCL 15.235(1)" in got["receipt"]
     hand = json.loads(
         runner.invoke(
-            args=["deadlines", "compute", "--law", "MI", "--sent", "2026-11-25", "--channel", "hand"]
+            args=[
+                "deadlines",
+                "compute",
+                "--law",
+                "MI",
+                "--sent",
+                "2026-11-25",
+                "--channel",
+                "hand",
+            ]
         ).output
     )
     assert (hand["start"], hand["response_due"]) == ("2026-11-25", "2026-12-03")
@@ -191,15 +212,13 @@ def test_a_request_is_counted_under_the_version_in_force_on_receipt() -> None:
 
 
 def test_versions_that_overlap_are_refused() -> None:
-    data = TEST_LAW | {
-        "versions": [TEST_LAW["versions"][0] | {"in_force_until": D("2025-07-01")}]
-    }
+    data = TEST_LAW | {"versions": [TEST_LAW["versions"][0] | {"in_force_until": D("2025-07-01")}]}
     with pytest.raises(LawDataError, match="still in force on in_force_from"):
         parse_law(data, "ZZ.toml")
     with pytest.raises(LawDataError, match="in_force_until"):
         parse_law(TEST_LAW | {"versions": [{"label": "x", "citation": "§"}]}, "ZZ.toml")
     with pytest.raises(LawDataError, match="in_force_from for the current text"):
-        parse_law(TEST_LAW | {"in_force_from": None} , "ZZ.toml")
+        parse_law(TEST_LAW | {"in_force_from": None}, "ZZ.toml")
 
 
 def test_closed_day_and_after_hours_receipt_rules() -> None:
@@ -218,7 +237,9 @@ def test_closed_day_and_after_hours_receipt_rules() -> None:
 def test_alabama_before_the_2024_amendment_has_no_deadlines(client, runner, factory) -> None:
     # SB270 (2024 Regular Session) added §§ 36-12-43 to 36-12-46 from 2024-10-01. Received Mon
     # 2024-09-30 (old § 36-12-40: no time limit): no acknowledgment, response or presumption.
-    old = json.loads(runner.invoke(args=["deadlines", "compute", "--law", "AL", "--start", "2024-09-30"]).output)
+    old = json.loads(
+        runner.invoke(args=["deadlines", "compute", "--law", "AL", "--start", "2024-09-30"]).output
+    )
     assert old["acknowledgment_due"] is None and old["deemed_denial_due"] is None
     assert old["response_due"] is None
     assert old["version"] == "§ 36-12-40 before SB270 (2024 Regular Session)"

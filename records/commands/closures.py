@@ -33,6 +33,7 @@ def add(jurisdiction: str, on: str, name: str, source: str) -> None:
         n = closures.recompute_for_law(db, row.jurisdiction, f"statewide closure {row.on} added")
         db.commit()
         click.echo(f"added {row.id}\t{row.jurisdiction}\t{row.on}\t{row.name}\t{row.source}")
+        click.echo(f"recounted {n} request(s)")
 
 
 @closures_cli.command("list")

@@ -48,8 +48,8 @@ def compute(
 
     Instance-wide closures added with ``flask closures add`` are counted where the law does.
     """
-    from records.closures import statewide_for
     from records.cli import _session
+    from records.closures import statewide_for
 
     if not start and not sent:
         click.echo("error: give --start (the receipt date) or --sent", err=True)

@@ -418,7 +418,9 @@ def _versions(
     out.sort(key=lambda v: v.in_force_until or date.max)
     previous_end: date | None = None
     for v in out:
-        if previous_end is not None and (v.in_force_from is None or v.in_force_from <= previous_end):
+        if previous_end is not None and (
+            v.in_force_from is None or v.in_force_from <= previous_end
+        ):
             raise LawDataError(f"{filename}: versions {v.label!r} overlaps the one before it")
         previous_end = v.in_force_until
     if previous_end is not None and in_force_from is not None and previous_end >= in_force_from:

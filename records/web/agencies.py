@@ -107,9 +107,7 @@ def show(agency_id: int) -> Any:
     return _show(agency_or_404(agency_id))
 
 
-def _show(
-    agency: Agency, *, error: str | None = None, values: dict[str, str] | None = None
-) -> Any:
+def _show(agency: Agency, *, error: str | None = None, values: dict[str, str] | None = None) -> Any:
     from records.laws import UnknownLawError, get_law
 
     db = get_session()

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from records.models_filing import Document, ProposedEvent
 from records.models_letters import BatchJob
-from records.models_lifecycle import Event
+from records.models_lifecycle import AgencyClosure, Event
 from records.models_notify import CalendarFeed, Notification
 from tests.conftest import assert_redirect, bearer, login
 
@@ -28,6 +28,7 @@ ID_ARGS = {
     "event_id": "event",
     "notification_id": "notification",
     "feed_id": "feed",
+    "closure_id": "closure",
 }
 # Arguments that are not object ids, with a valid value for each.
 OTHER_ARGS = {"fmt": "docx", "which": "follow-up", "action": "confirm"}
@@ -116,6 +117,15 @@ def victim(app, client, factory, db):
                 kind="due",
                 title="Victim due",
                 created_at=now,
+            )
+        ),
+        "closure": factory._save(
+            AgencyClosure(
+                org_id=org.id,
+                agency_id=agency.id,
+                name="Victim closure",
+                source="Victim notice",
+                on=date(2026, 11, 27),
             )
         ),
         "feed": factory._save(

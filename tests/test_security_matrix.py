@@ -63,6 +63,8 @@ RULES: dict[str, Rule] = {
     "agencies.show": Rule(MEMBER, VW),
     "agencies.edit": Rule(MEMBER, ED),
     "agencies.import_csv": Rule(MEMBER, ED),
+    "agencies.add_closure": Rule(MEMBER, ED),
+    "agencies.remove_closure": Rule(MEMBER, ED),
     "requests.index": Rule(MEMBER, VW),
     "requests.new": Rule(MEMBER, ED),
     "requests.show": Rule(MEMBER, VW),

@@ -261,3 +261,18 @@ def test_alabama_request_page_says_which_version_applied(client, db, factory, me
     assert "before SB270" in got["follow_up"].explanation
     inputs = json.loads(got["follow_up"].inputs)
     assert inputs["law_version"] == "§ 36-12-40 before SB270 (2024 Regular Session)"
+
+
+def test_after_hours_without_a_rule_counts_the_day_it_arrived(client, db, factory, member):
+    # N.Y. Pub. Off. Law § 89(3)(a): acknowledge within 5 business days of receipt. E-mailed
+    # after hours on Thu 2026-11-19 (the library has no after-hours rule for New York): counted
+    # from Thu 11-19: Nov 20 (1), 23 (2), 24 (3), 25 (4), Thanksgiving Thu 26 closed, Fri 11-27
+    # (5).
+    org, user = member
+    agency = factory.agency(org, name="NYPD FOIL Unit", jurisdiction="NY")
+    req = factory.request(org, user, agency)
+    send(client, req, "2026-11-19", channel="email", after_hours="1")
+    ack = clocks(db, req)["acknowledgment"]
+    assert ack.due == D("2026-11-27")
+    assert "arrived after the office closed" in ack.explanation
+    assert "the earlier date" in ack.explanation

@@ -65,6 +65,7 @@ def add_agency_closure(
     db: Session, agency: Agency, data: dict[str, Any], *, actor_id: int | None
 ) -> AgencyClosure:
     """Record a closure for the organization's agency; flushes. Raises ValidationError."""
+    assert agency.id is not None
     row = AgencyClosure(
         org_id=agency.org_id, agency_id=agency.id, created_by=actor_id, **clean_agency_closure(data)
     )
@@ -100,6 +101,7 @@ def add_statewide(
     """An operator's one-off closure of every office under ``jurisdiction``'s law; flushes."""
     code = v.jurisdiction(jurisdiction)
     day = v.iso_date(on, "date", required=True)
+    assert day is not None  # required=True raises instead
     clean_name = v.text(name, "name", max_len=200, required=True)
     clean_source = v.text(source, "source", max_len=500, required=True)
     existing = db.exec(
@@ -163,8 +165,8 @@ def recompute_for_law(db: Session, code: str, reason: str) -> int:
         .where(
             RecordRequest.status != "draft",
             or_(
-                RecordRequest.law_code == code,
-                and_(RecordRequest.law_code == "", Agency.jurisdiction == code),
+                RecordRequest.law_code == code,  # type: ignore[arg-type]
+                and_(RecordRequest.law_code == "", Agency.jurisdiction == code),  # type: ignore[arg-type]
             ),
         )
     ).all()

@@ -133,7 +133,7 @@ def _show(agency: Agency, *, error: str | None = None, values: dict[str, str] | 
         parent=parent,
         children=children,
         n_requests=n_requests,
-        closures=closures.agency_closures(get_session(), agency.org_id, agency.id),
+        closures=closures.agency_closures(get_session(), agency.org_id, agency.id or 0),
         law=law,
         empty=EmptyForm(),
         closure_error=error,
@@ -173,7 +173,7 @@ def remove_closure(agency_id: int, closure_id: int) -> Any:
     if not EmptyForm().validate_on_submit():
         abort(400)
     db = get_session()
-    if not closures.remove_agency_closure(db, agency.org_id, agency.id, closure_id):
+    if not closures.remove_agency_closure(db, agency.org_id, agency.id or 0, closure_id):
         abort(404)
     _recompute_agency(db, agency)
     db.commit()

@@ -276,3 +276,19 @@ def test_after_hours_without_a_rule_counts_the_day_it_arrived(client, db, factor
     assert ack.due == D("2026-11-27")
     assert "arrived after the office closed" in ack.explanation
     assert "the earlier date" in ack.explanation
+
+
+def test_every_version_and_receipt_rule_is_quoted_and_sourced() -> None:
+    from records.laws import load_laws
+
+    for law in load_laws().values():
+        for version in law.versions:
+            assert version.source.citation and version.source.checked_on, (law.code, version.label)
+            assert version.text, f"{law.code} {version.label}: quote the words of that version"
+            for clock, period in version.periods.items():
+                assert period.text and period.source.citation, (law.code, version.label, clock)
+        if law.receipt is not None:
+            assert law.receipt.text and law.receipt.source.citation, law.code
+        if law.calendar.office_closures:
+            source = law.calendar.office_closures_source
+            assert law.calendar.office_closures_text and source and source.checked_on, law.code

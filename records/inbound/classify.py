@@ -49,12 +49,14 @@ EXEMPTION_WORD = re.compile(
     r"(?i)\bexemptions?\s+((?:[1-9](?:\s*\(\s*[A-Fa-f]\s*\))?(?:\s*,\s*|\s+and\s+|\s*&\s*|\s+)?)+)"
 )
 STATE_SECTION = re.compile(
-    r"(?i)(?:§+|\bsections?|\bsec\.)\s*(\d{1,4}(?:[.:-]\d+[A-Za-z]?)+(?:\s*\(\s*\w{1,4}\s*\))*)"
+    r"(?i)(?:§+|\bsections?|\bsec\.)\s*(\d{1,4}(?:[.:-]\d+[A-Za-z]?)*(?:\s*\(\s*\w{1,4}\s*\))*)"
 )
+# Codes cited without a section sign: "RCW 42.56.240", "N.J.S.A. 47:1A-1.1".
+NAMED_CODE = re.compile(r"\b(RCW|N\.J\.S\.A\.|ORS|MCL|KRS)\s+(\d[\d.:A-Za-z-]*\d)")
 ILCS = re.compile(r"(?i)\b5\s+ILCS\s+140\s*/\s*7(?:\.5)?(?:\s*\(\s*\w{1,4}\s*\))*")
 TRACKING_LABELED = re.compile(
-    r"(?i)(?:tracking|request|reference|case|control|confirmation|foia|file|ticket)"
-    r"\s*(?:number|no\.?|#|id)\s*(?:is|of)?\s*[:#]?\s*"
+    r"(?i)(?:tracking|request|reference|case|control|confirmation|foia|foil|cpra|file|ticket)"
+    r"\s*(?:number|no\.?|#|id)?\s*(?:is|of)?\s*[:#]?\s*"
     r"([A-Z0-9][A-Z0-9-]{2,30}[0-9])\b"
 )
 TRACKING_SHAPES = (
@@ -76,7 +78,7 @@ NUMBER_WORDS = {
 }
 DAYS = re.compile(
     r"(?i)\b(\d{1,3}|five|seven|ten|fifteen|twenty|thirty|forty-five|sixty|ninety)"
-    r"(?:\s*\(\d{1,3}\))?\s+(?:additional\s+|more\s+|extra\s+)?"
+    r"(?:\s*\(\d{1,3}\))?(?:\s+|-)(?:additional\s+|more\s+|extra\s+)?"
     r"(?:working\s+|business\s+|calendar\s+|work\s+)?days?\b"
 )
 MONTHS = {
@@ -178,7 +180,7 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\bextension\b",
             r"\bextend(ing|ed)? (the|our|its) (time|deadline|response|period)",
             r"additional (time|\d+|ten|fifteen|twenty|thirty) (working |business |calendar )?(days?|time)",
-            r"(need|require|requires|requiring) (additional|more) time",
+            r"(needs?|requires?|requiring) (additional|more) time",
             r"(will|expect to|anticipate(s)?( that we will)?) (respond|provide (a|our) response)"
             r" (by|on or before|no later than)",
             r"response date (has been|is) (moved|revised|changed)",
@@ -200,8 +202,8 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "portal_notice",
         (
-            r"(available|ready|posted|uploaded|released) (for (download|you)|on|in|to|through|via) "
-            r"(the |our )?(\w+ )?(portal|secure ?release|foiaonline|nextrequest|govqa)",
+            r"(available|ready|posted|uploaded|released)[^.]{0,60}"
+            r"(portal|secure ?release|foiaonline|nextrequest|govqa|justfoia)",
             r"(log ?in|sign in) to (the |our )?(\w+ )?(portal|account)",
             r"(portal|nextrequest|govqa|justfoia|securerelease|foiaxpress).{0,80}(download|view|retrieve)",
             r"(download|retrieve|view) (the |your )?(records|documents|files).{0,60}(portal|link)",
@@ -291,16 +293,24 @@ def exemptions(text: str, *, state: bool = True) -> list[str]:
         for m in ILCS.finditer(text):
             out.append(re.sub(r"\s+", " ", m.group(0)).replace(" /", "/").replace("/ ", "/"))
         for m in STATE_SECTION.finditer(text):
-            out.append("§ " + re.sub(r"\s+", "", m.group(1)))
+            section = re.sub(r"\s+", "", m.group(1))
+            # A bare number ("section 902 of the Act") is not a citation worth keeping.
+            federal = "u.s.c" in text[max(0, m.start() - 12) : m.start()].lower()
+            if any(c in section for c in ".:-(") and not federal:
+                out.append("§ " + section)
+        for m in NAMED_CODE.finditer(text):
+            out.append(f"{m.group(1)} {m.group(2)}")
     return list(dict.fromkeys(out))
 
 
 def tracking_number(subject: str, body: str) -> str:
     """The agency's tracking number, labelled ("Request No. 26-1234") or by its shape."""
     for text in (subject, body):
-        m = TRACKING_LABELED.search(text)
-        if m and any(c.isdigit() for c in m.group(1)) and not re.fullmatch(r"\d{4}", m.group(1)):
-            return m.group(1)
+        for m in TRACKING_LABELED.finditer(text):
+            token = m.group(1)
+            # A year ("request of 2026") or a count is not a tracking number.
+            if len(token) >= 5 and not re.fullmatch(r"\d{1,5}|\d{1,3}(,\d{3})+", token):
+                return token
     for shape in TRACKING_SHAPES:
         for text in (subject, body):
             m = shape.search(text)
@@ -382,7 +392,7 @@ def read(subject: str, body: str) -> Reading:
         data["payment_asked"] = bool(
             re.search(
                 r"(?i)advance (payment|deposit)|remit|payment (of|is required|must)|deposit|"
-                r"(agree|commit|willing(ness)?) to pay|check (payable|made out)",
+                r"(agree|commit|commitment|willing(ness)?) to pay|check (payable|made out)",
                 own,
             )
         )

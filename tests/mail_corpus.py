@@ -435,8 +435,7 @@ CORPUS: list[Entry] = [
     (
         "records@austintexas.gov",
         "Public Information Request W004521-112426 completed",
-        "Attached please find the records responsive to your request. This completes your "
-        "request.",
+        "Attached please find the records responsive to your request. This completes your request.",
         "release",
         {},
     ),

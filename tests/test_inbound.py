@@ -12,7 +12,7 @@ from email.utils import format_datetime, make_msgid
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from records.core import secretbox
 from records.inbound import imap, service
@@ -99,13 +99,20 @@ def _reply(
 
 
 def _fetch(app, db) -> imap.FetchResult:
+    """One fetch, in a session of the app's own engine (as the scheduler's job has)."""
     box = db.exec(select(InboundMailbox)).one()
-    with app.app_context():
-        return imap.fetch(db, get_storage(app), app.config, box.id)
+    with app.app_context(), Session(app.extensions["db_engine"], expire_on_commit=False) as own:
+        return imap.fetch(own, get_storage(app), app.config, box.id)
+
+
+def _box(db) -> InboundMailbox:
+    """The mailbox row as committed now."""
+    return db.get(InboundMailbox, db.exec(select(InboundMailbox.id)).one())
 
 
 def _messages(db) -> list[InboundMessage]:
-    return list(db.exec(select(InboundMessage).order_by(InboundMessage.id)).all())
+    query = select(InboundMessage).order_by(InboundMessage.id)
+    return list(db.exec(query.execution_options(populate_existing=True)).all())
 
 
 def test_round_trip_letter_reply_fetched_filed_and_confirmed(
@@ -180,27 +187,37 @@ def test_round_trip_letter_reply_fetched_filed_and_confirmed(
     assert len(db.exec(select(Document).where(Document.request_id == req.id)).all()) == 1
 
 
-def test_follow_up_letter_threads_on_the_first(client, db, factory, member, smtp):
+def test_reply_without_the_plus_part_matches_by_thread(app, client, db, factory, member, smtp):
     inbox, port = smtp
     org, _user = member
-    req, first = _letter(client, db, factory, member)
+    _set_address(client)
+    req, stored = _letter(client, db, factory, member)
     _use_server(db, org, port)
-    client.post(f"/letters/{first.id}/send", data={"to": "foia@travis.example.gov"})
-    first_id = inbox.messages[0]["Message-ID"]
-    # Without a reply mailbox the letter keeps the requester's own Reply-To.
-    assert inbox.messages[0]["Reply-To"] == "jane@example.org"
-    resp = client.post(
-        f"/requests/{req.id}/letters/new?subject=communications",
-        data={"items": ["emails_ice"], "date_from": "2025-01-20", "letter_date": "2026-11-24"},
+    client.post(f"/letters/{stored.id}/send", data={"to": "foia@travis.example.gov"})
+    sent = inbox.messages[0]
+    assert sent["Reply-To"].startswith(f"records+r{req.id}-")
+    # The agency's system strips the +tag and writes from a no-reply address of another domain.
+    answer = _reply(
+        "Re: your request",
+        "Your request has been assigned tracking number 2027-ICFO-22222.",
+        sender="noreply@foia-portal.example.com",
+        in_reply_to=sent["Message-ID"],
     )
-    second = db.exec(select(StoredLetter).order_by(StoredLetter.id.desc())).first()
-    assert_redirect(resp, f"/letters/{second.id}")
-    db.get(RecordRequest, req.id)
-    # The request is "sent" already; a second email is recorded without a second sent event.
-    client.post(f"/letters/{second.id}/send", data={"to": "foia@travis.example.gov"})
-    if len(inbox.messages) == 2:
-        assert inbox.messages[1]["In-Reply-To"] == first_id
-        assert first_id in inbox.messages[1]["References"]
+    got = _receive(app, db, answer.as_bytes())
+    assert (got.state, got.message.request_id, got.message.matched_by) == (
+        "filed",
+        req.id,
+        "thread",
+    )
+    # A reply to that reply threads on the filed mail, not only on our letters.
+    later = _reply(
+        "Re: Re: your request",
+        "Following up.",
+        sender="noreply@foia-portal.example.com",
+        in_reply_to=answer["Message-ID"],
+    )
+    got = _receive(app, db, later.as_bytes())
+    assert (got.message.request_id, got.message.matched_by) == (req.id, "thread")
 
 
 def test_imap_restart_mid_fetch_resumes_and_files_each_once(
@@ -231,7 +248,7 @@ def test_imap_restart_mid_fetch_resumes_and_files_each_once(
     monkeypatch.setattr(service, "receive", receive_then_restart)
     first = _fetch(app, db)
     assert first.errors == ["the connection to the IMAP server was lost; the next fetch resumes"]
-    box = db.exec(select(InboundMailbox)).one()
+    box = _box(db)
     assert box.last_uid == 1 and box.last_error
     monkeypatch.setattr(service, "receive", real)
     second = _fetch(app, db)
@@ -243,7 +260,7 @@ def test_imap_restart_mid_fetch_resumes_and_files_each_once(
     assert len(db.exec(select(Document).where(Document.request_id == req.id)).all()) == 3
     flags = imapbox.flags()
     assert len(flags) == 3 and all("$RecordsFiled" in f and "\\Seen" in f for f in flags.values())
-    assert db.exec(select(InboundMailbox)).one().last_error == ""
+    assert _box(db).last_error == ""
 
 
 def test_huge_message_is_held_with_its_headers_and_left_in_the_mailbox(
@@ -297,8 +314,9 @@ def _token_for(app, db, req) -> str:
 
 
 def _receive(app, db, raw: bytes, **kw):
-    with app.app_context():
-        return service.receive(db, get_storage(app), app.config, raw, **kw)
+    """Receive one message in a session of the app's own engine, as the pipe command does."""
+    with app.app_context(), Session(app.extensions["db_engine"], expire_on_commit=False) as own:
+        return service.receive(own, get_storage(app), app.config, raw, **kw)
 
 
 def test_malformed_mime_is_held_not_lost(app, client, db, member):
@@ -514,7 +532,7 @@ def test_mailbox_password_is_sealed_and_never_shown(app, client, db, member):
         },
     )
     assert_redirect(resp, "/settings/mail")
-    box = db.exec(select(InboundMailbox)).one()
+    box = _box(db)
     assert box.imap_password.startswith("fernet:") and "hunter2" not in box.imap_password
     assert secretbox.unseal(box.imap_password, app.config) == "hunter2-secret"
     page = client.get("/settings/mail").data
@@ -524,7 +542,7 @@ def test_mailbox_password_is_sealed_and_never_shown(app, client, db, member):
         "/settings/mail",
         data={"address": MAILBOX, "imap_host": "imap.example.org", "imap_user": "u2"},
     )
-    assert db.exec(select(InboundMailbox)).one().imap_password == box.imap_password
+    assert _box(db).imap_password == box.imap_password
     bad = client.post(
         "/settings/mail",
         data={"address": MAILBOX, "imap_host": "bad host/x", "imap_user": "typed-user"},
@@ -576,3 +594,41 @@ def test_pipe_command_files_a_message(app, client, db, factory, member, tmp_path
     proposal = db.exec(select(ProposedEvent)).one()
     assert proposal.kind == "final_response:no_records"
     assert row.received_at.date() == date(2026, 11, 24)  # the child ran on the suite's clock
+
+
+def test_migration_0010_seals_plain_smtp_passwords(tmp_path, monkeypatch):
+    import sqlalchemy as sa
+
+    from records.db import make_engine
+    from records.migrate import downgrade, upgrade
+
+    monkeypatch.setenv("SECRET_KEY", "migration-secret")
+    monkeypatch.setenv("RECORDS_INSTANCE_PATH", str(tmp_path / "instance"))
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    upgrade(url, "0005")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO organization (name, kind, created_at) VALUES ('O', 'clinic', '2026-11-24')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO orglettersettings (org_id, overrides, letterhead_name, default_fee_cap, "
+                "smtp_host, smtp_user, smtp_password, smtp_starttls, mail_from, updated_at) "
+                "VALUES (1, '{}', '', 50, 'smtp.example.org', 'u', 'plain-pass', 0, '', '2026-11-24')"
+            )
+        )
+    upgrade(url, "0010")
+    with engine.begin() as conn:
+        stored = conn.execute(sa.text("SELECT smtp_password FROM orglettersettings")).scalar_one()
+    assert stored.startswith("fernet:") and "plain-pass" not in stored
+    assert secretbox.unseal(stored, {"SECRET_KEY": "migration-secret"}) == "plain-pass"
+    downgrade(url, "0005")
+    with engine.begin() as conn:
+        assert (
+            conn.execute(sa.text("SELECT smtp_password FROM orglettersettings")).scalar_one()
+            == "plain-pass"
+        )
+    engine.dispose()

@@ -632,3 +632,22 @@ def test_migration_0010_seals_plain_smtp_passwords(tmp_path, monkeypatch):
             == "plain-pass"
         )
     engine.dispose()
+
+
+def test_mail_the_upload_path_refuses_is_held_with_the_reason(app, client, db, factory, member):
+    org, user = member
+    req = factory.request(org, user)
+    token = _token_for(app, db, req)
+    msg = _reply("Records", "Attached.", to=f"records+r{req.id}-{token}@clinic.example")
+    msg.add_attachment(
+        b"MZ\x90\x00binary", maintype="application", subtype="octet-stream", filename="tool.exe"
+    )
+    got = _receive(app, db, msg.as_bytes(), org_id=org.id)
+    assert (
+        got.state == "held"
+        and "could not be filed" in got.message.note
+        and ".exe" in got.message.note
+    )
+    assert json.loads(got.message.candidates) == [req.id]
+    assert db.exec(select(Document).where(Document.request_id == req.id)).all() == []
+    assert b"could not be filed" in client.get("/mail/held").data

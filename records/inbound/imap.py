@@ -135,12 +135,16 @@ def _after(con: imaplib.IMAP4, box: InboundMailbox, uid: int, state: str) -> Non
     if state == "filed" and box.done_folder:
         caps = {c.decode() if isinstance(c, bytes) else str(c) for c in con.capabilities}
         if "MOVE" in caps:
-            con.uid("MOVE", str(uid), _quote(box.done_folder))
-            return
-        con.uid("COPY", str(uid), _quote(box.done_folder))
-        con.uid("STORE", str(uid), "+FLAGS", r"(\Deleted)")
-        con.expunge()
-        return
+            typ, _ = con.uid("MOVE", str(uid), _quote(box.done_folder))
+            if typ == "OK":
+                return
+        else:
+            typ, _ = con.uid("COPY", str(uid), _quote(box.done_folder))
+            if typ == "OK":
+                con.uid("STORE", str(uid), "+FLAGS", r"(\Deleted)")
+                con.expunge()
+                return
+        log.warning("mailbox %s: could not move to %r; flagging instead", box.id, box.done_folder)
     con.uid("STORE", str(uid), "+FLAGS", FILED_FLAGS if state == "filed" else HELD_FLAGS)
 
 

@@ -362,6 +362,14 @@ def _file(
         row = db.merge(row)
         _hold(row, Match(None, candidates=(int(req.id or 0),)), f"could not be filed: {exc}")
         return
+    except Exception:
+        # Anything else (a parser crash in a checker, storage away): keep the message in the
+        # pen rather than retrying it on every fetch.
+        log.exception("inbound message %s could not be filed", row.id)
+        db.rollback()
+        row = db.merge(row)
+        _hold(row, Match(None, candidates=(int(req.id or 0),)), "could not be filed (see the log)")
+        return
     row = db.merge(row)
     doc = result.documents[0]
     reading = read(mail.subject, mail.body)

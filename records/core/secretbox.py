@@ -72,8 +72,11 @@ def instance_config() -> Mapping[str, Any]:
         return current_app.config
     except RuntimeError:
         pass
-    from records import ROOT
     from records.config import load_settings
 
-    instance = os.environ.get("RECORDS_INSTANCE_PATH") or str(ROOT / "instance")
+    instance = os.environ.get("RECORDS_INSTANCE_PATH")
+    if not instance:
+        from records import create_app
+
+        return create_app().config  # the instance folder the app itself would use
     return load_settings(Path(instance))

@@ -59,24 +59,3 @@ def unseal(value: str, config: Mapping[str, Any]) -> str:
         raise SecretError(
             "a stored password cannot be decrypted with this server's key; enter it again"
         ) from None
-
-
-def instance_config() -> Mapping[str, Any]:
-    """The running app's settings, or (outside an app, as in a migration) the instance's own."""
-    import os
-    from pathlib import Path
-
-    try:
-        from flask import current_app
-
-        return current_app.config
-    except RuntimeError:
-        pass
-    from records.config import load_settings
-
-    instance = os.environ.get("RECORDS_INSTANCE_PATH")
-    if not instance:
-        from records import create_app
-
-        return create_app().config  # the instance folder the app itself would use
-    return load_settings(Path(instance))

@@ -5,7 +5,10 @@ pure (``parse``, ``classify``) <- ``models`` <- ``service``, ``imap`` <- ``views
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the pure modules of this package are imported without Flask
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:

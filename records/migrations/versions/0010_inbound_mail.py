@@ -9,6 +9,9 @@ Revision ID: 0010
 Revises: 0005
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
@@ -113,7 +116,7 @@ def _reseal(change) -> None:
     rows = conn.execute(sa.select(table.c.id, table.c.smtp_password).where(table.c.smtp_password != '')).all()
     if not rows:
         return
-    config = secretbox.instance_config()
+    config = _instance_config()
     for row_id, value in rows:
         new = change(value, config)
         if new != value:
@@ -143,3 +146,24 @@ def downgrade() -> None:
 
     op.drop_table('replyaddress')
     op.drop_table('inboundmailbox')
+
+
+def _instance_config() -> Mapping[str, Any]:
+    """The running app's settings, or (outside an app, as in a migration) the instance's own."""
+    import os
+    from pathlib import Path
+
+    try:
+        from flask import current_app
+
+        return current_app.config
+    except RuntimeError:
+        pass
+    from records.config import load_settings
+
+    instance = os.environ.get("RECORDS_INSTANCE_PATH")
+    if not instance:
+        from records import create_app
+
+        return create_app().config  # the instance folder the app itself would use
+    return load_settings(Path(instance))

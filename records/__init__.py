@@ -83,6 +83,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_blueprints(app)
     app.register_blueprint(api_bp)
+    from records import inbound
+
+    inbound.init_app(app)  # agency replies: holding pen, reply mailbox, `mail` commands, fetch job
     from records import health
 
     health.init_app(app)  # after the blueprints: its database-outage page replaces theirs

@@ -65,6 +65,20 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("SMTP_TIMEOUT_SECONDS", 10, "Seconds to wait for an SMTP server at each step.", int),
     Setting(
+        "SECRETS_KEY",
+        "",
+        "Key that encrypts stored mailbox and SMTP passwords; derived from SECRET_KEY when empty.",
+    ),
+    Setting(
+        "INBOUND_POLL_SECONDS", 300, "Seconds between fetches of each organization's mailbox.", int
+    ),
+    Setting(
+        "INBOUND_MAX_MB",
+        0,
+        "Largest incoming email kept, in megabytes; 0 means MAX_UPLOAD_MB.",
+        int,
+    ),
+    Setting(
         "SCHEDULER_ENABLED", False, "Run the reminder scheduler inside this web process.", bool
     ),
     Setting("SWEEP_SECONDS", 60, "Seconds between reminder sweeps.", int),

@@ -736,6 +736,8 @@ def confirm_proposed(
     if choice != "correspondence":
         event_kind, _, outcome = choice.partition(":")
         data: dict[str, Any] = {"outcome": outcome} if outcome else {}
+        if choice == proposed.kind:
+            data = _read_data(proposed, event_kind) | data
         req = db.get(RecordRequest, proposed.request_id)
         source = db.get(Document, proposed.document_id) if proposed.document_id else None
         if source is not None and visibility.narrower_than_request(source):
@@ -760,6 +762,21 @@ def confirm_proposed(
             db.add(doc)
     log.info("user %s confirmed %s from email on request %s", user_id, choice, proposed.request_id)
     return event
+
+
+def _read_data(proposed: ProposedEvent, event_kind: str) -> dict[str, Any]:
+    """The values read from the email that the event kind declares (the rest stay on the
+    proposal): a tracking number, a new due date, an amount, the exemptions cited."""
+    from records.lifecycle import EVENT_KINDS
+
+    try:
+        read = json.loads(proposed.data or "{}")
+    except ValueError:
+        return {}
+    declared = (
+        {f.name for f in EVENT_KINDS[event_kind].fields} if event_kind in EVENT_KINDS else set()
+    )
+    return {k: val for k, val in read.items() if k in declared and val not in ("", None, [])}
 
 
 def dismiss_proposed(db: Session, proposed: ProposedEvent, user_id: int) -> None:

@@ -467,12 +467,21 @@ def smtp_for(config: Mapping[str, Any], settings: OrgLetterSettings | None) -> d
             "SMTP_HOST": settings.smtp_host,
             "SMTP_PORT": settings.smtp_port,
             "SMTP_USER": settings.smtp_user,
-            "SMTP_PASSWORD": settings.smtp_password,
+            "SMTP_PASSWORD": _smtp_password(config, settings),
             "SMTP_STARTTLS": settings.smtp_starttls,
         }
     if settings and settings.mail_from:
         override["MAIL_FROM"] = settings.mail_from
     return mailer.smtp_settings(config, override)
+
+
+def _smtp_password(config: Mapping[str, Any], settings: OrgLetterSettings) -> str:
+    from records.core import secretbox
+
+    try:
+        return secretbox.unseal(settings.smtp_password, config)
+    except secretbox.SecretError as exc:
+        raise SendError(str(exc)) from None
 
 
 # A claim older than this belongs to a send that died on the way (each SMTP step has its own
@@ -631,8 +640,19 @@ def send_by_email(
     profile = effective_profile(db, stored.org_id, user.id if user else None)
     sender = settings.get("MAIL_FROM") or "records-desk@localhost"
     msg = build_message(stored, agency, address, sender, docx_for(db, stored, agency.name))
-    if profile and profile.email:
+    from records.inbound import service as inbound
+
+    # Replies come back to the organization's reply mailbox with the request's token, and
+    # thread with the letters already sent, so they file themselves (records.inbound).
+    reply_to = inbound.reply_address_for(db, req)
+    if reply_to:
+        msg["Reply-To"] = reply_to
+    elif profile and profile.email:
         msg["Reply-To"] = profile.email
+    earlier = inbound.thread_references(db, req)
+    if earlier:
+        msg["In-Reply-To"] = earlier[-1]
+        msg["References"] = " ".join(earlier[-20:])
     msg["Date"] = formatdate(now.timestamp(), usegmt=True)
     msg["Message-ID"] = make_msgid(domain=str(sender).rsplit("@", 1)[-1] or "localhost")
     message_id = str(msg["Message-ID"])
@@ -751,7 +771,12 @@ def save_letterhead(db: Session, org_id: int, data: bytes, name: str) -> OrgLett
 
 
 def save_mail_settings(
-    db: Session, org_id: int, data: Mapping[str, Any], *, allow_private: bool = False
+    db: Session,
+    org_id: int,
+    data: Mapping[str, Any],
+    *,
+    allow_private: bool = False,
+    config: Mapping[str, Any] | None = None,
 ) -> OrgLetterSettings:
     """Store the default fee cap and the SMTP override (a blank password keeps the old one).
 
@@ -779,7 +804,12 @@ def save_mail_settings(
     settings.smtp_user = v.text(data.get("smtp_user"), "smtp_user", max_len=255)
     password = data.get("smtp_password")
     if password:
-        settings.smtp_password = v.text(password, "smtp_password", max_len=255)
+        from records.core import secretbox
+
+        # Stored sealed with the instance's key (``config``); never shown back.
+        settings.smtp_password = secretbox.seal(
+            v.text(password, "smtp_password", max_len=255), config or {}
+        )
     settings.smtp_starttls = _flag(data.get("smtp_starttls"))
     settings.mail_from = v.email(data.get("mail_from"), "mail_from")
     db.add(settings)

@@ -235,3 +235,4 @@ from records import (  # noqa: E402,F401
     models_notify,
     models_ops,
 )
+from records.inbound import models as _inbound_models  # noqa: E402,F401

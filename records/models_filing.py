@@ -75,9 +75,21 @@ class ProposedEvent(SQLModel, table=True):
     subject: str = Field(default="", max_length=500)
     body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     state: str = Field(default="proposed", max_length=20)  # proposed | confirmed | dismissed
+    # Event data read from the email (tracking number, new due date, amount, exemptions...).
+    data: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
     event_id: int | None = Field(default=None, foreign_key="event.id", ondelete="SET NULL")
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = _ts()
+
+    def read_values(self) -> dict[str, object]:
+        """The values read from the email (``data``), for showing; {} when unreadable."""
+        import json
+
+        try:
+            value = json.loads(self.data or "{}")
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
 
 
 class RequestEmbargo(SQLModel, table=True):

@@ -73,7 +73,7 @@ class OrgLetterSettings(SQLModel, table=True):
     smtp_host: str = Field(default="", max_length=255)
     smtp_port: int | None = None
     smtp_user: str = Field(default="", max_length=255)
-    smtp_password: str = Field(default="", max_length=255)
+    smtp_password: str = Field(default="", max_length=1000)  # sealed (records.core.secretbox)
     smtp_starttls: bool = False
     mail_from: str = Field(default="", max_length=254)
     updated_at: datetime = _ts(onupdate=utc_now)

@@ -29,6 +29,7 @@ ID_ARGS = {
     "notification_id": "notification",
     "feed_id": "feed",
     "closure_id": "closure",
+    "message_id": "held_mail",
 }
 # Arguments that are not object ids, with a valid value for each.
 OTHER_ARGS = {"fmt": "docx", "which": "follow-up", "action": "confirm"}
@@ -93,7 +94,9 @@ def victim(app, client, factory, db):
     )
     assert event.status_code in (200, 201), event.get_data(as_text=True)
     now = datetime(2026, 11, 24, tzinfo=UTC)
+    held_mail = _held_mail(app, org)
     objs = {
+        "held_mail": held_mail,
         "org": org,
         "request": req,
         "agency": agency,
@@ -140,6 +143,22 @@ def victim(app, client, factory, db):
     }
     assert all(v is not None for v in objs.values()), objs
     return objs
+
+
+def _held_mail(app, org):
+    """A message in the victim's holding pen, received the way the mailbox receives it."""
+    from sqlmodel import Session
+
+    from records.inbound import service
+    from records.storage_local import get_storage
+
+    with app.app_context(), Session(app.extensions["db_engine"], expire_on_commit=False) as s:
+        service.save_mailbox(s, app.config, org.id, {"address": "victim@victim.example"})
+        s.commit()
+        raw = b"From: someone@x.example\r\nTo: victim@victim.example\r\nSubject: Victim mail\r\n\r\nHi\r\n"
+        got = service.receive(s, get_storage(app), app.config, raw, org_id=org.id)
+    assert got.state == "held"
+    return got.message
 
 
 def _routes(app):

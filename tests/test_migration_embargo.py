@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
@@ -171,8 +172,19 @@ def _old_world(conn: Any) -> None:
             for i in (1, 2)
         ],
     )
+    # The table as it was at revision 0004 (later revisions add columns the models know).
+    old_proposedevent = sa.table(
+        "proposedevent",
+        *(
+            sa.column(name)
+            for name in (
+                "org_id", "request_id", "document_id", "kind", "on", "sender", "subject",
+                "body", "state", "event_id", "created_by", "created_at",
+            )
+        ),
+    )  # fmt: skip
     conn.execute(
-        T["proposedevent"].insert(),
+        old_proposedevent.insert(),
         [
             {
                 "org_id": 1,

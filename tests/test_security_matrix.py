@@ -142,6 +142,9 @@ RULES: dict[str, Rule] = {
     "bundle.import_page": Rule(MEMBER, ED),
     "timeline.appeal_letter": Rule(MEMBER, ED),
     "timeline.follow_up_letter": Rule(MEMBER, ED),
+    "inbound.held": Rule(MEMBER, VW),
+    "inbound.file_one": Rule(MEMBER, ED),
+    "inbound.settings": Rule(MEMBER, OW),
 }
 
 # Harmless values for string parameters; ids without a builder point at a row that does not exist.

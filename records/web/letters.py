@@ -456,6 +456,7 @@ def mail_settings() -> Any:
             current_org_id(),
             request.form,
             allow_private=current_app.config["SMTP_ALLOW_PRIVATE_HOSTS"],
+            config=current_app.config,
         )
     except ValidationError as exc:
         db.rollback()

@@ -596,7 +596,7 @@ def test_pipe_command_files_a_message(app, client, db, factory, member, tmp_path
     assert row.received_at.date() == date(2026, 11, 24)  # the child ran on the suite's clock
 
 
-def test_migration_0010_seals_plain_smtp_passwords(tmp_path, monkeypatch):
+def test_migration_0007_seals_plain_smtp_passwords(tmp_path, monkeypatch):
     import sqlalchemy as sa
 
     from records.db import make_engine
@@ -620,7 +620,7 @@ def test_migration_0010_seals_plain_smtp_passwords(tmp_path, monkeypatch):
                 "VALUES (1, '{}', '', 50, 'smtp.example.org', 'u', 'plain-pass', 0, '', '2026-11-24')"
             )
         )
-    upgrade(url, "0010")
+    upgrade(url, "0007")
     with engine.begin() as conn:
         stored = conn.execute(sa.text("SELECT smtp_password FROM orglettersettings")).scalar_one()
     assert stored.startswith("fernet:") and "plain-pass" not in stored

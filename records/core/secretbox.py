@@ -2,7 +2,7 @@
 
 The key is ``SECRETS_KEY`` when set (a Fernet key, or any passphrase), otherwise derived from
 ``SECRET_KEY``. Stored values carry a ``fernet:`` prefix so a plain value left by an older
-version is recognised (migration 0010 encrypts those). Nothing here logs a value.
+version is recognised (migration 0007 encrypts those). Nothing here logs a value.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ there before this revision with the instance's key (``SECRETS_KEY``, else ``SECR
 records.core.secretbox), and gives proposed events a ``data`` column for the values read from
 an email. Downgrading decrypts the passwords again.
 
-Revision ID: 0010
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 from collections.abc import Mapping
@@ -19,8 +19,8 @@ import sqlmodel
 from records.core import secretbox
 
 
-revision = '0010'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -476,18 +476,23 @@ def fee_waiver_note(law: Law) -> str:
     )
 
 
-_INTERNAL_APPEAL = re.compile(r"^(the )?(head|agency's|chief administrative|chief executive)", re.I)
+_INTERNAL_APPEAL = re.compile(
+    r"^(the )?(head|agency's|component's|chief administrative|chief executive)", re.I
+)
+
+
+def _office_matches(office: AppealOffice, agency: AgencyInfo) -> bool:
+    if not office.for_agency:
+        return True
+    return any(
+        re.search(rf"\b{re.escape(words.strip())}\b", agency.name)
+        for words in office.for_agency.split("|")
+        if words.strip()
+    )
 
 
 def _appeal_office(appeal: Appeal, agency: AgencyInfo) -> AppealOffice | None:
-    return next(
-        (
-            o
-            for o in appeal.offices
-            if not o.for_agency or o.for_agency.lower() in agency.name.lower()
-        ),
-        None,
-    )
+    return next((o for o in appeal.offices if _office_matches(o, agency)), None)
 
 
 def _appeal_to_words(appeal: Appeal, agency: AgencyInfo | None = None) -> str:

@@ -16,13 +16,13 @@ from docx import Document
 from records.laws import UnknownLawError, get_law, law_codes
 from records.letters import (
     AgencyInfo,
+    Determination,
     DraftingError,
     Letter,
     LetterRequest,
     MissingVariableError,
     Requester,
     TemplateError,
-    Determination,
     draft_appeal,
     draft_batch,
     draft_follow_up,

@@ -103,13 +103,22 @@ def test_draft_errors_are_shown_and_nothing_is_stored(client, db, factory, membe
     _profile(db, org, user)
     agency = factory.agency(org, level="sheriff", jurisdiction="TX")
     req = factory.request(org, user, agency)
-    resp = _draft(client, req, date_from="")  # the date range start has no default
-    assert resp.status_code == 422
-    assert b"Start of the date range" in resp.data
     resp = _draft(client, req, items=["nope"])
     assert resp.status_code == 422
     assert b"unknown item" in resp.data
     assert db.exec(select(StoredLetter)).all() == []
+
+
+def test_letter_without_a_date_range_is_drafted(client, db, factory, member):
+    org, user = member
+    _profile(db, org, user)
+    agency = factory.agency(org, level="sheriff", jurisdiction="TX")
+    req = factory.request(org, user, agency)
+    resp = _draft(client, req, date_from="", date_to="")
+    assert resp.status_code == 302
+    stored = db.exec(select(StoredLetter)).one()
+    assert "at any time up to the date you conduct the search" in stored.text
+    assert "from  through" not in stored.text and "\x00" not in stored.text
 
 
 def test_federal_letter_with_expedite(client, db, factory, member):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -82,6 +83,14 @@ def test_correction_is_shown_as_such(client, ice, db):
     assert "Earlier values" in page
 
 
+def _saved_letter(resp) -> int:
+    assert resp.status_code == 302
+    location = resp.headers["Location"]
+    letter_id = int(location.rstrip("/").rsplit("/", 1)[-1])
+    assert_redirect(resp, f"/letters/{letter_id}")
+    return letter_id
+
+
 def test_overdue_banner_and_follow_up_letter(client, ice):
     with at("2026-12-10"):
         post_event(client, ice, "sent", "2026-11-02")  # response due Wed 2026-12-02
@@ -90,24 +99,49 @@ def test_overdue_banner_and_follow_up_letter(client, ice):
         letter = client.get(f"/requests/{ice.id}/letter?which=follow-up").get_data(as_text=True)
         assert "December 2, 2026" in letter
         assert "552(a)(6)(A)(i)" in letter
-        docx = client.post(
+        text = re.search(r"<textarea[^>]*>(.*?)</textarea>", letter, re.S).group(1)
+        assert "287(g) agreements" not in text  # the internal title stays out of the letter
+        resp = client.post(
             f"/requests/{ice.id}/letter?which=follow-up", data={"text": "Dear officer,\n\nEdited."}
         )
-    assert docx.status_code == 200
-    assert docx.headers["Content-Disposition"].endswith('.docx"')
+        letter_id = _saved_letter(resp)
+        shown = client.get(f"/letters/{letter_id}").get_data(as_text=True)
+        docx = client.get(f"/letters/{letter_id}/download.docx")
+        sent = client.post(
+            f"/letters/{letter_id}/mark-sent", data={"method": "mail", "sent_on": "2026-12-10"}
+        )
+        assert_redirect(sent, f"/letters/{letter_id}")
+        page = client.get(f"/requests/{ice.id}").get_data(as_text=True)
+    assert "Follow-up letter" in shown and "Edited." in shown
     assert docx_paragraphs(docx.data) == ["Dear officer,", "Edited."]
+    assert "Follow-up sent" in page
 
 
-def test_appeal_letter_after_denial_names_the_deadline(client, ice):
+def test_appeal_letter_after_denial_names_the_deadline(client, ice, db):
+    from records.clocks import current_deadlines
+    from records.models import RecordRequest
+
     with at("2026-12-21"):
         post_event(client, ice, "sent", "2026-11-02")
-        post_event(client, ice, "denial", "2026-12-18", exemptions="(b)(7)(C)")
+        post_event(client, ice, "denial", "2026-12-18", exemptions="(b)(6), (b)(7)(C)")
         page = client.get(f"/requests/{ice.id}").get_data(as_text=True)
         assert "Draft appeal letter" in page
         letter = client.get(f"/requests/{ice.id}/letter?which=appeal").get_data(as_text=True)
+        letter_id = _saved_letter(client.post(f"/requests/{ice.id}/letter?which=appeal"))
+        sent = client.post(
+            f"/letters/{letter_id}/mark-sent", data={"method": "mail", "sent_on": "2026-12-21"}
+        )
+        assert_redirect(sent, f"/letters/{letter_id}")
+        shown = client.get(f"/letters/{letter_id}").get_data(as_text=True)
     # DHS: 90 working days after Fri 2026-12-18 -> Thu 2027-04-29 (see test_clocks).
     assert "April 29, 2027" in letter
     assert "6 C.F.R. § 5.8(a)(1)" in letter
+    assert "Exemption 6 " in letter and "Exemption 7(C) " in letter
+    assert "Dear FOIA Appeals Officer" in letter
+    assert "By first-class mail" in shown  # the delivery line follows the channel
+    db.expire_all()
+    assert db.get(RecordRequest, ice.id).status == "appealed"
+    assert any(d.clock == "appeal_decision" for d in current_deadlines(db, ice.id))
 
 
 def test_no_follow_up_letter_when_nothing_is_late(client, ice):

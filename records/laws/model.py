@@ -85,7 +85,8 @@ class AppealOffice:
     address: str = ""
     email: str = ""
     attention: str = ""  # the salutation's addressee, e.g. "FOIA Appeals Officer"
-    for_agency: str = ""  # used for requests to an office whose name contains these words
+    # Used for requests to an office whose name holds one of these "|"-separated words.
+    for_agency: str = ""
     source: str = ""  # where the name and address were read
     unverified: str = ""  # what is not confirmed
 

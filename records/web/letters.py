@@ -213,9 +213,17 @@ def new(request_id: int) -> Any:
 @login_required_with_org
 def show(letter_id: int) -> Any:
     stored, req, agency = _letter_or_404(letter_id)
-    letter = ls.letter_of(stored, agency.name)
+    recipient = ls.recipient_of(stored, agency)
+    letter = ls.letter_of(stored, recipient)
     return render_template(
         "letters/show.html",
+        recipient=recipient,
+        send_to=agency.foia_email if recipient == agency.name else "",
+        kind_label={"follow_up": "Follow-up", "appeal": "Appeal"}.get(stored.kind, "Request"),
+        sent_event={
+            "follow_up": "records the request's “follow-up sent” event",
+            "appeal": "records the request's “appeal filed” event, which starts the appeal's clock",
+        }.get(stored.kind, "records the request's “sent” event, which starts its statutory clocks"),
         stored=stored,
         req=req,
         agency=agency,
@@ -258,7 +266,7 @@ def download(letter_id: int, fmt: str) -> Any:
         )
     if fmt not in ("docx", "pdf"):
         abort(404)
-    docx = ls.docx_for(db, stored, agency.name)
+    docx = ls.docx_for(db, stored, ls.recipient_of(stored, agency))
     if fmt == "pdf":
         if not pdf_available():
             flash("PDF is unavailable: LibreOffice is not installed on this server.", "error")

@@ -376,7 +376,9 @@ def _period_phrase(period: Period, after_receipt: str) -> str:
     ):
         if needle in lower:
             return phrase
-    return f'in the time the law sets ("{words}")'
+    # The library marks omissions in quoted statute text with "..": print a real ellipsis.
+    quoted = re.sub(r"\s*\.\.\.?\s*", " … ", words).strip()
+    return f'in the time the law sets ("{quoted}")'
 
 
 def _appeal_for(law: Law, agency: AgencyInfo) -> Appeal:
@@ -394,7 +396,7 @@ def _appeal_period(appeal: Appeal) -> str:
             "receipt": "after you receive this request",
         }.get(period.runs_from, "")
         return f"within {_days(period.count, period.unit)} {start}".rstrip()
-    return period.text
+    return ""  # an unfixed window is stated by the law page, not paraphrased in a letter
 
 
 def _lower_first(text: str) -> str:
@@ -409,12 +411,30 @@ _CITATION_WORDS = frozenset(
 )
 _TRAILING_JOINERS = re.compile(r"(?:[\s,;]|\b(?:and|or|plus|as|to|under|in|see)\b)+$")
 _PARENTHETICAL = re.compile(r"\s\(([^()]*)\)")
-# What a printable citation looks like: a reporter/code name, section marks or chapter words,
-# numbers; no commentary words, no parenthetical glosses, no doubled punctuation.
-CITATION_PATTERN = re.compile(
-    r"^(?!.*\s\()(?!.*[.,;]{2}(?<!\.,))(?!.*\s[,;.])"
-    r"[A-Z0-9][A-Za-z0-9 .,;:§'’()\-–/]*[0-9A-Za-z.)]$"
-)
+
+
+def _drop_glosses(text: str) -> str:
+    """Remove parentheticals after a space that are notes, keeping nested subsection marks."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if text[i] == "(" and i > 0 and text[i - 1] == " ":
+            depth, j = 0, i
+            while j < len(text):
+                depth += {"(": 1, ")": -1}.get(text[j], 0)
+                if depth == 0:
+                    break
+                j += 1
+            inner = text[i + 1 : j].strip()
+            # "(iv)" after "(ii), " is a subsection; "(fee provision; no waiver)" is a gloss.
+            if not inner.startswith("§") and any(c.isspace() or c in "\"“'" for c in inner):
+                if out and out[-1] == " ":
+                    out.pop()
+                i = j + 1
+                continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
 
 
 def printable_citation(text: str) -> str:
@@ -425,15 +445,7 @@ def printable_citation(text: str) -> str:
     Parentheses glued to a section number ("(a)(2)") are part of the citation; a parenthetical
     after a space is a gloss unless it is itself a citation ("(§ 552.101 et seq.)").
     """
-
-    def gloss(match: re.Match[str]) -> str:
-        inner = match.group(1).strip()
-        # "(iv)" after "(ii), " is a subsection; "(fee provision; no waiver)" is a gloss.
-        if inner.startswith("§") or not any(c.isspace() or c in "\"“'" for c in inner):
-            return match.group(0)
-        return ""
-
-    flat = _PARENTHETICAL.sub(gloss, _clean(text))
+    flat = _drop_glosses(_clean(text))
     segments: list[str] = []
     for segment in flat.split(";"):
         kept: list[str] = []
@@ -441,7 +453,7 @@ def printable_citation(text: str) -> str:
             bare = word.strip(",")
             if bare.isalpha() and bare.islower() and bare not in _CITATION_WORDS:
                 break
-            if bare.startswith('"') or bare.startswith("“"):
+            if bare.startswith(('"', "“")):
                 break
             kept.append(word)
         cut = _TRAILING_JOINERS.sub("", " ".join(kept)).strip()
@@ -450,14 +462,20 @@ def printable_citation(text: str) -> str:
     return "; ".join(segments)
 
 
+_CITATION_CHARS = re.compile(r"^[A-Z0-9][A-Za-z0-9 .,;:§'’()\-–/]*[0-9A-Za-z.)]$")
+_CITATION_DOUBLED = re.compile(r"\.\.|,,|;;|[,;]\.|[,;][,;]|\s[,;.]|\(\s*\)")
+
+
 def is_printable_citation(text: str) -> bool:
     """Whether ``text`` reads as a bare citation (the letter lint's citation check)."""
-    if not text or not any(ch.isdigit() for ch in text):
+    if not text or not any(ch.isdigit() for ch in text) or not _CITATION_CHARS.match(text):
         return False
     words = [w.strip(",;") for w in text.split()]
     if any(w.isalpha() and w.islower() and w not in _CITATION_WORDS for w in words):
         return False
-    return bool(CITATION_PATTERN.match(text))
+    if _CITATION_DOUBLED.search(text) or text.count("(") != text.count(")"):
+        return False
+    return _drop_glosses(text) == text
 
 
 def has_fee_waiver(law: Law) -> bool:
@@ -1121,7 +1139,12 @@ def appeal_grounds(law: Law, determination: Determination) -> list[str]:
                 "each record withheld. Please justify it record by record."
             )
         name = key[3:].replace("(", "", 1).replace(")", "", 1)  # "(7)(C)" -> "7(C)"
-        paragraphs.append(f"Exemption {name} (5 U.S.C. § 552{key}). {argument}")
+        lead = f"Exemption {name} "
+        if argument.startswith(lead):
+            argument = f"{lead}(5 U.S.C. § 552{key}) {argument[len(lead) :]}"
+        else:
+            argument = f"{lead}(5 U.S.C. § 552{key}). {argument}"
+        paragraphs.append(argument)
     if determination.kind in ("denial", "partial"):
         if federal:
             paragraphs.append(

@@ -343,3 +343,20 @@ def test_mark_sent_by_mail_records_event(client, db, factory, member, today):
     assert db.get(StoredLetter, stored.id).text != "changed\n"
     client.post(f"/letters/{stored.id}/mark-sent", data={"method": "fax", "sent_on": "2026-11-21"})
     assert len(db.exec(select(Event)).all()) == 1
+
+
+def test_rejected_edit_keeps_the_typed_text_and_names_the_field(client, db, factory, member):
+    org, user = member
+    _profile(db, org, user)
+    agency = factory.agency(org, level="sheriff", jurisdiction="TX")
+    req = factory.request(org, user, agency)
+    _draft(client, req)
+    stored = db.exec(select(StoredLetter)).one()
+    typed = "My edited opening paragraph.\n\n" + "x" * 200_001
+    resp = client.post(f"/letters/{stored.id}/edit", data={"text": typed})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "My edited opening paragraph." in html
+    assert "Letter text must be at most" in html
+    db.expire_all()
+    assert "My edited opening paragraph." not in db.get(StoredLetter, stored.id).text

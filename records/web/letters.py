@@ -40,6 +40,7 @@ from records.letters import (
     FORMATS,
     TEMPLATES_DIR,
     DraftingError,
+    fee_waiver_note,
     piece_names,
     placeholders_for,
     residency_warning,
@@ -51,6 +52,7 @@ from records.models_letters import BatchJob, StoredLetter
 from records.subjects import AGENCY_KINDS, get_subject, load_variables, subject_keys
 from records.validation import JURISDICTIONS, ValidationError
 from records.visibility import current_viewer
+from records.web.forms_util import labelled
 from records.web.panels import DASHBOARD_PANELS, REQUEST_PANELS, Panel
 from records.web.requests import request_or_404
 
@@ -68,6 +70,45 @@ KIND_LABELS = {
     "county": "County government",
     "city": "City government",
 }
+
+
+# Form labels for error messages (the validators name fields by their internal names).
+FIELD_LABELS = {
+    "items": "Records to ask for",
+    "date_from": "Start of the date range",
+    "date_to": "End of the date range",
+    "fee_cap": "Fee limit",
+    "format": "Format",
+    "letter_date": "Letter date",
+    "description": "Description of the records",
+    "delivery": "How the letter will be sent",
+    "text": "Letter text",
+    "name": "Name",
+    "organization": "Organization",
+    "address": "Address",
+    "email": "Email",
+    "phone": "Phone",
+    "fee_category": "Fee category",
+    "waiver_justification": "Fee-waiver justification",
+    "expedite_justification": "Expedited-processing justification",
+    "state": "State of residence",
+    "sent_on": "Sent on",
+    "method": "Sent by",
+    "to": "Email to",
+    "smtp_host": "SMTP host",
+    "smtp_port": "SMTP port",
+    "smtp_user": "SMTP user",
+    "mail_from": "From address",
+    "default_fee_cap": "Default fee limit",
+    "local_agency": "State or local agency the records concern",
+}
+
+
+def _message(exc: Exception) -> str:
+    """A user-facing message naming the field by its label."""
+    if isinstance(exc, ValidationError):
+        return labelled(exc, FIELD_LABELS.get(exc.field or ""))
+    return str(exc)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -172,6 +213,7 @@ def new(request_id: int) -> Any:
         "format": "electronic",
         "letter_date": _today().isoformat(),
         "items": [],
+        "description": req.description,
     }
     if request.method == "POST":
         values = _form_dict()
@@ -184,7 +226,7 @@ def new(request_id: int) -> Any:
             letter = ls.draft_for(db, req, agency, current_user, options, letter_date)
             stored = ls.store_letter(db, req, options, letter, current_user.id)
         except (ValidationError, DraftingError) as exc:
-            errors.append(getattr(exc, "message", None) or str(exc))
+            errors.append(_message(exc))
         else:
             db.commit()
             flash("Letter drafted. Read it, edit it if needed, then send it.", "success")
@@ -205,6 +247,7 @@ def new(request_id: int) -> Any:
         values=values,
         errors=errors,
         residency_warning=warning,
+        fee_waiver_note=fee_waiver_note(law),
         **_form_context(subject_key, kind, federal),
     ), (422 if errors else 200)
 
@@ -213,6 +256,16 @@ def new(request_id: int) -> Any:
 @login_required_with_org
 def show(letter_id: int) -> Any:
     stored, req, agency = _letter_or_404(letter_id)
+    return _show(stored, req, agency)
+
+
+def _show(
+    stored: StoredLetter,
+    req: RecordRequest,
+    agency: Agency,
+    typed: str | None = None,
+    error: str = "",
+) -> Any:
     recipient = ls.recipient_of(stored, agency)
     letter = ls.letter_of(stored, recipient)
     return render_template(
@@ -233,7 +286,9 @@ def show(letter_id: int) -> Any:
         methods=ls.SEND_METHODS,
         today=_today().isoformat(),
         sent=stored.sent_on is not None,
-    )
+        typed=typed,
+        error=error,
+    ), (422 if error else 200)
 
 
 @bp.route("/letters/<int:letter_id>/edit", methods=["POST"])
@@ -242,13 +297,15 @@ def edit(letter_id: int) -> Any:
     stored, _req, _agency = _letter_or_404(letter_id)
     require_role(Role.EDITOR)
     db = get_session()
+    typed = request.form.get("text", "")
     try:
-        ls.update_text(db, stored, request.form.get("text", ""), current_user.id)
+        ls.update_text(db, stored, typed, current_user.id)
     except ValidationError as exc:
-        flash(exc.message, "error")
-    else:
-        db.commit()
-        flash("Letter saved. This text is what will be downloaded and sent.", "success")
+        db.rollback()
+        # Keep what the user typed: the page comes back with their text and the error.
+        return _show(stored, _req, _agency, typed=typed, error=f"Not saved: {_message(exc)}")
+    db.commit()
+    flash("Letter saved. This text is what will be downloaded and sent.", "success")
     return redirect(url_for("letters.show", letter_id=stored.id))
 
 
@@ -307,7 +364,7 @@ def send(letter_id: int) -> Any:
         )
     except (ls.SendError, ValidationError) as exc:
         db.rollback()
-        flash(f"Not sent: {getattr(exc, 'message', None) or exc}. Nothing was recorded.", "error")
+        flash(f"Not sent: {_message(exc)}. Nothing was recorded.", "error")
     else:
         db.commit()
         flash(f"Sent to {stored.sent_to} (Message-ID {message_id}).", "success")
@@ -327,7 +384,7 @@ def mark_sent(letter_id: int) -> Any:
         )
     except (ls.SendError, ValidationError) as exc:
         db.rollback()
-        flash(f"Not recorded: {getattr(exc, 'message', None) or exc}", "error")
+        flash(f"Not recorded: {_message(exc)}", "error")
     else:
         db.commit()
         flash(f"Recorded as sent by {stored.sent_method} on {stored.sent_on}.", "success")
@@ -385,7 +442,7 @@ def save_profile() -> Any:
     try:
         ls.save_profile(db, org_id, None if scope == "org" else current_user.id, request.form)
     except ValidationError as exc:
-        flash(f"Profile not saved: {exc.message}", "error")
+        flash(f"Profile not saved: {_message(exc)}", "error")
     else:
         db.commit()
         flash("Requester profile saved.", "success")
@@ -467,7 +524,7 @@ def mail_settings() -> Any:
         )
     except ValidationError as exc:
         db.rollback()
-        flash(f"Not saved: {exc.message}", "error")
+        flash(f"Not saved: {_message(exc)}", "error")
         return _settings_page(request.form, 400)
     else:
         db.commit()
@@ -537,7 +594,7 @@ def batch_new() -> Any:
                 batch = lb.create_batch(db, org_id, current_user.id, options, letter_date, ids)
                 lb.process_batch(db, batch, limit=SYNC_BATCH_LIMIT)
         except (ValidationError, DraftingError) as exc:
-            errors.append(getattr(exc, "message", None) or str(exc))
+            errors.append(_message(exc))
         if not errors:
             db.commit()
             return redirect(url_for("letters.batch_show", batch_id=batch.id))

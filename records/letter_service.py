@@ -330,8 +330,9 @@ def agency_info(db: Session, agency: Agency, kind: str = "") -> AgencyInfo:
     level = agency_kind(agency, kind)
     if not level:
         raise DraftingError(
-            f"{agency.name} has level {agency.level!r}; choose which kind of agency it is "
-            f"({', '.join(k for k in AGENCY_KINDS if k != 'federal')})"
+            f"{agency.name} is listed as “other”: set its level in the directory (police, "
+            "sheriff, jail, council or commission clerk, state, county or city) or choose "
+            "the agency kind on the form"
         )
     return AgencyInfo(
         name=agency.name,

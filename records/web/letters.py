@@ -101,6 +101,9 @@ FIELD_LABELS = {
     "mail_from": "From address",
     "default_fee_cap": "Default fee limit",
     "local_agency": "State or local agency the records concern",
+    "want_fee_waiver": "Fee waiver",
+    "want_expedite": "Expedited processing",
+    "agencies": "Agencies",
 }
 
 
@@ -566,8 +569,10 @@ def batch_new() -> Any:
         "format": "electronic",
         "letter_date": _today().isoformat(),
         "items": [],
+        "skip_existing": "1",
     }
     errors: list[str] = []
+    recipients: list[dict[str, Any]] | None = None
     if request.method == "POST":
         values = _form_dict()
         try:
@@ -590,12 +595,25 @@ def batch_new() -> Any:
                     level=values.get("level", "")[:20],
                     jurisdiction=values.get("jurisdiction", "")[:2],
                 )
-            if not errors:
-                batch = lb.create_batch(db, org_id, current_user.id, options, letter_date, ids)
+            if not errors and values.get("preview"):
+                lb.validate_once(db, org_id, current_user, options, ids)
+                recipients = lb.preview(db, org_id, options, ids)
+                if not recipients:
+                    errors.append("No agencies match: adjust the filters or the CSV.")
+            elif not errors:
+                batch = lb.create_batch(
+                    db,
+                    org_id,
+                    current_user.id,
+                    options,
+                    letter_date,
+                    ids,
+                    skip_existing=bool(values.get("skip_existing")),
+                )
                 lb.process_batch(db, batch, limit=SYNC_BATCH_LIMIT)
         except (ValidationError, DraftingError) as exc:
             errors.append(_message(exc))
-        if not errors:
+        if not errors and recipients is None:
             db.commit()
             return redirect(url_for("letters.batch_show", batch_id=batch.id))
         db.rollback()
@@ -603,6 +621,7 @@ def batch_new() -> Any:
         "letters/batch_new.html",
         values=values,
         errors=errors,
+        recipients=recipients,
         levels=[m.value for m in AgencyLevel],
         **_form_context(subject_key, kind, False),
     ), (422 if errors else 200)
@@ -638,6 +657,20 @@ def batch_continue(batch_id: int) -> Any:
     db = get_session()
     lb.process_batch(db, batch, limit=SYNC_BATCH_LIMIT)
     db.commit()
+    return redirect(url_for("letters.batch_show", batch_id=batch.id))
+
+
+@bp.route("/letters/batch/<int:batch_id>/retry", methods=["POST"])
+@login_required_with_org
+def batch_retry(batch_id: int) -> Any:
+    batch = _batch_or_404(batch_id)
+    require_role(Role.EDITOR)
+    db = get_session()
+    queued = lb.retry_failed(db, batch)
+    if queued:
+        lb.process_batch(db, batch, limit=SYNC_BATCH_LIMIT)
+    db.commit()
+    flash(f"{queued} failed letter{'' if queued == 1 else 's'} queued again.", "success")
     return redirect(url_for("letters.batch_show", batch_id=batch.id))
 
 

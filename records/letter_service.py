@@ -805,11 +805,12 @@ def send_by_email(
     default = agency.foia_email if recipient == agency.name else ""
     address = v.email(to or default, "to")
     if not address:
-        raise SendError(
-            f"{recipient} has no email address in the directory or the law library; "
-            "enter one to send to",
-            "no_address",
+        where = (
+            f"{agency.name} has no FOIA email address"
+            if recipient == agency.name
+            else f"the law library has no email address for {recipient}"
         )
+        raise SendError(f"{where}; enter one to send to", "no_address")
     settings = smtp_for(config, letter_settings(db, stored.org_id))
     if not settings.get("SMTP_HOST"):
         raise SendError(

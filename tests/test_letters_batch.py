@@ -181,7 +181,7 @@ def test_preview_flags_existing_requests_and_rerun_skips_them(client, db, factor
     first = client.post(
         "/letters/batch?subject=forfeiture&agency_kind=sheriff", data=_form(level="sheriff")
     )
-    assert first.status_code == 302
+    assert_redirect(first, f"/letters/batch/{db.exec(select(BatchJob)).one().id}")
     preview = client.post(
         "/letters/batch?subject=forfeiture&agency_kind=sheriff",
         data=_form(level="sheriff", preview="1", skip_existing="1"),

@@ -83,15 +83,18 @@ def test_correction_is_shown_as_such(client, ice, db):
     assert "Earlier values" in page
 
 
-def _saved_letter(resp) -> int:
-    assert resp.status_code == 302
-    location = resp.headers["Location"]
-    letter_id = int(location.rstrip("/").rsplit("/", 1)[-1])
+def _saved_letter(resp, db) -> int:
+    from sqlmodel import select
+
+    from records.models_letters import StoredLetter
+
+    db.commit()  # end the test session's read snapshot
+    letter_id = db.exec(select(StoredLetter.id).order_by(StoredLetter.id.desc())).first()
     assert_redirect(resp, f"/letters/{letter_id}")
     return letter_id
 
 
-def test_overdue_banner_and_follow_up_letter(client, ice):
+def test_overdue_banner_and_follow_up_letter(client, ice, db):
     with at("2026-12-10"):
         post_event(client, ice, "sent", "2026-11-02")  # response due Wed 2026-12-02
         page = client.get(f"/requests/{ice.id}").get_data(as_text=True)
@@ -104,7 +107,7 @@ def test_overdue_banner_and_follow_up_letter(client, ice):
         resp = client.post(
             f"/requests/{ice.id}/letter?which=follow-up", data={"text": "Dear officer,\n\nEdited."}
         )
-        letter_id = _saved_letter(resp)
+        letter_id = _saved_letter(resp, db)
         shown = client.get(f"/letters/{letter_id}").get_data(as_text=True)
         docx = client.get(f"/letters/{letter_id}/download.docx")
         sent = client.post(
@@ -127,7 +130,7 @@ def test_appeal_letter_after_denial_names_the_deadline(client, ice, db):
         page = client.get(f"/requests/{ice.id}").get_data(as_text=True)
         assert "Draft appeal letter" in page
         letter = client.get(f"/requests/{ice.id}/letter?which=appeal").get_data(as_text=True)
-        letter_id = _saved_letter(client.post(f"/requests/{ice.id}/letter?which=appeal"))
+        letter_id = _saved_letter(client.post(f"/requests/{ice.id}/letter?which=appeal"), db)
         sent = client.post(
             f"/letters/{letter_id}/mark-sent", data={"method": "mail", "sent_on": "2026-12-21"}
         )

@@ -218,7 +218,10 @@ def new(request_id: int) -> Any:
         "items": [],
         "description": req.description,
     }
-    if request.method == "POST":
+    if request.method == "POST" and request.form.get("show_records"):
+        # A subject or agency-kind change re-renders the form with everything typed so far.
+        values = _form_dict()
+    elif request.method == "POST":
         values = _form_dict()
         try:
             options = ls.parse_options(

@@ -181,3 +181,22 @@ def test_law_page_calculator(client):
     assert "2026-12-21" in text and "How we counted" in text
     assert client.get("/laws/US/calculate?start=2026-02-30").status_code == 400
     assert client.get("/laws/ZZ/calculate?start=2026-11-20").status_code == 404
+
+
+def test_denial_under_a_law_without_appeal_offers_reconsideration(client, factory, member, db):
+    org, user = member
+    agency = factory.agency(
+        org, name="Birmingham Police Department", level="police", jurisdiction="AL"
+    )
+    req = factory.request(org, user, agency, title="HSI MOU")
+    with at("2026-12-21"):
+        post_event(client, req, "sent", "2026-11-02")
+        post_event(client, req, "denial", "2026-12-18", exemptions="Ala. Code § 36-12-40")
+        page = client.get(f"/requests/{req.id}").get_data(as_text=True)
+        assert "Draft a request for reconsideration" in page
+        letter = client.get(f"/requests/{req.id}/letter?which=appeal").get_data(as_text=True)
+        letter_id = _saved_letter(client.post(f"/requests/{req.id}/letter?which=appeal"), db)
+        shown = client.get(f"/letters/{letter_id}").get_data(as_text=True)
+    assert "Request for reconsideration" in letter
+    assert "provides no administrative appeal" in letter
+    assert "Appeal letter" in shown and "Birmingham Police Department" in shown

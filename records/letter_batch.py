@@ -336,6 +336,36 @@ def retry_failed(db: Session, batch: BatchJob) -> int:
     return len(failed)
 
 
+def mark_batch_sent(
+    db: Session,
+    batch: BatchJob,
+    method: str,
+    on: date,
+    user_id: int | None,
+    now: datetime,
+    viewer: Viewer,
+) -> tuple[int, list[str]]:
+    """Record every unsent letter of the batch ``viewer`` may see as sent by ``method`` on
+    ``on`` (each records its request's "sent" event). Returns (how many, problems)."""
+    from records.letter_service import SendError, mark_sent
+
+    count, problems = 0, []
+    for row in results(batch):
+        stored = db.get(StoredLetter, row["letter_id"]) if row.get("letter_id") else None
+        if stored is None or stored.sent_on is not None or not can_see(db, viewer, stored):
+            continue
+        req = db.get(RecordRequest, stored.request_id)
+        try:
+            with db.begin_nested():
+                mark_sent(db, stored, req, method, on, user_id, now)
+        except (SendError, v.ValidationError) as exc:
+            problems.append(f"{row['agency']}: {getattr(exc, 'message', None) or exc}")
+            continue
+        count += 1
+    log.info("batch %s: %s letters marked sent by %s by user %s", batch.id, count, method, user_id)
+    return count, problems
+
+
 def visible_results(
     db: Session, batch: BatchJob, viewer: Viewer
 ) -> tuple[list[dict[str, Any]], int]:

@@ -226,3 +226,31 @@ def test_failed_rows_can_be_retried_after_the_cause_is_fixed(client, db, factory
     db.refresh(batch)
     assert (batch.done, batch.failed, batch.state) == (2, 0, "done"), batch.results
     assert sheriff.id in {r["agency_id"] for r in json.loads(batch.results)}
+
+
+def test_mark_every_batch_letter_sent_at_once(client, db, factory, member, profile):
+    from records.models_lifecycle import Event
+
+    org, _user = member
+    for code in ("AL", "TX", "NY"):
+        factory.agency(org, name=f"{code} County Sheriff", level="sheriff", jurisdiction=code)
+    client.post(
+        "/letters/batch?subject=forfeiture&agency_kind=sheriff", data=_form(level="sheriff")
+    )
+    batch = db.exec(select(BatchJob)).one()
+    resp = client.post(
+        f"/letters/batch/{batch.id}/mark-sent", data={"method": "mail", "sent_on": "2026-11-24"}
+    )
+    assert_redirect(resp, f"/letters/batch/{batch.id}")
+    db.commit()
+    letters = db.exec(select(StoredLetter)).all()
+    assert [(s.sent_method, str(s.sent_on)) for s in letters] == [("mail", "2026-11-24")] * 3
+    assert all("By first-class mail" in s.text for s in letters)
+    assert len([e for e in db.exec(select(Event)).all() if e.kind == "sent"]) == 3
+    again = client.post(
+        f"/letters/batch/{batch.id}/mark-sent", data={"method": "mail", "sent_on": "2026-11-24"}
+    )
+    assert_redirect(again, f"/letters/batch/{batch.id}")
+    assert "0 letters recorded as sent" in client.get(f"/letters/batch/{batch.id}").get_data(
+        as_text=True
+    )

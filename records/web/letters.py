@@ -677,6 +677,34 @@ def batch_retry(batch_id: int) -> Any:
     return redirect(url_for("letters.batch_show", batch_id=batch.id))
 
 
+@bp.route("/letters/batch/<int:batch_id>/mark-sent", methods=["POST"])
+@login_required_with_org
+def batch_mark_sent(batch_id: int) -> Any:
+    batch = _batch_or_404(batch_id)
+    require_role(Role.EDITOR)
+    db = get_session()
+    method = request.form.get("method", "")
+    try:
+        on = v.iso_date(request.form.get("sent_on"), "sent_on", required=True)
+        if method not in ls.SEND_METHODS:
+            raise ValidationError("method", f"method must be one of: {', '.join(ls.SEND_METHODS)}")
+        count, problems = lb.mark_batch_sent(
+            db, batch, method, on, current_user.id, utc_now(), current_viewer()
+        )
+    except ValidationError as exc:
+        db.rollback()
+        flash(f"Not recorded: {_message(exc)}", "error")
+        return redirect(url_for("letters.batch_show", batch_id=batch.id))
+    db.commit()
+    flash(
+        f"{count} letter{'' if count == 1 else 's'} recorded as sent by {method} on {on}.",
+        "success",
+    )
+    for problem in problems[:20]:
+        flash(f"Not recorded: {problem}", "error")
+    return redirect(url_for("letters.batch_show", batch_id=batch.id))
+
+
 @bp.route("/letters/batch/<int:batch_id>/letters.zip")
 @login_required_with_org
 def batch_zip(batch_id: int) -> Any:

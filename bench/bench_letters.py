@@ -5,17 +5,25 @@ installed, or ``PYTHONPATH=.``). It prints the time per letter for the whole
 batch pipeline and for python-docx writing the same paragraphs into a blank document, both
 measured in this run, and their ratio (target: at most 2). It then measures peak traced
 memory for batches of 100 and N letters, which should be about the same: the ZIP is streamed.
+
+``--rss`` measures what the operating system sees instead: the resident set size a fresh
+drafting process gains while the product's batch service drafts, stores and zips 100 letters
+and 2,000 letters (each in its own process, read from /proc/self/status: VmHWM, the peak,
+minus VmRSS before the batch). It prints both, their ratio, and the target (at most 1.5: flat).
 """
 
 from __future__ import annotations
 
 import io
+import os
+import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 from docx import Document
 
@@ -153,6 +161,41 @@ def run_service_batch(n: int) -> float:
     return elapsed
 
 
+def _status_kb(key: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(f"{key} not in /proc/self/status")
+
+
+def rss_child(n: int) -> None:
+    """In a fresh process: print the RSS growth (kB) of a service batch of ``n`` letters."""
+    run_service_batch(5)  # import and warm everything the batch uses
+    before = _status_kb("VmRSS")
+    run_service_batch(n)
+    print(_status_kb("VmHWM") - before)
+
+
+def rss_growth(n: int) -> int:
+    """RSS growth in kB of a fresh process drafting a batch of ``n`` letters."""
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, __file__, "--rss-child", str(n)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def main_rss(small: int = 100, large: int = 2000) -> None:
+    """Print the RSS a drafting process gains at ``small`` and ``large`` letters."""
+    a, b = rss_growth(small), rss_growth(large)
+    ratio = b / max(a, 1)
+    print(f"RSS growth: {small} letters {a / 1024:.1f} MB, {large} letters {b / 1024:.1f} MB")
+    print(f"ratio: x{ratio:.2f} (target <= 1.5: flat) {'OK' if ratio <= 1.5 else 'NOT FLAT'}")
+
+
 def main(n: int = 500) -> None:
     """Print time per letter, the ratio to bare python-docx, and peak memory at 100 vs n."""
     run_batch(5)  # warm caches (law library, templates, python-docx's default template)
@@ -177,4 +220,9 @@ def main(n: int = 500) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 500)
+    if sys.argv[1:2] == ["--rss-child"]:
+        rss_child(int(sys.argv[2]))
+    elif sys.argv[1:2] == ["--rss"]:
+        main_rss()
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 500)

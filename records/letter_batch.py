@@ -26,9 +26,11 @@ from records.laws import UnknownLawError, get_law
 from records.letter_service import (
     DraftOptions,
     draft_for,
+    effective_profile,
     letter_of,
     letter_settings,
     parse_options,
+    requester_for,
     store_letter,
 )
 from records.letters import DraftingError, Letter
@@ -104,6 +106,87 @@ def agencies_from_csv(db: Session, org_id: int, raw: bytes) -> tuple[list[int], 
     return list(dict.fromkeys(ids)), errors
 
 
+def validate_once(
+    db: Session, org_id: int, user: User | None, options: DraftOptions, agency_ids: Sequence[int]
+) -> None:
+    """Refuse, with one message, what would fail every letter of the batch alike.
+
+    Checked before anything is queued: a fee waiver or expedited processing asked for without
+    the profile's justification, no signer at all.
+    """
+    try:
+        requester = requester_for(effective_profile(db, org_id, user.id if user else None), user)
+    except DraftingError as exc:
+        raise v.ValidationError("profile", str(exc)) from None
+    if options.want_fee_waiver and not requester.waiver_justification.strip():
+        raise v.ValidationError(
+            "want_fee_waiver",
+            f"Fee waiver is ticked but the requester profile has no fee-waiver justification, "
+            f"so all {len(agency_ids)} letters would fail. Add the justification "
+            "(Settings → Requester profile) or untick the fee waiver. Nothing was queued.",
+        )
+    if options.want_expedite and not requester.expedite_justification.strip():
+        federal = db.exec(
+            select(func.count())
+            .select_from(Agency)
+            .where(Agency.id.in_(list(agency_ids)), Agency.level == "federal")
+        ).one()
+        if federal:
+            raise v.ValidationError(
+                "want_expedite",
+                "Expedited processing is ticked but the requester profile has no "
+                f"justification for it, so the {federal} federal letters would fail. Add it "
+                "(Settings → Requester profile) or untick it. Nothing was queued.",
+            )
+
+
+def existing_requests(
+    db: Session, org_id: int, options: DraftOptions, agency_ids: Sequence[int]
+) -> dict[int, int]:
+    """{agency id: request id} for agencies that already have a request on the same subject
+    and period (the same date range, or both without one)."""
+    if not agency_ids:
+        return {}
+    stmt = select(RecordRequest.agency_id, RecordRequest.id).where(
+        RecordRequest.org_id == org_id,
+        RecordRequest.agency_id.in_(list(agency_ids)),  # type: ignore[union-attr]
+        RecordRequest.subject == options.subject,
+    )
+    for name in ("date_from", "date_to"):
+        column = getattr(RecordRequest, name)
+        given = options.variables.get(name)
+        stmt = stmt.where(column == given if given else column.is_(None))
+    out: dict[int, int] = {}
+    for agency_id, request_id in db.exec(stmt).all():
+        out.setdefault(agency_id, request_id)
+    return out
+
+
+def preview(
+    db: Session, org_id: int, options: DraftOptions, agency_ids: Sequence[int]
+) -> list[dict[str, Any]]:
+    """Who the batch would write to: agency, law, and an existing request to flag."""
+    ids = list(dict.fromkeys(agency_ids))[: MAX_AGENCIES + 1]
+    existing = existing_requests(db, org_id, options, ids)
+    rows = []
+    for agency in db.exec(select(Agency).where(Agency.org_id == org_id, Agency.id.in_(ids))):
+        try:
+            law = get_law(agency.jurisdiction).name
+        except UnknownLawError:
+            law = ""
+        rows.append(
+            {
+                "agency_id": agency.id,
+                "agency": agency.name,
+                "jurisdiction": agency.jurisdiction,
+                "law": law,
+                "existing_request": existing.get(agency.id),
+            }
+        )
+    rows.sort(key=lambda r: (r["jurisdiction"], r["agency"].lower()))
+    return rows
+
+
 def create_batch(
     db: Session,
     org_id: int,
@@ -111,9 +194,28 @@ def create_batch(
     options: DraftOptions,
     letter_date: date,
     agency_ids: Sequence[int],
+    *,
+    skip_existing: bool = False,
 ) -> BatchJob:
-    """Start a batch over ``agency_ids`` (in the org); nothing is drafted yet."""
+    """Start a batch over ``agency_ids`` (in the org); nothing is drafted yet.
+
+    Everything that would fail every letter is refused first (``validate_once``); with
+    ``skip_existing`` agencies that already have a request on the subject and period are left
+    out, so re-running a batch does not draft second copies.
+    """
     ids = list(dict.fromkeys(agency_ids))
+    user = db.get(User, user_id) if user_id else None
+    if ids:
+        validate_once(db, org_id, user, options, ids)
+    if skip_existing:
+        existing = existing_requests(db, org_id, options, ids)
+        ids = [i for i in ids if i not in existing]
+        if not ids and existing:
+            raise v.ValidationError(
+                "agencies",
+                f"all {len(existing)} agencies already have a request on this subject and "
+                "period; nothing to draft",
+            )
     if not ids:
         raise v.ValidationError("agencies", "no agencies chosen: adjust the filters or the CSV")
     if len(ids) > MAX_AGENCIES:
@@ -213,6 +315,55 @@ def process_batch(
     db.add(batch)
     db.flush()
     return handled
+
+
+def retry_failed(db: Session, batch: BatchJob) -> int:
+    """Put the batch's failed rows back in the queue (after the cause was fixed)."""
+    out = results(batch)
+    failed = [r for r in out if r.get("error") and r.get("agency") != "(deleted)"]
+    if not failed:
+        return 0
+    kept = [r for r in out if r not in failed]
+    pending = json.loads(batch.pending or "[]") + [r["agency_id"] for r in failed]
+    batch.results = json.dumps(kept)
+    batch.pending = json.dumps(pending)
+    batch.failed -= len(failed)
+    batch.state = "pending"
+    batch.finished_at = None
+    db.add(batch)
+    db.flush()
+    log.info("batch %s: %s failed rows queued again", batch.id, len(failed))
+    return len(failed)
+
+
+def mark_batch_sent(
+    db: Session,
+    batch: BatchJob,
+    method: str,
+    on: date,
+    user_id: int | None,
+    now: datetime,
+    viewer: Viewer,
+) -> tuple[int, list[str]]:
+    """Record every unsent letter of the batch ``viewer`` may see as sent by ``method`` on
+    ``on`` (each records its request's "sent" event). Returns (how many, problems)."""
+    from records.letter_service import SendError, mark_sent
+
+    count, problems = 0, []
+    for row in results(batch):
+        stored = db.get(StoredLetter, row["letter_id"]) if row.get("letter_id") else None
+        if stored is None or stored.sent_on is not None or not can_see(db, viewer, stored):
+            continue
+        req = db.get(RecordRequest, stored.request_id)
+        try:
+            with db.begin_nested():
+                mark_sent(db, stored, req, method, on, user_id, now)
+        except (SendError, v.ValidationError) as exc:
+            problems.append(f"{row['agency']}: {getattr(exc, 'message', None) or exc}")
+            continue
+        count += 1
+    log.info("batch %s: %s letters marked sent by %s by user %s", batch.id, count, method, user_id)
+    return count, problems
 
 
 def visible_results(

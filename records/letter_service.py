@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
@@ -31,13 +31,17 @@ from records.letters import (
     FEE_CATEGORIES,
     FORMATS,
     AgencyInfo,
+    Determination,
     DraftingError,
     Letter,
     LetterRequest,
     Requester,
+    draft_appeal,
+    draft_follow_up,
     draft_letter,
     piece_names,
     placeholders_for,
+    retarget_delivery,
 )
 from records.letters_docx import safe_filename, to_docx
 from records.letters_template import TemplateError, compile_template
@@ -98,6 +102,8 @@ class DraftOptions:
     format: str = "electronic"
     want_fee_waiver: bool = False
     want_expedite: bool = False
+    delivery: str = ""  # email | mail | portal | fax; empty: email when the agency has one
+    description: str = ""
 
     def as_json(self) -> dict[str, Any]:
         """The options as JSON-safe values (dates as ISO strings)."""
@@ -110,6 +116,8 @@ class DraftOptions:
             "format": self.format,
             "want_fee_waiver": self.want_fee_waiver,
             "want_expedite": self.want_expedite,
+            "delivery": self.delivery,
+            "description": self.description,
         }
 
 
@@ -152,9 +160,11 @@ def parse_options(data: Mapping[str, Any], *, default_fee_cap: int = 50) -> Draf
         )
     items = [str(i).strip() for i in raw_items]
     for key in items:
+        # "forfeiture:esac" adds an item of another subject to the same numbered list.
+        other, _, item_key = key.rpartition(":")
         try:
-            subject.item(key)
-        except UnknownItemError as exc:
+            (get_subject(other) if other else subject).item(item_key)
+        except (UnknownItemError, UnknownSubjectError) as exc:
             raise v.ValidationError("items", str(exc)) from None
     raw_vars = data.get("variables") or {}
     if not isinstance(raw_vars, Mapping):
@@ -198,7 +208,14 @@ def parse_options(data: Mapping[str, Any], *, default_fee_cap: int = 50) -> Draf
     fmt = str(data.get("format") or "electronic")
     if fmt not in FORMATS:
         raise v.ValidationError("format", f"format must be one of: {', '.join(FORMATS)}")
+    delivery = str(data.get("delivery") or "")
+    if delivery and delivery not in ("email", *SEND_METHODS):
+        raise v.ValidationError(
+            "delivery", f"delivery must be one of: email, {', '.join(SEND_METHODS)}"
+        )
     return DraftOptions(
+        delivery=delivery,
+        description=v.text(data.get("description"), "description", max_len=2000),
         subject=subject.key,
         items=list(dict.fromkeys(items)),
         variables=variables,
@@ -313,8 +330,9 @@ def agency_info(db: Session, agency: Agency, kind: str = "") -> AgencyInfo:
     level = agency_kind(agency, kind)
     if not level:
         raise DraftingError(
-            f"{agency.name} has level {agency.level!r}; choose which kind of agency it is "
-            f"({', '.join(k for k in AGENCY_KINDS if k != 'federal')})"
+            f"{agency.name} is listed as “other”: set its level in the directory (police, "
+            "sheriff, jail, council or commission clerk, state, county or city) or choose "
+            "the agency kind on the form"
         )
     return AgencyInfo(
         name=agency.name,
@@ -357,6 +375,7 @@ def letter_request(options: DraftOptions, letter_date: date) -> LetterRequest:
         format=options.format,
         want_fee_waiver=options.want_fee_waiver,
         want_expedite=options.want_expedite,
+        description=options.description,
     )
 
 
@@ -372,6 +391,8 @@ def draft_for(
     settings = letter_settings(db, req.org_id)
     requester = requester_for(effective_profile(db, req.org_id, user.id if user else None), user)
     info = agency_info(db, agency, options.agency_kind)
+    if options.delivery:
+        info = replace(info, delivery=options.delivery)
     return draft_letter(
         letter_request(options, letter_date),
         requester,
@@ -379,6 +400,157 @@ def draft_for(
         law_for(req, agency),
         overrides=org_overrides(settings),
     )
+
+
+KIND_EVENTS = {"initial": "sent", "follow_up": "follow_up_sent", "appeal": "appeal_filed"}
+# The law library names the extension period "extension"; the stored clock is "extended_response".
+_PERIOD_OF_CLOCK = {"extended_response": "extension"}
+
+
+def _summary_of(db: Session, req: RecordRequest) -> str:
+    """What the request asked for, mid-sentence, from its first letter (not its internal title)."""
+    first = db.exec(
+        select(StoredLetter)
+        .where(StoredLetter.request_id == req.id, StoredLetter.kind == "initial")
+        .order_by(StoredLetter.id)
+    ).first()
+    keys: list[str] = []
+    if first is not None:
+        keys.append(first.subject)
+        for item in json.loads(first.items or "[]"):
+            other = str(item).rpartition(":")[0]
+            if other and other not in keys:
+                keys.append(other)
+    labels: list[str] = []
+    for key in keys:
+        try:
+            label = get_subject(key).label
+        except UnknownSubjectError:
+            continue
+        labels.append(label[:1].lower() + label[1:] if label[1:2].islower() else label)
+    if labels:
+        return "records concerning " + " and ".join(labels)
+    if req.description.strip():
+        return "the records described in my request: " + req.description.strip().rstrip(".")
+    return "the records described in my request"
+
+
+def _facts(db: Session, req: RecordRequest) -> tuple[Law, Agency, list[Any], Any, list[Any]]:
+    from records.clocks import current_deadlines
+    from records.lifecycle import request_events
+
+    agency = db.get(Agency, req.agency_id)
+    if agency is None:
+        raise DraftingError("this request has no agency")
+    law = law_for(req, agency)
+    events = request_events(db, req.id, include_voided=False)
+    sent = next((e for e in events if e.kind == "sent"), None)
+    if sent is None:
+        raise DraftingError("record when the request was sent first")
+    return law, agency, events, sent, current_deadlines(db, req.id)
+
+
+def draft_follow_up_for(
+    db: Session, req: RecordRequest, user: User | None, letter_date: date
+) -> Letter:
+    """The follow-up letter for the earliest statutory clock the agency missed."""
+    from records.clocks import AGENCY_CLOCKS
+
+    law, agency, _events, sent, deadlines = _facts(db, req)
+    late = [
+        d
+        for d in deadlines
+        if d.state == "open"
+        and d.statutory
+        and d.clock in AGENCY_CLOCKS
+        and d.due
+        and d.due < letter_date
+    ]
+    if not late:
+        raise DraftingError("no statutory deadline has passed, so there is nothing to cite")
+    clock = min(late, key=lambda d: d.due)
+    settings = letter_settings(db, req.org_id)
+    requester = requester_for(effective_profile(db, req.org_id, user.id if user else None), user)
+    return draft_follow_up(
+        requester,
+        agency_info(db, agency),
+        law,
+        sent_on=sent.on,
+        due=clock.due,
+        letter_date=letter_date,
+        summary=_summary_of(db, req),
+        clock=_PERIOD_OF_CLOCK.get(clock.clock, clock.clock),
+        reference=req.tracking_number,
+        overrides=org_overrides(settings),
+    )
+
+
+def _determination(events: list[Any], deadlines: list[Any]) -> Determination:
+    from records.lifecycle import event_data
+
+    for event in reversed(events):
+        if event.kind == "denial":
+            return Determination(event.on, "denial", str(event_data(event).get("exemptions", "")))
+        if event.kind == "final_response":
+            outcome = event_data(event).get("outcome")
+            if outcome == "no_records":
+                return Determination(event.on, "no_records")
+            if outcome == "partial":
+                return Determination(event.on, "partial")
+    deemed = next((d for d in deadlines if d.clock == "deemed_denial" and d.due), None)
+    if deemed is not None:
+        return Determination(deemed.due, "deemed")
+    raise DraftingError("record the denial or the response being appealed first")
+
+
+def draft_appeal_for(
+    db: Session, req: RecordRequest, user: User | None, letter_date: date
+) -> Letter:
+    """The appeal (or, where the law has none, the request for reconsideration) of ``req``."""
+    law, agency, events, sent, deadlines = _facts(db, req)
+    determination = _determination(events, deadlines)
+    appeal_clock = next((d for d in deadlines if d.clock == "appeal" and d.state == "open"), None)
+    settings = letter_settings(db, req.org_id)
+    requester = requester_for(effective_profile(db, req.org_id, user.id if user else None), user)
+    return draft_appeal(
+        requester,
+        agency_info(db, agency),
+        law,
+        sent_on=sent.on,
+        determination=determination,
+        appeal_deadline=appeal_clock.due if appeal_clock else None,
+        letter_date=letter_date,
+        summary=_summary_of(db, req),
+        reference=req.tracking_number,
+        overrides=org_overrides(settings),
+    )
+
+
+def store_drafted(
+    db: Session, req: RecordRequest, kind: str, letter: Letter, user_id: int | None
+) -> StoredLetter:
+    """Save a follow-up or appeal letter as an editable, sendable letter of the request."""
+    assert kind in ("follow_up", "appeal"), kind
+    stored = StoredLetter(
+        org_id=req.org_id,
+        request_id=req.id,
+        kind=kind,
+        options=json.dumps({"recipient": letter.recipient}),
+        law_code=letter.law_code,
+        subject_line=letter.subject_line[:300],
+        text=letter.text(),
+        warnings=json.dumps(letter.warnings),
+        created_by=user_id,
+    )
+    db.add(stored)
+    db.flush()
+    log.info("%s letter %s drafted for request %s by user %s", kind, stored.id, req.id, user_id)
+    return stored
+
+
+def recipient_of(stored: StoredLetter, agency: Agency) -> str:
+    """Who the letter is addressed to: the appeal office for appeals, else the agency."""
+    return str(json.loads(stored.options or "{}").get("recipient") or agency.name)
 
 
 def store_letter(
@@ -494,6 +666,12 @@ def _sent_event(stored: StoredLetter, method: str, message_id: str) -> tuple[dic
     from records.lifecycle import EVENT_KINDS
 
     options = json.loads(stored.options or "{}")
+    kind = KIND_EVENTS.get(stored.kind, "sent")
+    if kind != "sent":
+        note = f"{_KIND_WORDS.get(stored.kind, 'Letter')} {stored.id} sent by {method}"
+        if stored.sent_to:
+            note += f" to {stored.sent_to}"
+        return {}, note
     wanted: dict[str, Any] = {"method": method, "message_id": message_id}
     if options.get("want_expedite"):
         wanted["expedite"] = True
@@ -509,6 +687,9 @@ def _sent_event(stored: StoredLetter, method: str, message_id: str) -> tuple[dic
     return data, note
 
 
+_KIND_WORDS = {"follow_up": "Follow-up letter", "appeal": "Appeal letter"}
+
+
 def _record_sent(
     db: Session,
     req: RecordRequest,
@@ -522,8 +703,9 @@ def _record_sent(
     from records.lifecycle import EventNotAllowed, record_event
 
     data, note = _sent_event(stored, method, message_id)
+    kind = KIND_EVENTS.get(stored.kind, "sent")
     try:
-        record_event(db, req, "sent", on, actor_id=user_id, note=note, data=data)
+        record_event(db, req, kind, on, actor_id=user_id, note=note, data=data)
     except EventNotAllowed as exc:
         raise SendError(str(exc), "not_allowed") from exc
 
@@ -627,11 +809,17 @@ def send_by_email(
     from records.lifecycle import EventNotAllowed, check_event
 
     _check_sendable(stored, now)
-    address = v.email(to or agency.foia_email, "to")
+    recipient = recipient_of(stored, agency)
+    # An appeal to another office (ICE's OPLA, DOJ's OIP) never defaults to the FOIA office.
+    default = agency.foia_email if recipient == agency.name else ""
+    address = v.email(to or default, "to")
     if not address:
-        raise SendError(
-            f"{agency.name} has no FOIA email address; enter one to send to", "no_address"
+        where = (
+            f"{agency.name} has no FOIA email address"
+            if recipient == agency.name
+            else f"the law library has no email address for {recipient}"
         )
+        raise SendError(f"{where}; enter one to send to", "no_address")
     settings = smtp_for(config, letter_settings(db, stored.org_id))
     if not settings.get("SMTP_HOST"):
         raise SendError(
@@ -639,6 +827,8 @@ def send_by_email(
         )
     profile = effective_profile(db, stored.org_id, user.id if user else None)
     sender = settings.get("MAIL_FROM") or "records-desk@localhost"
+    # The delivery line in the recipient block follows the channel the letter goes by.
+    stored.text = retarget_delivery(stored.text, "email", address)
     msg = build_message(stored, agency, address, sender, docx_for(db, stored, agency.name))
     from records.inbound import service as inbound
 
@@ -659,7 +849,13 @@ def send_by_email(
     user_id = user.id if user else None
     # A timeline that refuses "sent" stops the email before anything leaves.
     try:
-        check_event(db, req, "sent", now.date(), _sent_event(stored, "email", message_id)[0])
+        check_event(
+            db,
+            req,
+            KIND_EVENTS.get(stored.kind, "sent"),
+            now.date(),
+            _sent_event(stored, "email", message_id)[0],
+        )
     except EventNotAllowed as exc:
         raise SendError(str(exc), "not_allowed") from exc
     _claim(db, stored, address, now)
@@ -709,6 +905,7 @@ def mark_sent(
     if on > now.date():
         raise v.ValidationError("sent_on", "the sending date is in the future")
     _record_sent(db, req, stored, on, user_id, method)
+    stored.text = retarget_delivery(stored.text, method)
     stored.sent_at = now
     stored.sent_on = on
     stored.sent_method = method

@@ -16,9 +16,13 @@ import zipfile
 from collections.abc import Iterable
 from io import BytesIO
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
 
 from records.letters import Letter
 
@@ -40,12 +44,67 @@ class PdfConversionError(RuntimeError):
     """LibreOffice is installed but could not convert the document."""
 
 
+_NUMBERED = re.compile(r"^\d+\. ")
+
+
+def _field(paragraph: Any, instruction: str) -> None:
+    """Append a Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when laying out."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _page_numbers(doc: Any) -> None:
+    """ "Page N of M" centred in the footer, unless a letterhead brings its own footer text."""
+    footer = doc.sections[-1].footer
+    if any(p.text.strip() for p in footer.paragraphs):
+        return
+    paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("Page ")
+    _field(paragraph, "PAGE")
+    paragraph.add_run(" of ")
+    _field(paragraph, "NUMPAGES")
+
+
 def to_docx(letter: Letter, letterhead: bytes | None = None) -> bytes:
-    """The letter as .docx bytes, appended after a letterhead document's content if given."""
+    """The letter as .docx bytes, appended after a letterhead document's content if given.
+
+    Layout: page numbers "Page N of M" in the footer; the subject line in bold; numbered items
+    with a hanging indent; the last paragraph before the complimentary close, the close and the
+    signature block kept on one page, with room to sign after the close.
+    """
     doc = Document(BytesIO(letterhead)) if letterhead else Document()
     doc.core_properties.title = letter.subject_line
-    for paragraph in letter.paragraphs:
-        doc.add_paragraph(paragraph)
+    _page_numbers(doc)
+    written = []
+    for text in letter.paragraphs:
+        paragraph = doc.add_paragraph()
+        run = paragraph.add_run(text)
+        if text.startswith("Re: ") and "\n" not in text:
+            run.bold = True
+        if _NUMBERED.match(text):
+            paragraph.paragraph_format.left_indent = Pt(22)
+            paragraph.paragraph_format.first_line_indent = Pt(-22)
+        written.append(paragraph)
+    # The signature block is the last paragraph; the close ("Sincerely,") the one before it.
+    if (
+        len(written) >= 3
+        and letter.paragraphs[-2].rstrip().endswith(",")
+        and (len(letter.paragraphs[-2]) < 40)
+    ):
+        closing_sentence, close, signature = written[-3], written[-2], written[-1]
+        closing_sentence.paragraph_format.keep_with_next = True
+        close.paragraph_format.keep_with_next = True
+        close.paragraph_format.space_after = Pt(40)  # room to sign
+        signature.paragraph_format.keep_together = True
+    elif written:
+        written[-1].paragraph_format.keep_together = True
     out = BytesIO()
     doc.save(out)
     return out.getvalue()

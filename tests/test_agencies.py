@@ -67,7 +67,8 @@ def test_bad_input_keeps_what_was_typed(client, member):
     )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422
-    assert "foia_email is not a valid email address" in html
+    assert "Records request email is not a valid email address" in html
+    assert "foia_email is not" not in html
     assert "keep me" in html
 
 

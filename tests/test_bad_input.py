@@ -165,7 +165,7 @@ def test_a_form_date_outside_the_calendars_years_is_refused(client, desk, db):
         data={"title": "MOA", "agency_id": str(desk["agency"]), "subject": "agreements"}
         | {"date_from": "0001-01-01", "visibility": "organization"},
     )
-    assert resp.status_code == 422 and b"date_from year 1 is out of range" in resp.data
+    assert resp.status_code == 422 and b"Records from year 1 is out of range" in resp.data
     assert b'value="MOA"' in resp.data  # what was typed is kept
     assert _count(db, RecordRequest) == before
 
@@ -196,10 +196,10 @@ def test_fee_cap_that_is_not_a_finite_amount_is_refused(client, desk, db, cap):
         data=body | {"fee_cap": cap, "letter_date": "2026-11-24"},
     )
     assert page.status_code == 422
-    assert b"fee_cap must be between 0 and 100000" in page.data
+    assert b"Fee limit must be between 0 and 100000" in page.data
     assert cap.encode() in page.data  # what the user typed is still in the form
     saved = client.post("/settings/letters/mail", data={"default_fee_cap": cap})
-    assert saved.status_code == 400 and b"Not saved: default_fee_cap" in saved.data
+    assert saved.status_code == 400 and b"Not saved: Default fee limit" in saved.data
     assert cap.encode() in saved.data  # the settings form keeps what was typed
     assert _count(db, StoredLetter) == 0
 

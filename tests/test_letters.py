@@ -16,6 +16,7 @@ from docx import Document
 from records.laws import UnknownLawError, get_law, law_codes
 from records.letters import (
     AgencyInfo,
+    Determination,
     DraftingError,
     Letter,
     LetterRequest,
@@ -28,6 +29,7 @@ from records.letters import (
     draft_letter,
     piece_names,
     placeholders_for,
+    printable_citation,
     residency_warning,
     response_period,
 )
@@ -137,9 +139,9 @@ def test_state_letter_docx_holds_citation_period_and_items(subject: str, code: s
     text = "\n".join(paragraphs)
     assert paragraphs == letter.paragraphs
     assert agency.name in text
-    assert law.citation in text
+    assert printable_citation(law.citation) in text
     period = law.periods["response"]
-    assert period.source.citation in text
+    assert printable_citation(period.source.citation) in text
     if period.fixed:
         unit = {"business": "business", "calendar": "calendar"}[period.unit]
         assert f"within {period.count} {unit} day" in text
@@ -246,7 +248,7 @@ def test_residents_only_letter_states_residency() -> None:
     letter = draft_letter(request_for("forfeiture", agency), replace(REQUESTER, state=code), agency)
     text = letter.text()
     assert f"I am a resident of {law.jurisdiction}" in text
-    assert law.who_may_request.source.citation in text
+    assert printable_citation(law.who_may_request.source.citation) in text
     assert letter.warnings == []
 
 
@@ -397,7 +399,7 @@ def test_missing_required_variable_is_named() -> None:
         letter_date=LETTER_DATE,
         variables={"date_from": date(2020, 1, 1)},
     )
-    with pytest.raises(MissingVariableError, match="local_agency"):
+    with pytest.raises(MissingVariableError, match="State or local agency"):
         draft_letter(req, REQUESTER, agency)
 
 
@@ -480,8 +482,8 @@ def test_follow_up_under_a_law_without_a_fixed_period_quotes_it() -> None:
         summary="records",
     )
     text = letter.text()
-    assert law.periods["response"].text.strip().rstrip(".") in text
-    assert law.periods["response"].source.citation in text
+    assert response_period(law) in text
+    assert printable_citation(law.periods["response"].source.citation) in text
     assert "February 3, 2026" in text
 
 
@@ -501,40 +503,81 @@ def test_follow_up_for_a_clock_the_law_lacks_lists_its_clocks() -> None:
 
 
 def test_doj_appeal_goes_to_oip_with_its_deadline() -> None:
-    office = get_federal_agency("doj_oip").agency_info()
+    office = federal_office("DOJ")
     letter = draft_appeal(
         REQUESTER,
         office,
         get_law("US"),
         sent_on=date(2025, 11, 3),
-        determination_date=date(2026, 1, 15),
+        determination=Determination(date(2026, 1, 15), "denial", "(b)(7)(A)"),
         appeal_deadline=date(2026, 4, 15),
         letter_date=LETTER_DATE,
-        summary="the Criminal Division withheld all ESAC attachments under Exemption 7(A).",
-        grounds="The ESAC forms are annual financial reports, not investigative records.",
+        summary="equitable-sharing records",
     )
     text = "\n".join(docx_text(letter))
-    assert "Office of Information Policy" in text
+    assert letter.recipient == "Office of Information Policy, U.S. Department of Justice"
+    assert "441 G Street NW" in text
     assert "April 15, 2026" in text
     assert "28 C.F.R. § 16.8(a)" in text
     assert "within 90 calendar days" in text
+    assert "Exemption 7(A) (5 U.S.C. § 552(b)(7)(A))" in text
+    assert "5 U.S.C. § 552(a)(8)(A)(i)" in text
+    assert "narrowing" not in text
     assert letter.subject_line.startswith("Freedom of Information Act Appeal")
 
 
-def test_appeal_under_a_law_without_one_is_refused() -> None:
+def test_ice_appeal_goes_to_opla_with_each_exemption_argued() -> None:
+    letter = draft_appeal(
+        REQUESTER,
+        federal_office("DHS"),
+        get_law("US"),
+        sent_on=date(2025, 11, 3),
+        determination=Determination(date(2026, 1, 15), "partial", "b6, (b)(7)(C), (b)(7)(E)"),
+        appeal_deadline=date(2026, 5, 26),
+        letter_date=LETTER_DATE,
+        summary="287(g) agreements",
+        reference="2026-ICFO-1",
+    )
+    text = letter.text()
+    assert "Office of the Principal Legal Advisor, Government Information Law Division" in (
+        letter.recipient
+    )
+    assert "Dear FOIA Appeals Officer:" in text
+    for name in ("Exemption 6 ", "Exemption 7(C) ", "Exemption 7(E) "):
+        assert name in text
+    assert "segregable" in text and "2026-ICFO-1" in text
+    assert any("address" in w for w in letter.warnings)
+
+
+def test_no_records_appeal_argues_the_search() -> None:
+    letter = draft_appeal(
+        REQUESTER,
+        federal_office("DHS"),
+        get_law("US"),
+        sent_on=date(2025, 11, 3),
+        determination=Determination(date(2026, 1, 15), "no_records"),
+        appeal_deadline=date(2026, 5, 26),
+        letter_date=LETTER_DATE,
+        summary="287(g) agreements",
+    )
+    assert "adequacy of the search" in letter.text()
+    assert "new and adequate search" in letter.text()
+
+
+def test_law_without_an_appeal_gets_a_request_for_reconsideration() -> None:
     agency = state_agency("TX")
-    with pytest.raises(DraftingError, match="no administrative appeal"):
-        draft_appeal(
-            REQUESTER,
-            agency,
-            get_law("TX"),
-            sent_on=date(2025, 11, 3),
-            determination_date=date(2026, 1, 15),
-            appeal_deadline=date(2026, 4, 15),
-            letter_date=LETTER_DATE,
-            summary="denied",
-            grounds="wrong",
-        )
+    letter = draft_appeal(
+        REQUESTER,
+        agency,
+        get_law("TX"),
+        sent_on=date(2025, 11, 3),
+        determination=Determination(date(2026, 1, 15), "denial"),
+        letter_date=LETTER_DATE,
+        summary="records",
+    )
+    assert letter.subject_line.startswith("Request for reconsideration")
+    assert "provides no administrative appeal" in letter.text()
+    assert letter.recipient == agency.name
 
 
 # --- batch ZIP and PDF ------------------------------------------------------------------------

@@ -82,9 +82,32 @@ def test_bad_drafts_are_422(client, setup):
     bad_item = client.post(url, json={"subject": "agreements", "items": ["x"]}, headers=auth)
     assert bad_item.status_code == 422
     assert bad_item.json["error"]["field"] == "items"
-    missing = client.post(url, json={"subject": "agreements", "items": ["moa_287g"]}, headers=auth)
-    assert missing.status_code == 422
-    assert "Start of the date range" in missing.json["error"]["message"]
+    bad_delivery = client.post(
+        url,
+        json={"subject": "agreements", "items": ["moa_287g"], "delivery": "pigeon"},
+        headers=auth,
+    )
+    assert bad_delivery.status_code == 422
+    assert bad_delivery.json["error"]["field"] == "delivery"
+
+
+def test_api_drafts_without_a_date_range_with_two_subjects(client, setup):
+    _org, _user, req, auth = setup
+    resp = client.post(
+        f"/api/v1/requests/{req.id}/letters",
+        json={
+            "subject": "agreements",
+            "items": ["moa_287g", "forfeiture:esac"],
+            "description": "The 287(g) agreement and the ESACs",
+            "delivery": "mail",
+        },
+        headers=auth,
+    )
+    assert resp.status_code == 201, resp.json
+    text = resp.json["text"]
+    assert "at any time up to the date you conduct the search" in text
+    assert "1. " in text and "2. " in text and "3. " not in text
+    assert "By first-class mail" in text and "The 287(g) agreement and the ESACs." in text
 
 
 def test_other_org_gets_404_and_openapi_lists_routes(client, factory, setup):

@@ -113,7 +113,7 @@ def test_failures_are_reported_per_agency(client, db, factory, member, profile):
     assert (batch.done, batch.failed) == (1, 1)
     failed = [r for r in json.loads(batch.results) if r["error"]]
     assert failed[0]["agency"] == "Mystery Office"
-    assert "choose which kind of agency" in failed[0]["error"]
+    assert "set its level in the directory" in failed[0]["error"]
 
 
 def test_large_batch_is_processed_in_chunks_by_the_job(app, db, factory, member, profile, today):
@@ -153,3 +153,104 @@ def test_other_org_cannot_see_batch(client, db, factory, member, profile):
     login(client, factory.user(other), other)
     assert client.get(f"/letters/batch/{batch.id}").status_code == 404
     assert client.get(f"/letters/batch/{batch.id}/letters.zip").status_code == 404
+
+
+def test_batch_with_fee_waiver_but_no_justification_is_refused_once(client, db, factory, member):
+    org, user = member
+    db.add(RequesterProfile(org_id=org.id, user_id=user.id, name="Jane Roe", state="AL"))
+    db.commit()
+    for n in range(12):
+        factory.agency(org, name=f"County {n} Sheriff", level="sheriff", jurisdiction="AL")
+    resp = client.post(
+        "/letters/batch?subject=forfeiture&agency_kind=sheriff",
+        data=_form(level="sheriff", want_fee_waiver="1"),
+    )
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert html.count("fee-waiver justification") == 1
+    assert "all 12 letters would fail" in html and "Nothing was queued" in html
+    assert 'name="want_fee_waiver" value="1" checked' in html  # the typed choices are kept
+    assert db.exec(select(BatchJob)).all() == []
+    assert db.exec(select(RecordRequest)).all() == []
+
+
+def test_preview_flags_existing_requests_and_rerun_skips_them(client, db, factory, member, profile):
+    org, _user = member
+    for code in ("AL", "TX"):
+        factory.agency(org, name=f"{code} County Sheriff", level="sheriff", jurisdiction=code)
+    first = client.post(
+        "/letters/batch?subject=forfeiture&agency_kind=sheriff", data=_form(level="sheriff")
+    )
+    assert_redirect(first, f"/letters/batch/{db.exec(select(BatchJob)).one().id}")
+    preview = client.post(
+        "/letters/batch?subject=forfeiture&agency_kind=sheriff",
+        data=_form(level="sheriff", preview="1", skip_existing="1"),
+    )
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert "Recipients (2)" in html
+    assert "2 of these already have a request on this subject and period" in html
+    assert len(db.exec(select(BatchJob)).all()) == 1  # a preview queues nothing
+    again = client.post(
+        "/letters/batch?subject=forfeiture&agency_kind=sheriff",
+        data=_form(level="sheriff", skip_existing="1"),
+    )
+    assert again.status_code == 422
+    assert "already have a request on this subject and period" in again.get_data(as_text=True)
+    assert len(db.exec(select(StoredLetter)).all()) == 2
+
+
+def test_failed_rows_can_be_retried_after_the_cause_is_fixed(client, db, factory, member):
+    org, user = member
+    db.add(RequesterProfile(org_id=org.id, user_id=user.id, name="Jane Roe", state="TX"))
+    db.commit()
+    sheriff = factory.agency(org, name="TX Sheriff", level="sheriff", jurisdiction="TX")
+    unsorted = factory.agency(org, name="TX Task Force", level="other", jurisdiction="TX")
+    resp = client.post("/letters/batch?subject=forfeiture", data=_form(jurisdiction="TX"))
+    batch = db.exec(select(BatchJob)).one()
+    assert_redirect(resp, f"/letters/batch/{batch.id}")
+    assert (batch.done, batch.failed) == (1, 1)  # an "other" agency: which kind is it?
+    page = client.get(f"/letters/batch/{batch.id}").get_data(as_text=True)
+    assert "Retry the 1 failed letter" in page
+    fixed = client.post(
+        f"/agencies/{unsorted.id}/edit",
+        data={"name": "TX Task Force", "level": "sheriff", "jurisdiction": "TX"},
+    )
+    assert_redirect(fixed, f"/agencies/{unsorted.id}")
+    db.commit()  # end the test session's read snapshot
+    db.refresh(unsorted)
+    assert unsorted.level == "sheriff"
+    resp = client.post(f"/letters/batch/{batch.id}/retry")
+    assert_redirect(resp, f"/letters/batch/{batch.id}")
+    db.commit()
+    db.refresh(batch)
+    assert (batch.done, batch.failed, batch.state) == (2, 0, "done"), batch.results
+    assert sheriff.id in {r["agency_id"] for r in json.loads(batch.results)}
+
+
+def test_mark_every_batch_letter_sent_at_once(client, db, factory, member, profile):
+    from records.models_lifecycle import Event
+
+    org, _user = member
+    for code in ("AL", "TX", "NY"):
+        factory.agency(org, name=f"{code} County Sheriff", level="sheriff", jurisdiction=code)
+    client.post(
+        "/letters/batch?subject=forfeiture&agency_kind=sheriff", data=_form(level="sheriff")
+    )
+    batch = db.exec(select(BatchJob)).one()
+    resp = client.post(
+        f"/letters/batch/{batch.id}/mark-sent", data={"method": "mail", "sent_on": "2026-11-24"}
+    )
+    assert_redirect(resp, f"/letters/batch/{batch.id}")
+    db.commit()
+    letters = db.exec(select(StoredLetter)).all()
+    assert [(s.sent_method, str(s.sent_on)) for s in letters] == [("mail", "2026-11-24")] * 3
+    assert all("By first-class mail" in s.text for s in letters)
+    assert len([e for e in db.exec(select(Event)).all() if e.kind == "sent"]) == 3
+    again = client.post(
+        f"/letters/batch/{batch.id}/mark-sent", data={"method": "mail", "sent_on": "2026-11-24"}
+    )
+    assert_redirect(again, f"/letters/batch/{batch.id}")
+    assert "0 letters recorded as sent" in client.get(f"/letters/batch/{batch.id}").get_data(
+        as_text=True
+    )

@@ -165,3 +165,34 @@ def test_batch_reports_bad_rows(runner, tmp_path):
     assert result.exit_code == 1
     assert "line 2 (Somewhere Sheriff)" in result.output
     assert [p.name for p in out_dir.iterdir()] == ["Travis-County-Sheriff-TX.docx"]
+
+
+def test_documented_draft_command_works_without_a_date_range(runner, tmp_path):
+    out = tmp_path / "letter.docx"
+    result = runner.invoke(
+        args=[
+            "letters",
+            "draft",
+            "--subject",
+            "agreements",
+            "--law",
+            "AL",
+            "--agency",
+            "Birmingham Police Department",
+            "--kind",
+            "police",
+            "--items",
+            "title19_hsi",
+            "--description",
+            "The HSI task-force MOU",
+            "--delivery",
+            "mail",
+            "--out",
+            str(out),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    text = _text(out)
+    assert "in effect at any time up to the date you conduct the search" in text
+    assert "The HSI task-force MOU." in text
+    assert "By first-class mail" in text

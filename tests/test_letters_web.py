@@ -103,13 +103,22 @@ def test_draft_errors_are_shown_and_nothing_is_stored(client, db, factory, membe
     _profile(db, org, user)
     agency = factory.agency(org, level="sheriff", jurisdiction="TX")
     req = factory.request(org, user, agency)
-    resp = _draft(client, req, date_from="")  # the date range start has no default
-    assert resp.status_code == 422
-    assert b"Start of the date range" in resp.data
     resp = _draft(client, req, items=["nope"])
     assert resp.status_code == 422
     assert b"unknown item" in resp.data
     assert db.exec(select(StoredLetter)).all() == []
+
+
+def test_letter_without_a_date_range_is_drafted(client, db, factory, member):
+    org, user = member
+    _profile(db, org, user)
+    agency = factory.agency(org, level="sheriff", jurisdiction="TX")
+    req = factory.request(org, user, agency)
+    resp = _draft(client, req, date_from="", date_to="")
+    stored = db.exec(select(StoredLetter)).one()
+    assert_redirect(resp, f"/letters/{stored.id}")
+    assert "at any time up to the date you conduct the search" in stored.text
+    assert "from  through" not in stored.text and "\x00" not in stored.text
 
 
 def test_federal_letter_with_expedite(client, db, factory, member):
@@ -334,3 +343,45 @@ def test_mark_sent_by_mail_records_event(client, db, factory, member, today):
     assert db.get(StoredLetter, stored.id).text != "changed\n"
     client.post(f"/letters/{stored.id}/mark-sent", data={"method": "fax", "sent_on": "2026-11-21"})
     assert len(db.exec(select(Event)).all()) == 1
+
+
+def test_rejected_edit_keeps_the_typed_text_and_names_the_field(client, db, factory, member):
+    org, user = member
+    _profile(db, org, user)
+    agency = factory.agency(org, level="sheriff", jurisdiction="TX")
+    req = factory.request(org, user, agency)
+    _draft(client, req)
+    stored = db.exec(select(StoredLetter)).one()
+    typed = "My edited opening paragraph.\n\n" + "x" * 200_001
+    resp = client.post(f"/letters/{stored.id}/edit", data={"text": typed})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "My edited opening paragraph." in html
+    assert "Letter text must be at most" in html
+    db.expire_all()
+    assert "My edited opening paragraph." not in db.get(StoredLetter, stored.id).text
+
+
+def test_show_records_for_another_subject_keeps_what_was_typed(client, db, factory, member):
+    org, user = member
+    _profile(db, org, user)
+    agency = factory.agency(org, level="sheriff", jurisdiction="TX")
+    req = factory.request(org, user, agency)
+    resp = client.post(
+        f"/requests/{req.id}/letters/new",
+        data={
+            "subject": "forfeiture",
+            "agency_kind": "sheriff",
+            "show_records": "1",
+            "description": "Every ESAC since 2019",
+            "fee_cap": "75",
+            "date_from": "2019-10-01",
+            "letter_date": "2026-11-24",
+        },
+    )
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "Every ESAC since 2019" in html and 'value="75"' in html
+    assert 'value="2019-10-01"' in html
+    assert 'value="esac"' in html  # the checklist now shows the forfeiture records
+    assert db.exec(select(StoredLetter)).all() == []

@@ -93,6 +93,8 @@ RULES: dict[str, Rule] = {
     "letters.batch_new": Rule(MEMBER, ED),
     "letters.batch_show": Rule(MEMBER, VW),
     "letters.batch_continue": Rule(MEMBER, ED),
+    "letters.batch_retry": Rule(MEMBER, ED),
+    "letters.batch_mark_sent": Rule(MEMBER, ED),
     "letters.batch_zip": Rule(MEMBER, VW),
     "notifications.index": Rule(MEMBER, VW),
     "notifications.read_all": Rule(MEMBER, VW),

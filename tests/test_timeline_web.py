@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -82,7 +83,18 @@ def test_correction_is_shown_as_such(client, ice, db):
     assert "Earlier values" in page
 
 
-def test_overdue_banner_and_follow_up_letter(client, ice):
+def _saved_letter(resp, db) -> int:
+    from sqlmodel import select
+
+    from records.models_letters import StoredLetter
+
+    db.commit()  # end the test session's read snapshot
+    letter_id = db.exec(select(StoredLetter.id).order_by(StoredLetter.id.desc())).first()
+    assert_redirect(resp, f"/letters/{letter_id}")
+    return letter_id
+
+
+def test_overdue_banner_and_follow_up_letter(client, ice, db):
     with at("2026-12-10"):
         post_event(client, ice, "sent", "2026-11-02")  # response due Wed 2026-12-02
         page = client.get(f"/requests/{ice.id}").get_data(as_text=True)
@@ -90,24 +102,49 @@ def test_overdue_banner_and_follow_up_letter(client, ice):
         letter = client.get(f"/requests/{ice.id}/letter?which=follow-up").get_data(as_text=True)
         assert "December 2, 2026" in letter
         assert "552(a)(6)(A)(i)" in letter
-        docx = client.post(
+        text = re.search(r"<textarea[^>]*>(.*?)</textarea>", letter, re.S).group(1)
+        assert "287(g) agreements" not in text  # the internal title stays out of the letter
+        resp = client.post(
             f"/requests/{ice.id}/letter?which=follow-up", data={"text": "Dear officer,\n\nEdited."}
         )
-    assert docx.status_code == 200
-    assert docx.headers["Content-Disposition"].endswith('.docx"')
+        letter_id = _saved_letter(resp, db)
+        shown = client.get(f"/letters/{letter_id}").get_data(as_text=True)
+        docx = client.get(f"/letters/{letter_id}/download.docx")
+        sent = client.post(
+            f"/letters/{letter_id}/mark-sent", data={"method": "mail", "sent_on": "2026-12-10"}
+        )
+        assert_redirect(sent, f"/letters/{letter_id}")
+        page = client.get(f"/requests/{ice.id}").get_data(as_text=True)
+    assert "Follow-up letter" in shown and "Edited." in shown
     assert docx_paragraphs(docx.data) == ["Dear officer,", "Edited."]
+    assert "Follow-up sent" in page
 
 
-def test_appeal_letter_after_denial_names_the_deadline(client, ice):
+def test_appeal_letter_after_denial_names_the_deadline(client, ice, db):
+    from records.clocks import current_deadlines
+    from records.models import RecordRequest
+
     with at("2026-12-21"):
         post_event(client, ice, "sent", "2026-11-02")
-        post_event(client, ice, "denial", "2026-12-18", exemptions="(b)(7)(C)")
+        post_event(client, ice, "denial", "2026-12-18", exemptions="(b)(6), (b)(7)(C)")
         page = client.get(f"/requests/{ice.id}").get_data(as_text=True)
         assert "Draft appeal letter" in page
         letter = client.get(f"/requests/{ice.id}/letter?which=appeal").get_data(as_text=True)
+        letter_id = _saved_letter(client.post(f"/requests/{ice.id}/letter?which=appeal"), db)
+        sent = client.post(
+            f"/letters/{letter_id}/mark-sent", data={"method": "mail", "sent_on": "2026-12-21"}
+        )
+        assert_redirect(sent, f"/letters/{letter_id}")
+        shown = client.get(f"/letters/{letter_id}").get_data(as_text=True)
     # DHS: 90 working days after Fri 2026-12-18 -> Thu 2027-04-29 (see test_clocks).
     assert "April 29, 2027" in letter
     assert "6 C.F.R. § 5.8(a)(1)" in letter
+    assert "Exemption 6 " in letter and "Exemption 7(C) " in letter
+    assert "Dear FOIA Appeals Officer" in letter
+    assert "By first-class mail" in shown  # the delivery line follows the channel
+    db.expire_all()
+    assert db.get(RecordRequest, ice.id).status == "appealed"
+    assert any(d.clock == "appeal_decision" for d in current_deadlines(db, ice.id))
 
 
 def test_no_follow_up_letter_when_nothing_is_late(client, ice):
@@ -144,3 +181,22 @@ def test_law_page_calculator(client):
     assert "2026-12-21" in text and "How we counted" in text
     assert client.get("/laws/US/calculate?start=2026-02-30").status_code == 400
     assert client.get("/laws/ZZ/calculate?start=2026-11-20").status_code == 404
+
+
+def test_denial_under_a_law_without_appeal_offers_reconsideration(client, factory, member, db):
+    org, user = member
+    agency = factory.agency(
+        org, name="Birmingham Police Department", level="police", jurisdiction="AL"
+    )
+    req = factory.request(org, user, agency, title="HSI MOU")
+    with at("2026-12-21"):
+        post_event(client, req, "sent", "2026-11-02")
+        post_event(client, req, "denial", "2026-12-18", exemptions="Ala. Code § 36-12-40")
+        page = client.get(f"/requests/{req.id}").get_data(as_text=True)
+        assert "Draft a request for reconsideration" in page
+        letter = client.get(f"/requests/{req.id}/letter?which=appeal").get_data(as_text=True)
+        letter_id = _saved_letter(client.post(f"/requests/{req.id}/letter?which=appeal"), db)
+        shown = client.get(f"/letters/{letter_id}").get_data(as_text=True)
+    assert "Request for reconsideration" in letter
+    assert "provides no administrative appeal" in letter
+    assert "Appeal letter" in shown and "Birmingham Police Department" in shown

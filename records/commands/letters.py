@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,13 @@ def _law_code(code: str) -> str:
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Start of range.")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="End of range.")
 @click.option("--local-agency", default="", help="Local agency named in federal requests.")
+@click.option("--description", default="", help="Your own description of the records.")
+@click.option(
+    "--delivery",
+    type=click.Choice(["email", "mail", "portal", "fax"]),
+    default=None,
+    help="How the letter goes (the recipient block's delivery line).",
+)
 @click.option("--requester-name", default="", help="Signer's name.")
 @click.option("--requester-org", default="", help="Signer's organization.")
 @click.option("--requester-email", default="", help="Signer's email.")
@@ -143,7 +151,10 @@ def draft(**opts: Any) -> None:
             format=opts["fmt"],
             want_fee_waiver=bool(opts["waiver"]),
             want_expedite=bool(opts["expedite"]) and agency.federal,
+            description=opts["description"],
         )
+        if opts["delivery"]:
+            agency = replace(agency, delivery=opts["delivery"])
         return draft_letter(request, requester, agency, get_law(agency.jurisdiction))
 
     if opts["agencies_csv"]:

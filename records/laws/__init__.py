@@ -24,6 +24,7 @@ from records.laws.model import (
     NTH_WEEKDAY_RE,
     OBSERVED_RULES,
     Appeal,
+    AppealOffice,
     Calendar,
     Component,
     ExtraDay,
@@ -140,6 +141,23 @@ def _appeal(data: dict[str, Any], where: str) -> Appeal:
         research=data.get("research", ""),
         no_response=_period(silent, f"{where[:-1]}.no_response]") if silent else None,
         source=_source(data, where),
+        letter_to_whom=data.get("letter_to_whom", ""),
+        offices=tuple(
+            _appeal_office(o, f"{where} offices[{i}]")
+            for i, o in enumerate(data.get("offices", []))
+        ),
+    )
+
+
+def _appeal_office(data: dict[str, Any], where: str) -> AppealOffice:
+    return AppealOffice(
+        name=_req(data, "name", where),
+        address=data.get("address", ""),
+        email=data.get("email", ""),
+        attention=data.get("attention", ""),
+        for_agency=data.get("for_agency", ""),
+        source=data.get("source", ""),
+        unverified=data.get("unverified", ""),
     )
 
 

@@ -78,6 +78,20 @@ class Period:
 
 
 @dataclass(frozen=True)
+class AppealOffice:
+    """Where an appeal is sent, when the law or regulation names an office (letters use it)."""
+
+    name: str
+    address: str = ""
+    email: str = ""
+    attention: str = ""  # the salutation's addressee, e.g. "FOIA Appeals Officer"
+    # Used for requests to an office whose name holds one of these "|"-separated words.
+    for_agency: str = ""
+    source: str = ""  # where the name and address were read
+    unverified: str = ""  # what is not confirmed
+
+
+@dataclass(frozen=True)
 class Appeal:
     available: bool
     source: Source
@@ -88,6 +102,10 @@ class Appeal:
     # A separate window for appealing the agency's silence, counted from the request
     # (950 CMR 32.08(1)(d)).
     no_response: Period | None = None
+    # For letters: the appeal authority as words for a sentence when ``to_whom`` reads badly
+    # there, and the offices appeals are addressed to.
+    letter_to_whom: str = ""
+    offices: tuple[AppealOffice, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import abort
@@ -20,12 +21,22 @@ def form_values(form: FlaskForm, names: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
+def labelled(exc: ValidationError, label: str | None) -> str:
+    """The error's message with the internal field name ("foia_email") replaced by the label
+    the user sees on the form ("FOIA email")."""
+    message = exc.message
+    if exc.field and label:
+        message = re.sub(rf"(?<![\w.]){re.escape(exc.field)}(?![\w])", label, message)
+    return message
+
+
 def attach_error(form: FlaskForm, exc: ValidationError) -> None:
     field = getattr(form, exc.field or "", None)
     if field is not None and hasattr(field, "errors"):
         if isinstance(field.errors, tuple):
             field.errors = list(field.errors)
-        field.errors.append(exc.message)
+        label = getattr(getattr(field, "label", None), "text", None)
+        field.errors.append(labelled(exc, label))
     else:
         form.form_errors.append(exc.message)
 

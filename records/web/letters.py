@@ -40,6 +40,7 @@ from records.letters import (
     FORMATS,
     TEMPLATES_DIR,
     DraftingError,
+    fee_waiver_note,
     piece_names,
     placeholders_for,
     residency_warning,
@@ -51,6 +52,7 @@ from records.models_letters import BatchJob, StoredLetter
 from records.subjects import AGENCY_KINDS, get_subject, load_variables, subject_keys
 from records.validation import JURISDICTIONS, ValidationError
 from records.visibility import current_viewer
+from records.web.forms_util import labelled
 from records.web.panels import DASHBOARD_PANELS, REQUEST_PANELS, Panel
 from records.web.requests import request_or_404
 
@@ -68,6 +70,48 @@ KIND_LABELS = {
     "county": "County government",
     "city": "City government",
 }
+
+
+# Form labels for error messages (the validators name fields by their internal names).
+FIELD_LABELS = {
+    "items": "Records to ask for",
+    "date_from": "Start of the date range",
+    "date_to": "End of the date range",
+    "fee_cap": "Fee limit",
+    "format": "Format",
+    "letter_date": "Letter date",
+    "description": "Description of the records",
+    "delivery": "How the letter will be sent",
+    "text": "Letter text",
+    "name": "Name",
+    "organization": "Organization",
+    "address": "Address",
+    "email": "Email",
+    "phone": "Phone",
+    "fee_category": "Fee category",
+    "waiver_justification": "Fee-waiver justification",
+    "expedite_justification": "Expedited-processing justification",
+    "state": "State of residence",
+    "sent_on": "Sent on",
+    "method": "Sent by",
+    "to": "Email to",
+    "smtp_host": "SMTP host",
+    "smtp_port": "SMTP port",
+    "smtp_user": "SMTP user",
+    "mail_from": "From address",
+    "default_fee_cap": "Default fee limit",
+    "local_agency": "State or local agency the records concern",
+    "want_fee_waiver": "Fee waiver",
+    "want_expedite": "Expedited processing",
+    "agencies": "Agencies",
+}
+
+
+def _message(exc: Exception) -> str:
+    """A user-facing message naming the field by its label."""
+    if isinstance(exc, ValidationError):
+        return labelled(exc, FIELD_LABELS.get(exc.field or ""))
+    return str(exc)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -172,8 +216,12 @@ def new(request_id: int) -> Any:
         "format": "electronic",
         "letter_date": _today().isoformat(),
         "items": [],
+        "description": req.description,
     }
-    if request.method == "POST":
+    if request.method == "POST" and request.form.get("show_records"):
+        # A subject or agency-kind change re-renders the form with everything typed so far.
+        values = _form_dict()
+    elif request.method == "POST":
         values = _form_dict()
         try:
             options = ls.parse_options(
@@ -184,7 +232,7 @@ def new(request_id: int) -> Any:
             letter = ls.draft_for(db, req, agency, current_user, options, letter_date)
             stored = ls.store_letter(db, req, options, letter, current_user.id)
         except (ValidationError, DraftingError) as exc:
-            errors.append(getattr(exc, "message", None) or str(exc))
+            errors.append(_message(exc))
         else:
             db.commit()
             flash("Letter drafted. Read it, edit it if needed, then send it.", "success")
@@ -205,6 +253,7 @@ def new(request_id: int) -> Any:
         values=values,
         errors=errors,
         residency_warning=warning,
+        fee_waiver_note=fee_waiver_note(law),
         **_form_context(subject_key, kind, federal),
     ), (422 if errors else 200)
 
@@ -213,9 +262,27 @@ def new(request_id: int) -> Any:
 @login_required_with_org
 def show(letter_id: int) -> Any:
     stored, req, agency = _letter_or_404(letter_id)
-    letter = ls.letter_of(stored, agency.name)
+    return _show(stored, req, agency)
+
+
+def _show(
+    stored: StoredLetter,
+    req: RecordRequest,
+    agency: Agency,
+    typed: str | None = None,
+    error: str = "",
+) -> Any:
+    recipient = ls.recipient_of(stored, agency)
+    letter = ls.letter_of(stored, recipient)
     return render_template(
         "letters/show.html",
+        recipient=recipient,
+        send_to=agency.foia_email if recipient == agency.name else "",
+        kind_label={"follow_up": "Follow-up", "appeal": "Appeal"}.get(stored.kind, "Request"),
+        sent_event={
+            "follow_up": "records the request's “follow-up sent” event",
+            "appeal": "records the request's “appeal filed” event, which starts the appeal's clock",
+        }.get(stored.kind, "records the request's “sent” event, which starts its statutory clocks"),
         stored=stored,
         req=req,
         agency=agency,
@@ -225,7 +292,9 @@ def show(letter_id: int) -> Any:
         methods=ls.SEND_METHODS,
         today=_today().isoformat(),
         sent=stored.sent_on is not None,
-    )
+        typed=typed,
+        error=error,
+    ), (422 if error else 200)
 
 
 @bp.route("/letters/<int:letter_id>/edit", methods=["POST"])
@@ -234,13 +303,15 @@ def edit(letter_id: int) -> Any:
     stored, _req, _agency = _letter_or_404(letter_id)
     require_role(Role.EDITOR)
     db = get_session()
+    typed = request.form.get("text", "")
     try:
-        ls.update_text(db, stored, request.form.get("text", ""), current_user.id)
+        ls.update_text(db, stored, typed, current_user.id)
     except ValidationError as exc:
-        flash(exc.message, "error")
-    else:
-        db.commit()
-        flash("Letter saved. This text is what will be downloaded and sent.", "success")
+        db.rollback()
+        # Keep what the user typed: the page comes back with their text and the error.
+        return _show(stored, _req, _agency, typed=typed, error=f"Not saved: {_message(exc)}")
+    db.commit()
+    flash("Letter saved. This text is what will be downloaded and sent.", "success")
     return redirect(url_for("letters.show", letter_id=stored.id))
 
 
@@ -258,7 +329,7 @@ def download(letter_id: int, fmt: str) -> Any:
         )
     if fmt not in ("docx", "pdf"):
         abort(404)
-    docx = ls.docx_for(db, stored, agency.name)
+    docx = ls.docx_for(db, stored, ls.recipient_of(stored, agency))
     if fmt == "pdf":
         if not pdf_available():
             flash("PDF is unavailable: LibreOffice is not installed on this server.", "error")
@@ -299,7 +370,7 @@ def send(letter_id: int) -> Any:
         )
     except (ls.SendError, ValidationError) as exc:
         db.rollback()
-        flash(f"Not sent: {getattr(exc, 'message', None) or exc}. Nothing was recorded.", "error")
+        flash(f"Not sent: {_message(exc)}. Nothing was recorded.", "error")
     else:
         db.commit()
         flash(f"Sent to {stored.sent_to} (Message-ID {message_id}).", "success")
@@ -319,7 +390,7 @@ def mark_sent(letter_id: int) -> Any:
         )
     except (ls.SendError, ValidationError) as exc:
         db.rollback()
-        flash(f"Not recorded: {getattr(exc, 'message', None) or exc}", "error")
+        flash(f"Not recorded: {_message(exc)}", "error")
     else:
         db.commit()
         flash(f"Recorded as sent by {stored.sent_method} on {stored.sent_on}.", "success")
@@ -377,7 +448,7 @@ def save_profile() -> Any:
     try:
         ls.save_profile(db, org_id, None if scope == "org" else current_user.id, request.form)
     except ValidationError as exc:
-        flash(f"Profile not saved: {exc.message}", "error")
+        flash(f"Profile not saved: {_message(exc)}", "error")
     else:
         db.commit()
         flash("Requester profile saved.", "success")
@@ -460,7 +531,7 @@ def mail_settings() -> Any:
         )
     except ValidationError as exc:
         db.rollback()
-        flash(f"Not saved: {exc.message}", "error")
+        flash(f"Not saved: {_message(exc)}", "error")
         return _settings_page(request.form, 400)
     else:
         db.commit()
@@ -502,8 +573,10 @@ def batch_new() -> Any:
         "format": "electronic",
         "letter_date": _today().isoformat(),
         "items": [],
+        "skip_existing": "1",
     }
     errors: list[str] = []
+    recipients: list[dict[str, Any]] | None = None
     if request.method == "POST":
         values = _form_dict()
         try:
@@ -526,12 +599,25 @@ def batch_new() -> Any:
                     level=values.get("level", "")[:20],
                     jurisdiction=values.get("jurisdiction", "")[:2],
                 )
-            if not errors:
-                batch = lb.create_batch(db, org_id, current_user.id, options, letter_date, ids)
+            if not errors and values.get("preview"):
+                lb.validate_once(db, org_id, current_user, options, ids)
+                recipients = lb.preview(db, org_id, options, ids)
+                if not recipients:
+                    errors.append("No agencies match: adjust the filters or the CSV.")
+            elif not errors:
+                batch = lb.create_batch(
+                    db,
+                    org_id,
+                    current_user.id,
+                    options,
+                    letter_date,
+                    ids,
+                    skip_existing=bool(values.get("skip_existing")),
+                )
                 lb.process_batch(db, batch, limit=SYNC_BATCH_LIMIT)
         except (ValidationError, DraftingError) as exc:
-            errors.append(getattr(exc, "message", None) or str(exc))
-        if not errors:
+            errors.append(_message(exc))
+        if not errors and recipients is None:
             db.commit()
             return redirect(url_for("letters.batch_show", batch_id=batch.id))
         db.rollback()
@@ -539,6 +625,7 @@ def batch_new() -> Any:
         "letters/batch_new.html",
         values=values,
         errors=errors,
+        recipients=recipients,
         levels=[m.value for m in AgencyLevel],
         **_form_context(subject_key, kind, False),
     ), (422 if errors else 200)
@@ -574,6 +661,48 @@ def batch_continue(batch_id: int) -> Any:
     db = get_session()
     lb.process_batch(db, batch, limit=SYNC_BATCH_LIMIT)
     db.commit()
+    return redirect(url_for("letters.batch_show", batch_id=batch.id))
+
+
+@bp.route("/letters/batch/<int:batch_id>/retry", methods=["POST"])
+@login_required_with_org
+def batch_retry(batch_id: int) -> Any:
+    batch = _batch_or_404(batch_id)
+    require_role(Role.EDITOR)
+    db = get_session()
+    queued = lb.retry_failed(db, batch)
+    if queued:
+        lb.process_batch(db, batch, limit=SYNC_BATCH_LIMIT)
+    db.commit()
+    flash(f"{queued} failed letter{'' if queued == 1 else 's'} queued again.", "success")
+    return redirect(url_for("letters.batch_show", batch_id=batch.id))
+
+
+@bp.route("/letters/batch/<int:batch_id>/mark-sent", methods=["POST"])
+@login_required_with_org
+def batch_mark_sent(batch_id: int) -> Any:
+    batch = _batch_or_404(batch_id)
+    require_role(Role.EDITOR)
+    db = get_session()
+    method = request.form.get("method", "")
+    try:
+        on = v.iso_date(request.form.get("sent_on"), "sent_on", required=True)
+        if method not in ls.SEND_METHODS:
+            raise ValidationError("method", f"method must be one of: {', '.join(ls.SEND_METHODS)}")
+        count, problems = lb.mark_batch_sent(
+            db, batch, method, on, current_user.id, utc_now(), current_viewer()
+        )
+    except ValidationError as exc:
+        db.rollback()
+        flash(f"Not recorded: {_message(exc)}", "error")
+        return redirect(url_for("letters.batch_show", batch_id=batch.id))
+    db.commit()
+    flash(
+        f"{count} letter{'' if count == 1 else 's'} recorded as sent by {method} on {on}.",
+        "success",
+    )
+    for problem in problems[:20]:
+        flash(f"Not recorded: {problem}", "error")
     return redirect(url_for("letters.batch_show", batch_id=batch.id))
 
 

@@ -4,14 +4,14 @@ an overdue or denied request calls for, and a month calendar of open deadlines."
 from __future__ import annotations
 
 import calendar as month_cal
-import json
 from datetime import date, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import select
 
+from records import letter_service as ls
 from records import record_requests as rr
 from records.auth import current_org_id, has_role, login_required_with_org, require_role
 from records.clocks import (
@@ -19,21 +19,12 @@ from records.clocks import (
     CLOCK_LABELS,
     current_deadlines,
     deadline_history,
-    law_for,
     state_label,
 )
 from records.core.clock import utc_today
 from records.db import get_session
 from records.forms import EmptyForm
-from records.letters import (
-    AgencyInfo,
-    DraftingError,
-    Letter,
-    Requester,
-    draft_appeal,
-    draft_follow_up,
-)
-from records.letters_docx import safe_filename, to_docx
+from records.letters import DraftingError, Letter
 from records.lifecycle import (
     EVENT_KINDS,
     TRANSITIONS,
@@ -44,15 +35,14 @@ from records.lifecycle import (
     record_event,
     request_events,
 )
-from records.models import Agency, Organization, RecordRequest, Role, User
+from records.models import RecordRequest, Role, User
 from records.models_lifecycle import Deadline, Event
+from records.validation import ValidationError
 from records.web.forms_util import id_param
 from records.web.panels import DASHBOARD_PANELS, REQUEST_PANELS, Panel
 from records.web.requests import request_or_404
 
 bp = Blueprint("timeline", __name__)
-# The law library names the extension period "extension"; the stored clock is "extended_response".
-_PERIOD_OF_CLOCK = {"extended_response": "extension"}
 
 
 def _allowed_kinds(status: str) -> list[str]:
@@ -269,132 +259,64 @@ def correct(request_id: int) -> Any:
     ), (422 if error else 200)
 
 
-def _requester() -> Requester:
-    org = get_session().get(Organization, current_org_id())
-    user: User = current_user  # type: ignore[assignment]
-    return Requester(
-        name=user.name or user.email, organization=org.name if org else "", email=user.email
-    )
-
-
-def _agency_info(agency: Agency) -> AgencyInfo:
-    return AgencyInfo(
-        name=agency.name,
-        level=agency.level,
-        jurisdiction=agency.jurisdiction,
-        mailing_address=agency.mailing_address,
-        email=agency.foia_email,
-        component=agency.component,
-    )
+_KINDS = {"follow-up": "follow_up", "appeal": "appeal"}
 
 
 def _draft(req: RecordRequest, which: str) -> Letter:
-    """The follow-up (overdue) or appeal (denied / deemed denied) letter for ``req``."""
+    """The follow-up or appeal letter, drafted by the letter service like every other letter
+    (organization templates, requester profile, the law's appeal authority)."""
     db = get_session()
-    law, _component = law_for(db, req)
-    agency = db.get(Agency, req.agency_id)
-    if law is None or agency is None:
-        raise DraftingError("this request has no law in the library")
-    events = request_events(db, req.id, include_voided=False)
-    sent = next((e for e in events if e.kind == "sent"), None)
-    if sent is None:
-        raise DraftingError("record when the request was sent first")
-    deadlines = current_deadlines(db, req.id)
-    day = utc_today()
+    user: User = current_user  # type: ignore[assignment]
     if which == "follow-up":
-        clock = _overdue_clock(deadlines, day)
-        if clock is None or clock.due is None:
-            raise DraftingError("no statutory deadline has passed, so there is nothing to cite")
-        return draft_follow_up(
-            _requester(),
-            _agency_info(agency),
-            law,
-            sent_on=sent.on,
-            due=clock.due,
-            letter_date=day,
-            summary=req.title,
-            clock=_PERIOD_OF_CLOCK.get(clock.clock, clock.clock),
-            reference=req.tracking_number,
-        )
-    appeal = _appeal_clock(deadlines)
-    if appeal is None or appeal.due is None:
-        raise DraftingError("there is no open appeal deadline (no denial or deemed denial)")
-    denial = next(
-        (
-            e
-            for e in reversed(events)
-            if e.kind == "denial"
-            or (e.kind == "final_response" and event_data(e).get("outcome") != "full")
-        ),
-        None,
-    )
-    decided = denial.on if denial is not None else _deemed_date(appeal)
-    if decided is None:
-        raise DraftingError("the determination date is not recorded")
-    grounds = (
-        "The records are public and no exemption justifies withholding them in full; "
-        "the agency must release every reasonably segregable part."
-    )
-    if denial is None:
-        grounds = "The agency did not answer within the time the law allows, which is a denial."
-    return draft_appeal(
-        _requester(),
-        _agency_info(agency),
-        law,
-        sent_on=sent.on,
-        determination_date=decided,
-        appeal_deadline=appeal.due,
-        letter_date=day,
-        summary=(denial.note if denial and denial.note else "The request was denied."),
-        grounds=grounds,
-        reference=req.tracking_number,
-    )
-
-
-def _deemed_date(appeal: Deadline) -> date | None:
-    inputs = json.loads(appeal.inputs or "{}")
-    if not inputs.get("deemed_denial"):
-        return None
-    db = get_session()
-    deemed = next(
-        (d for d in current_deadlines(db, appeal.request_id) if d.clock == "deemed_denial"), None
-    )
-    return deemed.due if deemed else None
+        return ls.draft_follow_up_for(db, req, user, utc_today())
+    return ls.draft_appeal_for(db, req, user, utc_today())
 
 
 @bp.route("/requests/<int:request_id>/letter", methods=["GET", "POST"])
 @login_required_with_org
 def letter(request_id: int) -> Any:
-    """``?which=follow-up`` or ``?which=appeal``: the drafted letter as editable text."""
+    """``?which=follow-up`` or ``?which=appeal``: preview the drafted letter; POST saves it as a
+    letter of the request (editable, sendable, on the timeline once sent)."""
     which = request.values.get("which", "")
-    if which not in ("follow-up", "appeal"):
+    if which not in _KINDS:
         abort(404)
-    return _letter(request_id, which)
-
-
-def _letter(request_id: int, which: str) -> Any:
-    """Show the drafted letter as editable text; POST the edited text back to get a .docx."""
     req = request_or_404(request_id)
     require_role(Role.EDITOR)
-    if request.method == "POST":
-        if not EmptyForm().validate_on_submit():
-            abort(400)
-        edited = Letter.from_text(request.form.get("text", ""), kind=which)
-        if not edited.paragraphs:
-            abort(400)
-        name = safe_filename(f"{which}-{req.id}-{req.title}") + ".docx"
-        return Response(
-            to_docx(edited),
-            mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+    db = get_session()
     try:
         drafted = _draft(req, which)
     except DraftingError as exc:
         flash(f"No {which} letter to draft: {exc}.", "warning")
         return redirect(url_for("requests.show", request_id=req.id))
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        stored = ls.store_drafted(db, req, _KINDS[which], drafted, current_user.id)
+        edited = request.form.get("text", "")
+        if edited.strip() and edited.replace("\r\n", "\n").strip() != drafted.text().strip():
+            try:
+                ls.update_text(db, stored, edited, current_user.id)
+            except ValidationError as exc:
+                db.rollback()
+                flash(exc.message, "error")
+                return render_template(
+                    "timeline/letter.html",
+                    req=req,
+                    which=which,
+                    letter=drafted,
+                    text=edited,
+                    empty=EmptyForm(),
+                ), 422
+        db.commit()
+        flash("Letter saved. Read it, edit it if needed, then send it.", "success")
+        return redirect(url_for("letters.show", letter_id=stored.id))
     return render_template(
-        "timeline/letter.html", req=req, which=which, letter=drafted, empty=EmptyForm()
+        "timeline/letter.html",
+        req=req,
+        which=which,
+        letter=drafted,
+        text=drafted.text(),
+        empty=EmptyForm(),
     )
 
 

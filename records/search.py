@@ -103,6 +103,8 @@ class Term:
 
     words: tuple[str, ...]
     prefix: bool = False
+    # As typed (PostgreSQL parses it as it parsed the indexed text: "2026-BPD-0117" alike).
+    raw: str = ""
 
     @property
     def phrase(self) -> bool:
@@ -118,11 +120,11 @@ def parse(query: str, *, prefix_last: bool = False) -> list[Term]:
         if not words:
             continue
         star = bool(bare) and bare.endswith("*") and len(words) == 1
-        out.append(Term(words, prefix=star))
+        out.append(Term(words, prefix=star, raw=raw.strip().rstrip("*")))
         if len(out) == MAX_TERMS:
             break
     if prefix_last and out and not out[-1].phrase:
-        out[-1] = Term(out[-1].words, prefix=True)
+        out[-1] = Term(out[-1].words, prefix=True, raw=out[-1].raw)
     return out
 
 
@@ -152,7 +154,7 @@ def pg_tsquery(parsed: list[Term], tag: str = "t") -> tuple[str, dict[str, str]]
             params[name] = t.words[0] + ":*"
         elif t.phrase:
             parts.append(f"phraseto_tsquery('english', :{name})")
-            params[name] = " ".join(t.words)
+            params[name] = t.raw or " ".join(t.words)
         else:
             parts.append(f"plainto_tsquery('english', :{name})")
             params[name] = t.words[0]

@@ -46,6 +46,7 @@ from records.letters import (
 )
 from records.letters_docx import PdfConversionError, pdf_available, to_pdf
 from records.letters_template import TemplateError
+from records.forms import LEVEL_LABELS
 from records.models import Agency, AgencyLevel, RecordRequest, Role
 from records.models_letters import BatchJob, StoredLetter
 from records.subjects import AGENCY_KINDS, get_subject, load_variables, subject_keys
@@ -225,6 +226,11 @@ def show(letter_id: int) -> Any:
         methods=ls.SEND_METHODS,
         today=_today().isoformat(),
         sent=stored.sent_on is not None,
+        email_ready=bool(
+            ls.smtp_for(current_app.config, ls.letter_settings(get_session(), stored.org_id)).get(
+                "SMTP_HOST"
+            )
+        ),
     )
 
 
@@ -538,7 +544,7 @@ def batch_new() -> Any:
         "letters/batch_new.html",
         values=values,
         errors=errors,
-        levels=[m.value for m in AgencyLevel],
+        levels=[(m.value, LEVEL_LABELS[m.value]) for m in AgencyLevel],
         **_form_context(subject_key, kind, False),
     ), (422 if errors else 200)
 

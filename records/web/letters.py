@@ -34,6 +34,7 @@ from records.auth import current_org_id, login_required_with_org, require_role
 # blueprint before the app registers that blueprint.
 from records.core.clock import utc_now, utc_today
 from records.db import get_session
+from records.forms import LEVEL_LABELS
 from records.laws import get_law
 from records.letters import (
     FEE_CATEGORIES,
@@ -46,7 +47,6 @@ from records.letters import (
 )
 from records.letters_docx import PdfConversionError, pdf_available, to_pdf
 from records.letters_template import TemplateError
-from records.forms import LEVEL_LABELS
 from records.models import Agency, AgencyLevel, RecordRequest, Role
 from records.models_letters import BatchJob, StoredLetter
 from records.subjects import AGENCY_KINDS, get_subject, load_variables, subject_keys

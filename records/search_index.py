@@ -64,7 +64,9 @@ def abbreviations(name: str) -> list[str]:
     words = [w for w in re.findall(r"[A-Za-z]+", head) if w.lower() not in _MINOR]
     if len(words) >= 2:
         found.append("".join(w[0] for w in words).upper())
-    return list(dict.fromkeys(found))
+    # Not those the name already spells (a second copy would outrank the plain name).
+    present = {w.upper() for w in re.findall(r"[A-Za-z]+", name)}
+    return [a for a in dict.fromkeys(found) if a not in present]
 
 
 def _aliases_in(text: str) -> str:

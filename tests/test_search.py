@@ -265,3 +265,37 @@ def test_settings_link_is_not_a_dead_end(client, world):
     org, owner, _h = world
     login(client, owner, org)
     assert_redirect(client.get("/settings/"), "/settings")
+
+
+def test_request_form_offers_the_typeahead_and_adding_an_agency(client, world):
+    org, owner, h = world
+    login(client, owner, org)
+    form = client.get("/requests/new").get_data(as_text=True)
+    assert 'data-suggest-url="/agencies/suggest"' in form and "agency-picker.js" in form
+    assert "/agencies/new?next=request" in form
+    resp = client.post(
+        "/agencies/new?next=request",
+        data={"name": "Etowah County Sheriff", "level": "sheriff", "jurisdiction": "AL"},
+    )
+    created = _search(client, h, "etowah", kind="agency")[0]["id"]
+    assert_redirect(resp, f"/requests/new?agency_id={created}")
+    chosen = client.get(f"/requests/new?agency_id={created}").get_data(as_text=True)
+    assert (
+        f'<option selected value="{created}">' in chosen or f'value="{created}" selected' in chosen
+    )
+    other = client.get("/agencies/suggest?q=etow").json["items"]
+    assert [a["name"] for a in other] == ["Etowah County Sheriff"]
+
+
+def test_hidden_best_matches_do_not_hide_visible_ones(client, world, factory):
+    """More private matches of a colleague than the quick candidate list holds, all ranked
+    above the one visible match: the visible one is still found."""
+    org, _owner, h = world
+    colleague = factory.user(org, role="editor")
+    ch = bearer(factory.token(colleague, org))
+    agency = _agency(client, h, "Pike County Sheriff", level="sheriff", jurisdiction="AL")
+    for n in range(51):
+        _request(client, ch, agency["id"], f"Zebra zebra file {n}", visibility="private")
+    seen = _request(client, ch, agency["id"], "Shared file", description="one zebra")
+    assert _ids(_search(client, h, "zebra")) == [seen["id"]]
+    assert len(_search(client, ch, "zebra")) == 20

@@ -118,6 +118,8 @@ def new() -> Any:
         else:
             db.commit()
             flash(f"Added {agency.name}.", "success")
+            if request.args.get("next") == "request":  # "Add a new agency" on the request form
+                return redirect(url_for("requests.new", agency_id=agency.id))
             return redirect(url_for("agencies.show", agency_id=agency.id))
     return render_template(
         "agencies/form.html", form=form, agency=None

@@ -56,6 +56,8 @@ def _choices(form: RequestForm, org_id: int) -> None:
     form.agency_id.choices = [("", "— choose an agency —")] + [
         (str(i), f"{n} ({j})") for i, n, j in agencies
     ]
+    # The typeahead (static/agency-picker.js) enhances this list when scripts run.
+    form.agency_id.render_kw = {"data-suggest-url": url_for("agencies.suggest")}
     form.assignee_id.choices = [("", "— nobody —")] + [
         (str(u.id), u.name or u.email) for u in _members(org_id)
     ]

@@ -35,8 +35,20 @@ def test_a_new_request_is_found_by_title_agency_and_tracking_number(
     page.goto(base + "/requests/new")
     title = "Etowah jail detainer log, 2026"
     page.get_by_label("Title", exact=True).fill(title)
-    page.get_by_label("Agency", exact=True).select_option(
-        label="Etowah County Sheriff's Office (AL)"
+    # The typeahead above the agency list: "ICE" suggests ICE first; picking a suggestion
+    # chooses it in the list (which works on its own without scripts).
+    finder = page.get_by_label("Find an agency by name or abbreviation")
+    finder.fill("ICE")
+    options = page.locator("#agency-find-list option")
+    expect(options.first).to_have_attribute(
+        "value", "U.S. Immigration and Customs Enforcement (US)"
+    )
+    finder.fill("Etowah")
+    expect(options).to_have_count(1)
+    finder.fill("Etowah County Sheriff's Office (AL)")
+    expect(page.locator("#agency-find-status")).to_contain_text("Selected")
+    expect(page.get_by_label("Agency", exact=True).locator("option:checked")).to_have_text(
+        "Etowah County Sheriff's Office (AL)"
     )
     page.get_by_label("Subject").select_option("agreements")
     page.get_by_label("Agency tracking number").fill("ECSO-2026-4471")

@@ -40,8 +40,9 @@ def test_a_new_request_is_found_by_title_agency_and_tracking_number(
     finder = page.get_by_label("Find an agency by name or abbreviation")
     finder.fill("ICE")
     options = page.locator("#agency-find-list option")
+    # (the demo directory holds ICE's FOIA office)
     expect(options.first).to_have_attribute(
-        "value", "U.S. Immigration and Customs Enforcement (US)"
+        "value", re.compile(r"^U\.S\. Immigration and Customs Enforcement")
     )
     finder.fill("Etowah")
     expect(options).to_have_count(1)

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import delete, event, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import col
 
 from records.models import Agency, RecordRequest
 from records.models_filing import Document, SearchEntry
@@ -41,7 +42,7 @@ _MINOR = {"of", "and", "the", "for", "on", "in", "to", "a", "an", "u", "s", "us"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MAX_BODY = 1_000_000  # characters of an item indexed (the full text stays on the item)
 INDEXED = (RecordRequest, Document, StoredLetter, Event, Agency)
-KIND = {
+KIND: dict[type, str] = {
     RecordRequest: "request",
     Document: "document",
     StoredLetter: "letter",
@@ -88,7 +89,9 @@ def _entry(conn: Connection, obj: Any) -> dict[str, Any] | None:
         body = "\n".join([obj.component, obj.jurisdiction, obj.notes])
         return _row("agency", obj.id, obj.org_id, None, obj.id, title, body, _day(obj.created_at))
     if isinstance(obj, RecordRequest):
-        agency = conn.execute(select(Agency.name).where(Agency.id == obj.agency_id)).scalar()
+        agency = conn.execute(
+            select(col(Agency.name)).where(col(Agency.id) == obj.agency_id)
+        ).scalar()
         name = agency or ""
         body = "\n".join(
             [
@@ -109,7 +112,7 @@ def _entry(conn: Connection, obj: Any) -> dict[str, Any] | None:
             _day(obj.created_at),
         )
     agency_id = conn.execute(
-        select(RecordRequest.agency_id).where(RecordRequest.id == obj.request_id)
+        select(col(RecordRequest.agency_id)).where(col(RecordRequest.id) == obj.request_id)
     ).scalar()
     if isinstance(obj, Document):
         body = "\n".join([obj.description or "", obj.redaction_notes or "", obj.text or ""])
@@ -176,7 +179,7 @@ def _changed(session: OrmSession, obj: Any) -> bool:
 
 
 def _after_flush(session: OrmSession, _ctx: Any) -> None:
-    items: dict[tuple[type, int], Any] = {}
+    items: dict[tuple[type, Any], Any] = {}
     removed: list[tuple[str, int]] = []
     renamed: list[int] = []
     for obj in session.new:
@@ -196,7 +199,7 @@ def _after_flush(session: OrmSession, _ctx: Any) -> None:
     conn = session.connection()
     if renamed:  # a request's entry carries its agency's name
         for req in session.execute(
-            select(RecordRequest).where(RecordRequest.agency_id.in_(renamed))
+            select(RecordRequest).where(col(RecordRequest.agency_id).in_(renamed))
         ).scalars():
             items.setdefault((RecordRequest, req.id), req)
     write(conn, items.values(), removed)
@@ -217,12 +220,11 @@ def reindex(conn: Connection, batch: int = 500) -> int:
     total = 0
     with Session(bind=conn) as session:
         for model in INDEXED:
+            ident = col(model.id)
             last = 0
             while True:
                 chunk = (
-                    session.execute(
-                        select(model).where(model.id > last).order_by(model.id).limit(batch)
-                    )
+                    session.execute(select(model).where(ident > last).order_by(ident).limit(batch))
                     .scalars()
                     .all()
                 )
@@ -230,7 +232,7 @@ def reindex(conn: Connection, batch: int = 500) -> int:
                     break
                 write(conn, chunk)
                 total += len(chunk)
-                last = chunk[-1].id
+                last = chunk[-1].id  # type: ignore[attr-defined]
                 session.expunge_all()
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("INSERT INTO searchentry_fts(searchentry_fts) VALUES ('rebuild')")

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from records import closures, directory, search, visibility
 from records.auth import current_org_id, login_required_with_org, require_role
@@ -90,7 +90,9 @@ def suggest() -> Any:
     db = get_session()
     ids, _total = search.agencies(db, q, current_org_id(), limit=10, prefix=True)
     found = (
-        {a.id: a for a in db.exec(select(Agency).where(Agency.id.in_(ids))).all()} if ids else {}
+        {a.id: a for a in db.exec(select(Agency).where(col(Agency.id).in_(ids))).all()}
+        if ids
+        else {}
     )
     return {
         "q": q,

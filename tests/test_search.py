@@ -299,3 +299,28 @@ def test_hidden_best_matches_do_not_hide_visible_ones(client, world, factory):
     seen = _request(client, ch, agency["id"], "Shared file", description="one zebra")
     assert _ids(_search(client, h, "zebra")) == [seen["id"]]
     assert len(_search(client, ch, "zebra")) == 20
+
+
+def test_public_search_shows_a_letter_only_once_sent(client, world):
+    org, owner, h = world
+    agency = _agency(client, h, "U.S. Customs and Border Protection", component="DHS")
+    req = _request(client, h, agency["id"], "Border records", visibility="public")
+    letter = client.post(
+        f"/api/v1/requests/{req['id']}/letters",
+        json={
+            "subject": "agreements",
+            "items": ["moa_287g"],
+            "variables": {"date_from": "2025-01-01", "local_agency": "Etowah County Sheriff"},
+        },
+        headers=h,
+    ).json
+    client.patch(
+        f"/api/v1/letters/{letter['id']}", json={"text": "Dear officer, xylograph."}, headers=h
+    )
+    assert _ids(_search(client, h, "xylograph")) == [letter["id"]]
+    assert b"search-hits" not in client.get("/public/search?q=xylograph").data  # a draft
+    login(client, owner, org)
+    client.post(
+        f"/letters/{letter['id']}/mark-sent", data={"method": "mail", "sent_on": "2026-11-24"}
+    )
+    assert b"<mark>xylograph</mark>" in client.get("/public/search?q=xylograph").data.lower()

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from records.models_ops import AuditLog
-from tests.conftest import bearer, login
+from tests.conftest import assert_redirect, bearer, login
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_bulk_mark_sent_assign_visibility_and_export(client, desk, factory, db):
     colleague = factory.user(org, role="editor")
     picked = [ids["Charlie draft"], ids["Bravo booking log"]]
     resp = client.post("/requests/bulk", data={"action": "mark_sent", "ids": picked})
-    assert resp.status_code == 302
+    assert_redirect(resp, "/requests/")
     status = client.get(f"/api/v1/requests/{ids['Charlie draft']}", headers=h).json["status"]
     assert status == "sent"
     client.post(
@@ -108,9 +108,9 @@ def test_bulk_mark_sent_assign_visibility_and_export(client, desk, factory, db):
     bad = client.post(
         "/requests/bulk", data={"action": "visibility", "visibility": "x", "ids": picked}
     )
-    assert bad.status_code == 302
+    assert_redirect(bad, "/requests/")
     nothing = client.post("/requests/bulk", data={"action": "assign"})
-    assert nothing.status_code == 302
+    assert_redirect(nothing, "/requests/")
 
 
 def test_bulk_delete_asks_first_and_is_audited(client, desk, db):
@@ -122,7 +122,7 @@ def test_bulk_delete_asks_first_and_is_audited(client, desk, db):
     done = client.post(
         "/requests/bulk", data={"action": "delete", "confirm": "yes", "ids": [target]}
     )
-    assert done.status_code == 302
+    assert_redirect(done, "/requests/")
     assert client.get(f"/api/v1/requests/{target}", headers=h).status_code == 404
     db.expire_all()
     trail = db.exec(

@@ -60,7 +60,8 @@ def test_a_request_made_with_the_form_is_found_by_title_agency_and_tracking_numb
             "assignee_id": "",
         },
     )
-    assert resp.status_code == 302
+    made = _search(client, h, "Birmingham", kind="request")[0]["id"]
+    assert_redirect(resp, f"/requests/{made}")
     page = client.get("/search/?q=Birmingham")
     assert b"Birmingham PD detainer requests" in page.data
     for q in ("police department", "2026-BPD-0117", '"detainer requests"', "I-247A"):

@@ -69,9 +69,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter
 
-    from records import audit, auth, cli, db, links, security
+    from records import audit, auth, cli, db, links, search_index, security
 
     db.init_app(app)
+    search_index.install()  # every write to an indexed row updates the search index
     audit.init_app(app)
     auth.init_app(app)
     security.init_app(app)

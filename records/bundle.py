@@ -27,7 +27,7 @@ from typing import IO, Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from records import clocks, csvout, directory, filing, lifecycle, search, visibility
+from records import clocks, csvout, directory, filing, lifecycle, visibility
 from records import record_requests as rr
 from records import validation as v
 from records.core.inputs import JsonRefused, loads_json
@@ -558,9 +558,7 @@ def _import(
             )
     db.flush()
     _settle(db, req, raw_req, today)
-    search.index_request(db, req)
-    for doc_id in doc_ids.values():
-        search.index_document(db, db.get(Document, doc_id))
+    db.flush()  # the search index follows (records.search_index)
     return req
 
 

@@ -8,8 +8,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from records import validation as v
 from records.models import Agency, AgencyLevel
@@ -129,16 +129,28 @@ def search_agencies(
 ) -> Any:
     """A select() over the org's agencies matching the filters, ordered by name."""
     stmt = select(Agency).where(Agency.org_id == org_id)
-    if q:
-        like = f"%{q.strip().lower()}%"
-        stmt = stmt.where(
-            or_(func.lower(Agency.name).like(like), func.lower(Agency.notes).like(like))
-        )
+    if q.strip():
+        # Whole words, abbreviations and aliases through the search index ("ICE" is not
+        # every "Sheriff's Office"); ``ranked`` orders a page of these by relevance.
+        from records import search
+
+        ids, _total = search.agencies(db, q, org_id, limit=100_000)
+        stmt = stmt.where(col(Agency.id).in_(ids or [-1]))
     if level:
         stmt = stmt.where(Agency.level == level)
     if jurisdiction:
         stmt = stmt.where(Agency.jurisdiction == jurisdiction.upper())
     return stmt.order_by(Agency.jurisdiction, Agency.name)
+
+
+def ranked(db: Session, stmt: Any, q: str, org_id: int, *, offset: int, limit: int) -> list[Any]:
+    """One page of ``search_agencies`` results for a query, best match first."""
+    from records import search
+
+    ids, _total = search.agencies(db, q, org_id, limit=100_000)
+    allowed = {a.id: a for a in db.exec(stmt).all()}
+    order = [i for i in ids if i in allowed]
+    return [allowed[i] for i in order[offset : offset + limit]]
 
 
 @dataclass

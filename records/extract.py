@@ -144,7 +144,6 @@ def extract_document(db: Any, storage: Any, doc: Any, *, timeout: float = DEFAUL
     """
     from sqlalchemy import update
 
-    from records import search
     from records.models_filing import Document, TextStatus
 
     doc_id, sha256, mime = doc.id, doc.sha256, doc.mime
@@ -185,7 +184,6 @@ def extract_document(db: Any, storage: Any, doc: Any, *, timeout: float = DEFAUL
         doc.text_error = result.get("note", "")[:500]
     doc.text_progress = 100
     db.add(doc)
-    search.index_document(db, doc)
     db.commit()
     log.info("document %s text extraction: %s", doc.id, doc.text_status)
     return doc.text_status

@@ -30,7 +30,7 @@ from typing import Any, BinaryIO
 import filetype
 from sqlmodel import Session
 
-from records import search, sharing, visibility
+from records import sharing, visibility
 from records import validation as v
 from records.core.clock import utc_now, utc_today
 from records.extract import WorkerError, blob_path, email_body, run_worker
@@ -489,8 +489,6 @@ def file_upload(
         db.rollback()
         batch.rollback()
         raise
-    for doc in result.documents:
-        search.index_document(db, doc)
     log.info("user %s filed %s document(s) on request %s", user_id, len(result.documents), req.id)
     return result
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DDL, Column, Index, Text, event, text
+from sqlalchemy import DDL, Column, Index, Text, event
 from sqlmodel import Field, SQLModel
 
 from records.models import UtcDateTime, _ts
@@ -114,25 +114,37 @@ class SharingNote(SQLModel, table=True):
 
 
 class SearchEntry(SQLModel, table=True):
-    """One searchable item (a request or a document). SQLite mirrors it into FTS5 by triggers;
-    PostgreSQL searches it through a GIN expression index."""
+    """One searchable item (request, document, letter, event or agency), written only by
+    ``records.search_index``. SQLite mirrors it into FTS5 by triggers; PostgreSQL adds a stored,
+    generated ``tsv`` column with a GIN index (title weighted above body)."""
 
     __table_args__ = (
         Index("ix_searchentry_item", "kind", "item_id", unique=True),
-        Index(
-            "ix_searchentry_tsv",
-            text("to_tsvector('english', title || ' ' || body)"),
-            postgresql_using="gin",
-        ).ddl_if(dialect="postgresql"),
+        Index("ix_searchentry_org_kind", "org_id", "kind"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=10)  # request | document
+    kind: str = Field(max_length=10)  # request | document | letter | event | agency
     item_id: int
     org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
-    request_id: int = Field(foreign_key="recordrequest.id", index=True, ondelete="CASCADE")
+    # None for an agency's own entry.
+    request_id: int | None = Field(
+        default=None, foreign_key="recordrequest.id", index=True, ondelete="CASCADE"
+    )
+    agency_id: int | None = None  # the item's agency (an agency's entry: itself)
+    on: date | None = None  # for the date filter and facet: created, received, sent or happened
     title: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
+
+# PostgreSQL: the stored tsvector the search ranks on, and its GIN index (migration 0008).
+PG_TSV = (
+    "ALTER TABLE searchentry ADD COLUMN IF NOT EXISTS tsv tsvector GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('english', title), 'A') || "
+    "setweight(to_tsvector('english', body), 'B')) STORED",
+    "CREATE INDEX IF NOT EXISTS ix_searchentry_tsv ON searchentry USING gin (tsv)",
+)
+for _stmt in PG_TSV:
+    event.listen(SearchEntry.__table__, "after_create", DDL(_stmt).execute_if(dialect="postgresql"))
 
 # SQLite full-text index: an external-content FTS5 table kept in step by triggers. The search
 # module also runs these statements (IF NOT EXISTS) on first use, for databases built by migrations.

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, exists, func, or_
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, select
 
 from records import validation as v
 from records import visibility
-from records.core.clock import utc_now
+from records.core.clock import utc_now, utc_today
 from records.models import Agency, Membership, RecordRequest, Subject, User, Visibility
+from records.models_lifecycle import Deadline
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +31,25 @@ EDITABLE = (
     "visibility",
 )
 MAX_PAGE = 1_000_000
-SORTS = {
+SORTS: dict[str, Any] = {
     "updated": RecordRequest.updated_at,
     "created": RecordRequest.created_at,
     "title": RecordRequest.title,
     "status": RecordRequest.status,
+    "tracking": RecordRequest.tracking_number,
+    "agency": Agency.name,
+    "assignee": User.name,
+    "due": None,  # the next open deadline (see ``_next_due``)
 }
+# Who must act next, by status: the list's "waiting on us" and "waiting on the agency" filters.
+WAITING = {
+    "us": ("draft", "awaiting_requester"),
+    "agency": ("sent", "acknowledged", "in_progress", "appealed"),
+}
+DUE_FILTERS = ("overdue", "week")
+# Clocks the agency owes (records.clocks.AGENCY_CLOCKS): passing one unmet makes a request overdue.
+_OWED = ("acknowledgment", "response", "extended_response", "expedited_decision", "appeal_decision")
+_NOT_OWED_STATUSES = ("draft", "withdrawn", "in_litigation")
 
 
 def clean_request(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
@@ -151,8 +166,19 @@ class Filters:
     subject: str = ""
     assignee_id: int | None = None
     q: str = ""
+    due: str = ""  # overdue | week
+    waiting: str = ""  # us | agency
     sort: str = "updated"
     direction: str = "desc"
+
+
+@dataclass(frozen=True)
+class NextDue:
+    """A request's next open deadline: the day, which clock, and how many days it is overdue."""
+
+    due: date
+    clock: str
+    days_overdue: int
 
 
 @dataclass
@@ -161,6 +187,7 @@ class Page:
     page: int
     per_page: int
     total: int
+    next_due: dict[int, NextDue] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -179,6 +206,12 @@ def parse_filters(args: Any) -> Filters:
     if subject:
         v.choice(subject, "subject", Subject)
     juris = args.get("jurisdiction", "")
+    due = args.get("due", "") or ""
+    if due and due not in DUE_FILTERS:
+        raise v.ValidationError("due", "due must be overdue or week")
+    waiting = args.get("waiting", "") or ""
+    if waiting and waiting not in WAITING:
+        raise v.ValidationError("waiting", "waiting must be us or agency")
     return Filters(
         status=v.text(args.get("status", ""), "status", max_len=30),
         agency_id=v.integer(args.get("agency_id"), "agency_id"),
@@ -186,15 +219,59 @@ def parse_filters(args: Any) -> Filters:
         subject=subject,
         assignee_id=v.integer(args.get("assignee_id"), "assignee_id"),
         q=v.text(args.get("q", ""), "q", max_len=200),
+        due=due,
+        waiting=waiting,
         sort=sort,
         direction=direction,
+    )
+
+
+def _open_deadlines() -> list[ColumnElement[bool]]:
+    return [
+        Deadline.request_id == RecordRequest.id,
+        Deadline.superseded_at.is_(None),  # type: ignore[union-attr]
+        Deadline.state == "open",
+        Deadline.due.is_not(None),  # type: ignore[union-attr]
+    ]
+
+
+def overdue_clause(today: date) -> ColumnElement[bool]:
+    """Requests with a statutory clock the agency owes past its day (``lifecycle.overdue_from``)."""
+    return and_(
+        RecordRequest.status.not_in(_NOT_OWED_STATUSES),  # type: ignore[attr-defined]
+        exists().where(
+            *_open_deadlines(),
+            Deadline.statutory.is_(True),  # type: ignore[attr-defined]
+            Deadline.clock.in_(_OWED),  # type: ignore[attr-defined]
+            Deadline.due < today,  # type: ignore[operator]
+        ),
+    )
+
+
+def due_week_clause(today: date) -> ColumnElement[bool]:
+    """Requests with an open deadline from today to seven days from now."""
+    return exists().where(
+        *_open_deadlines(),
+        Deadline.due >= today,  # type: ignore[operator]
+        Deadline.due <= today + timedelta(days=7),  # type: ignore[operator]
+    )
+
+
+def _next_due() -> Any:
+    return (
+        select(func.min(Deadline.due))
+        .where(*_open_deadlines())
+        .correlate(RecordRequest)
+        .scalar_subquery()
     )
 
 
 def list_requests(
     db: Session, org_id: int, user_id: int, filters: Filters, page: int, per_page: int
 ) -> Page:
-    """One indexed query for the page (agency and assignee joined: no N+1) plus one count."""
+    """One indexed query for the page (agency and assignee joined: no N+1), one count and one
+    query for the page's next deadlines."""
+    today = utc_today()
     where = [visible_clause(org_id, user_id)]
     if filters.status:
         where.append(RecordRequest.status == filters.status)
@@ -206,6 +283,12 @@ def list_requests(
         where.append(RecordRequest.subject == filters.subject)
     if filters.assignee_id:
         where.append(RecordRequest.assignee_id == filters.assignee_id)
+    if filters.waiting:
+        where.append(RecordRequest.status.in_(WAITING[filters.waiting]))  # type: ignore[attr-defined]
+    if filters.due == "overdue":
+        where.append(overdue_clause(today))
+    elif filters.due == "week":
+        where.append(due_week_clause(today))
     if filters.q:
         like = f"%{filters.q.lower()}%"
         where.append(
@@ -214,31 +297,80 @@ def list_requests(
                 func.lower(RecordRequest.tracking_number).like(like),
             )
         )
-    column = SORTS[filters.sort]
-    order = (
-        [column.desc(), RecordRequest.id.desc()]
-        if filters.direction == "desc"
-        else [column.asc(), RecordRequest.id.asc()]
-    )
+    column = _next_due() if filters.sort == "due" else SORTS[filters.sort]
+    if filters.sort == "due":  # requests with no open deadline last, either way
+        order = [
+            column.is_(None),
+            column.desc() if filters.direction == "desc" else column.asc(),
+            RecordRequest.id.desc() if filters.direction == "desc" else RecordRequest.id.asc(),
+        ]
+    else:
+        order = (
+            [column.desc(), RecordRequest.id.desc()]
+            if filters.direction == "desc"
+            else [column.asc(), RecordRequest.id.asc()]
+        )
     # Find the page's ids first, then load only those rows: the skipped rows of a deep page are
     # walked inside ix_request_org_updated and never fetched or joined (a "deferred join").
     ids = select(RecordRequest.id).where(*where)
-    if filters.jurisdiction:
+    if filters.jurisdiction or filters.sort == "agency":
         ids = ids.join(Agency, Agency.id == RecordRequest.agency_id)
+    if filters.sort == "assignee":
+        ids = ids.outerjoin(User, User.id == RecordRequest.assignee_id)
     page_ids = ids.order_by(*order).offset((page - 1) * per_page).limit(per_page).subquery()
+    outer = list(order)
+    if filters.sort == "due":  # the outer query orders by the day the page query found
+        page_ids = (
+            ids.add_columns(column.label("due"))
+            .order_by(*order)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+            .subquery()
+        )
+        outer = [
+            page_ids.c.due.is_(None),
+            page_ids.c.due.desc() if filters.direction == "desc" else page_ids.c.due.asc(),
+            order[-1],
+        ]
     stmt = (
         select(RecordRequest, Agency, User)
         .join(page_ids, page_ids.c.id == RecordRequest.id)
         .join(Agency, Agency.id == RecordRequest.agency_id)
         .outerjoin(User, User.id == RecordRequest.assignee_id)
-        .order_by(*order)
+        .order_by(*outer)
     )
     rows = list(db.exec(stmt).all())
     count_stmt = select(func.count()).select_from(RecordRequest).where(*where)
     if filters.jurisdiction:
         count_stmt = count_stmt.join(Agency, Agency.id == RecordRequest.agency_id)
     total = db.exec(count_stmt).one()
-    return Page(rows=rows, page=page, per_page=per_page, total=total)
+    return Page(
+        rows=rows,
+        page=page,
+        per_page=per_page,
+        total=total,
+        next_due=next_due_of(db, [r.id for r, _a, _u in rows], today),
+    )
+
+
+def next_due_of(db: Session, request_ids: list[int], today: date) -> dict[int, NextDue]:
+    """Each request's next open deadline (earliest day; the clock named), in one query."""
+    if not request_ids:
+        return {}
+    found: dict[int, NextDue] = {}
+    for request_id, clock, due in db.exec(
+        select(Deadline.request_id, Deadline.clock, Deadline.due)
+        .where(
+            Deadline.request_id.in_(request_ids),  # type: ignore[attr-defined]
+            Deadline.superseded_at.is_(None),  # type: ignore[union-attr]
+            Deadline.state == "open",
+            Deadline.due.is_not(None),  # type: ignore[union-attr]
+        )
+        .order_by(Deadline.request_id, Deadline.due, Deadline.id)  # type: ignore[arg-type]
+    ).all():
+        if request_id not in found:
+            found[request_id] = NextDue(due, clock, max(0, (today - due).days))
+    return found
 
 
 def page_number(args: Any) -> int:

@@ -1,37 +1,51 @@
-"""Full-text search over requests and documents: SQLite FTS5 or PostgreSQL tsvector, one API.
+"""Full-text search over requests, documents, letters, events and agencies: SQLite FTS5 or
+PostgreSQL tsvector, one API.
 
 Callers choose a scope: members of an organization (``Scope.member``) see what
-``records.visibility`` lets them see; the public (``Scope.public``) sees only published, unembargoed items. Any string a user
-types is safe: it is reduced to plain words before it reaches the full-text engine.
+``records.visibility`` lets them see; the public (``Scope.public``) sees only published,
+unembargoed items. What is indexed, and when, is ``records.search_index``'s business.
+
+Queries: words are all required and matched on word boundaries (stemmed: "detainers" finds
+"detainer"); ``"a phrase"`` in double quotes matches those words in order; a word ending in
+``*`` matches as a prefix (typeahead asks for the last word as a prefix). A term written with
+inner punctuation, such as a tracking number ``2026-FOIA-0117``, is matched as a phrase. Any
+string a user types is safe: it is reduced to plain words before it reaches the engine.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import and_, bindparam, column, or_, select, table, text
+from sqlalchemy import Select, and_, bindparam, column, func, select, table, text
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
 from records import visibility
 from records.models import Agency, RecordRequest
 from records.models_filing import FTS_DDL, Document, SearchEntry
+from records.models_letters import StoredLetter
+from records.search_index import clean_text  # noqa: F401  (re-exported)
 
 # Snippet markers: control characters never kept in indexed text, swapped for <mark> after escaping.
 START, STOP = "\x02", "\x03"
 # PostgreSQL's ts_headline drops anything that looks like an HTML tag, so "<" and ">" travel
 # through it as these stand-ins and are restored (then escaped) in ``highlight``.
 LT, GT = "\x04", "\x05"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 WORD = re.compile(r"\w+", re.UNICODE)
+CHUNK = re.compile(r'"([^"]*)"?|(\S+)')
 MAX_TERMS = 12
 FTS = table("searchentry_fts", column("rowid"))
-MAX_BODY = 1_000_000  # characters of a document indexed (the full text stays on the document)
+KINDS = ("request", "document", "letter", "event", "agency")
+# Ranking: a word in the title counts ten times a word in the body.
+SQLITE_RANK = "bm25(searchentry_fts, 10.0, 1.0)"
+PG_WEIGHTS = "{0, 0, 0.1, 1.0}"  # D, C, B (body), A (title)
+HEADLINE_OPTS = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=10, MaxFragments=2"
 
 
 @dataclass(frozen=True)
@@ -66,16 +80,16 @@ class SearchFilters:
     jurisdiction: str = ""
     subject: str = ""
     status: str = ""
-    date_from: date | None = None  # on the request's creation date or the document's receipt
+    date_from: date | None = None  # on the item's day: created, received, sent or happened
     date_to: date | None = None
-    kind: str = ""  # request | document | "" for both
+    kind: str = ""  # one of KINDS, or "" for all
 
 
 @dataclass
 class Hit:
     kind: str
     item_id: int
-    request_id: int
+    request_id: int | None
     title: str
     snippet: Markup
     agency: str
@@ -83,19 +97,68 @@ class Hit:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def clean_text(value: str) -> str:
-    """Text as indexed: without the control characters used as snippet markers."""
-    return _CONTROL.sub(" ", value or "")
+@dataclass(frozen=True)
+class Term:
+    """One required part of a query: a word, a phrase (several words in order) or a prefix."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+    # As typed (PostgreSQL parses it as it parsed the indexed text: "2026-BPD-0117" alike).
+    raw: str = ""
+
+    @property
+    def phrase(self) -> bool:
+        return len(self.words) > 1
+
+
+def parse(query: str, *, prefix_last: bool = False) -> list[Term]:
+    """The terms of a user's query (punctuation and operators dropped)."""
+    out: list[Term] = []
+    for quoted, bare in CHUNK.findall(query or ""):
+        raw = quoted if quoted else bare
+        words = tuple(WORD.findall(raw))
+        if not words:
+            continue
+        star = bool(bare) and bare.endswith("*") and len(words) == 1
+        out.append(Term(words, prefix=star, raw=raw.strip().rstrip("*")))
+        if len(out) == MAX_TERMS:
+            break
+    if prefix_last and out and not out[-1].phrase:
+        out[-1] = Term(out[-1].words, prefix=True, raw=out[-1].raw)
+    return out
 
 
 def terms(query: str) -> list[str]:
-    """The words of a user's query (punctuation and operators dropped)."""
-    return WORD.findall(query or "")[:MAX_TERMS]
+    """The words of a user's query, flattened."""
+    return [w for t in parse(query) for w in t.words][:MAX_TERMS]
 
 
-def fts5_query(query: str) -> str:
-    """A safe FTS5 MATCH string: every word quoted, all required."""
-    return " ".join('"' + t.replace('"', '""') + '"' for t in terms(query))
+def fts5_query(parsed: list[Term] | str) -> str:
+    """A safe FTS5 MATCH string: every term quoted, all required."""
+    if isinstance(parsed, str):
+        parsed = parse(parsed)
+    parts = []
+    for t in parsed:
+        quoted = '"' + " ".join(w.replace('"', '""') for w in t.words) + '"'
+        parts.append(quoted + ("*" if t.prefix else ""))
+    return " ".join(parts)
+
+
+def pg_tsquery(parsed: list[Term], tag: str = "t") -> tuple[str, dict[str, str]]:
+    """A tsquery SQL expression (with its bind values) requiring every term."""
+    parts, params = [], {}
+    for i, t in enumerate(parsed):
+        name = f"{tag}{i}"
+        if t.prefix:
+            parts.append(f"to_tsquery('english', :{name})")
+            params[name] = t.words[0] + ":*"
+        elif t.phrase:
+            parts.append(f"phraseto_tsquery('english', :{name})")
+            params[name] = t.raw or " ".join(t.words)
+        else:
+            parts.append(f"plainto_tsquery('english', :{name})")
+            params[name] = t.words[0]
+    return "(" + " && ".join(parts) + ")", params
 
 
 def _dialect(db: Session) -> str:
@@ -114,98 +177,51 @@ def ensure_index(db: Session) -> None:
     bind._records_fts_ready = True  # type: ignore[union-attr]
 
 
-def _upsert(
-    db: Session, kind: str, item_id: int, org_id: int, request_id: int, title: str, body: str
-) -> None:
-    ensure_index(db)
-    row = db.exec(
-        select(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.item_id == item_id)
-    ).scalar_one_or_none()
-    title, body = clean_text(title), clean_text(body)[:MAX_BODY]
-    if row is None:
-        db.add(
-            SearchEntry(
-                kind=kind,
-                item_id=item_id,
-                org_id=org_id,
-                request_id=request_id,
-                title=title,
-                body=body,
-            )
-        )
-    elif (row.title, row.body) != (title, body):
-        row.title, row.body = title, body
-        db.add(row)
-    db.flush()
-
-
-def index_request(db: Session, req: RecordRequest) -> None:
-    """Index a request's title, description, tracking number and agency."""
-    agency = db.get(Agency, req.agency_id)
-    body = "\n".join(
-        [req.description or "", req.tracking_number or "", agency.name if agency else ""]
-    )
-    _upsert(db, "request", req.id, req.org_id, req.id, req.title, body)
-
-
-def index_document(db: Session, doc: Document) -> None:
-    """Index a document's name, description, redaction notes and extracted text."""
-    body = "\n".join([doc.description or "", doc.redaction_notes or "", doc.text or ""])
-    _upsert(db, "document", doc.id, doc.org_id, doc.request_id, doc.name, body)
-
-
-def unindex(db: Session, kind: str, item_id: int) -> None:
-    """Drop an item from the index."""
-    row = db.exec(
-        select(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.item_id == item_id)
-    ).scalar_one_or_none()
-    if row is not None:
-        db.delete(row)
-        db.flush()
-
-
-def _visible(scope: Scope) -> ColumnElement[bool]:
-    """Entries the scope may see (``records.visibility``: a document's entry needs the document),
-    on the request and document this query joins."""
-    return visibility.search_entries_joined(scope.viewer)
-
-
 def _filters(f: SearchFilters) -> list[ColumnElement[bool]]:
     out: list[ColumnElement[bool]] = []
     if f.agency_id:
-        out.append(RecordRequest.agency_id == f.agency_id)
+        out.append(SearchEntry.agency_id == f.agency_id)
     if f.jurisdiction:
         out.append(Agency.jurisdiction == f.jurisdiction)
     if f.subject:
         out.append(RecordRequest.subject == f.subject)
     if f.status:
         out.append(RecordRequest.status == f.status)
-    if f.kind in ("request", "document"):
+    if f.kind in KINDS:
         out.append(SearchEntry.kind == f.kind)
-    # Dates: a request by its creation day, a document by the day it was received.
     if f.date_from:
-        out.append(
-            or_(
-                and_(SearchEntry.kind == "request", RecordRequest.created_at >= f.date_from),
-                and_(SearchEntry.kind == "document", Document.date_received >= f.date_from),
-            )
-        )
+        out.append(SearchEntry.on >= f.date_from)
     if f.date_to:
-        out.append(
-            or_(
-                and_(
-                    SearchEntry.kind == "request", RecordRequest.created_at < _next_day(f.date_to)
-                ),
-                and_(SearchEntry.kind == "document", Document.date_received <= f.date_to),
-            )
-        )
+        out.append(SearchEntry.on <= f.date_to)
     return out
 
 
-def _next_day(day: date) -> date:
-    from datetime import timedelta
+def _base(scope: Scope, filters: SearchFilters, *columns: Any) -> Select[Any]:
+    """Entries joined to what decides who sees them, filtered; no full-text condition yet."""
+    return (
+        select(*columns)
+        .select_from(SearchEntry)
+        .outerjoin(RecordRequest, RecordRequest.id == SearchEntry.request_id)
+        .outerjoin(
+            Document, and_(SearchEntry.kind == "document", Document.id == SearchEntry.item_id)
+        )
+        .outerjoin(
+            StoredLetter, and_(SearchEntry.kind == "letter", StoredLetter.id == SearchEntry.item_id)
+        )
+        .outerjoin(Agency, Agency.id == SearchEntry.agency_id)
+        .where(visibility.search_entries_joined(scope.viewer), *_filters(filters))
+    )
 
-    return day + timedelta(days=1)
+
+def _match(db: Session, stmt: Select[Any], parsed: list[Term]) -> Select[Any]:
+    """Add the full-text condition to a statement over ``searchentry``."""
+    if _dialect(db) == "sqlite":
+        ensure_index(db)
+        return stmt.join(FTS, FTS.c.rowid == SearchEntry.id).where(
+            text("searchentry_fts MATCH :q").bindparams(q=fts5_query(parsed))
+        )
+    tsq, params = pg_tsquery(parsed, "m")
+    return stmt.where(text(f"searchentry.tsv @@ {tsq}").bindparams(**params))
 
 
 def search(
@@ -216,78 +232,160 @@ def search(
     *,
     limit: int = 20,
     offset: int = 0,
+    prefix: bool = False,
 ) -> list[Hit]:
-    """Ranked hits for ``query`` that ``scope`` may see, with highlighted, escaped snippets."""
+    """Ranked hits for ``query`` that ``scope`` may see, with highlighted, escaped snippets.
+
+    ``prefix`` matches the last word as a prefix (typeahead)."""
     filters = filters or SearchFilters()
-    words = terms(query)
-    if not words:
+    parsed = parse(query, prefix_last=prefix)
+    if not parsed:
         return []
-    base = (
-        select(
-            SearchEntry.kind,
-            SearchEntry.item_id,
-            SearchEntry.request_id,
-            SearchEntry.title,
-            Agency.name,
-            Agency.jurisdiction,
-        )
-        .select_from(SearchEntry)
-        .join(RecordRequest, RecordRequest.id == SearchEntry.request_id)
-        .join(Agency, Agency.id == RecordRequest.agency_id)
-        .outerjoin(
-            Document, and_(SearchEntry.kind == "document", Document.id == SearchEntry.item_id)
-        )
-        .where(_visible(scope), *_filters(filters))
+    base = _base(
+        scope,
+        filters,
+        SearchEntry.id,
+        SearchEntry.kind,
+        SearchEntry.item_id,
+        SearchEntry.request_id,
+        SearchEntry.title,
+        Agency.name,
+        Agency.jurisdiction,
     )
-    if _dialect(db) == "sqlite":
-        ensure_index(db)
-        # Rank and filter first; snippets are made afterwards for the page's rows only (SQLite
-        # would otherwise build one for every match before the LIMIT).
-        match = fts5_query(query)
-        stmt = (
-            base.add_columns(SearchEntry.id)
-            .join(FTS, FTS.c.rowid == SearchEntry.id)
-            .where(text("searchentry_fts MATCH :q").bindparams(q=match))
-            .order_by(text("bm25(searchentry_fts, 5.0, 1.0)"), SearchEntry.id)
-        )
-        ranked = db.exec(stmt.limit(limit).offset(offset)).all()
-        snippets = _sqlite_snippets(db, match, [r[6] for r in ranked])
-        rows = [(*r[:6], snippets.get(r[6], "")) for r in ranked]
-    else:
-        q = " ".join(words)
-        vector = "to_tsvector('english', searchentry.title || ' ' || searchentry.body)"
-        headline = text(
-            "ts_headline('english', translate(searchentry.title || ' ' || "
-            "left(searchentry.body, 200000), '<>', :tags), plainto_tsquery('english', :hq), :opts)"
-        ).bindparams(
-            bindparam("tags", LT + GT),
-            bindparam("hq", q),
-            bindparam(
-                "opts",
-                f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=10, MaxFragments=2",
-            ),
-        )
-        stmt = (
-            base.add_columns(headline)
-            .where(text(f"{vector} @@ plainto_tsquery('english', :q)").bindparams(q=q))
-            .order_by(
-                text(f"ts_rank({vector}, plainto_tsquery('english', :rq)) DESC").bindparams(rq=q),
-                SearchEntry.id,
-            )
-        )
-        rows = db.exec(stmt.limit(limit).offset(offset)).all()
+    # Rank and filter first; snippets are made afterwards for the page's rows only (the
+    # engines would otherwise build one for every match before the LIMIT).
+    ranked = _fast_page(db, parsed, scope, filters, base, limit, offset)
+    if ranked is None:
+        stmt = _match(db, base, parsed)
+        ranked = db.exec(
+            stmt.order_by(_rank(db, parsed), SearchEntry.id).limit(limit).offset(offset)
+        ).all()
+    snippets = _snippets(db, parsed, [r[0] for r in ranked])
     return [
         Hit(
-            kind=r[0],
-            item_id=r[1],
-            request_id=r[2],
-            title=r[3],
-            agency=r[4],
-            jurisdiction=r[5],
-            snippet=highlight(r[6] or ""),
+            kind=r[1],
+            item_id=r[2],
+            request_id=r[3],
+            title=r[5] if r[1] == "agency" and r[5] else r[4],
+            agency=r[5] or "",
+            jurisdiction=r[6] or "",
+            snippet=highlight(snippets.get(r[0], "")),
         )
-        for r in rows
+        for r in ranked
     ]
+
+
+def _rank(db: Session, parsed: list[Term]) -> Any:
+    if _dialect(db) == "sqlite":
+        return text(SQLITE_RANK)
+    tsq, params = pg_tsquery(parsed, "r")
+    return text(f"ts_rank('{PG_WEIGHTS}', searchentry.tsv, {tsq}, 1) DESC").bindparams(**params)
+
+
+def _fast_page(
+    db: Session,
+    parsed: list[Term],
+    scope: Scope,
+    filters: SearchFilters,
+    base: Select[Any],
+    limit: int,
+    offset: int,
+) -> list[Any] | None:
+    """The page from the organization's best-ranked entries alone, when that is exact.
+
+    The engine ranks the organization's matches without any join (the cheapest query there
+    is), a few more than the page needs; the access rules and filters are then applied to
+    those candidates only. The answer is exact when enough candidates pass or when they were
+    all the matches there are; otherwise None, and the caller runs the joined query.
+    """
+    if scope.is_public:
+        return None
+    cap = 2 * (offset + limit) + 10
+    entry = select(SearchEntry.id).where(SearchEntry.org_id == scope.org_id)
+    if filters.kind in KINDS:
+        entry = entry.where(SearchEntry.kind == filters.kind)
+    if filters.agency_id:
+        entry = entry.where(SearchEntry.agency_id == filters.agency_id)
+    if filters.date_from:
+        entry = entry.where(SearchEntry.on >= filters.date_from)
+    if filters.date_to:
+        entry = entry.where(SearchEntry.on <= filters.date_to)
+    candidates = list(
+        db.exec(
+            _match(db, entry, parsed).order_by(_rank(db, parsed), SearchEntry.id).limit(cap)
+        ).scalars()
+    )
+    if not candidates:
+        return []
+    # The candidates matched already: only the access rules and filters are left to apply.
+    rows = {r[0]: r for r in db.exec(base.where(SearchEntry.id.in_(candidates))).all()}
+    passed = [rows[i] for i in candidates if i in rows]
+    if len(passed) < offset + limit and len(candidates) == cap:
+        return None  # too many candidates hidden or filtered out: rank the joined query
+    return passed[offset : offset + limit]
+
+
+def facets(
+    db: Session, query: str, scope: Scope, filters: SearchFilters | None = None
+) -> dict[str, list[tuple[str, int]]]:
+    """Counts of the visible matches by kind, jurisdiction, subject, status and year."""
+    parsed = parse(query)
+    if not parsed:
+        return {}
+    year = func.extract("year", SearchEntry.on)
+    keys = (
+        SearchEntry.kind,
+        Agency.jurisdiction,
+        RecordRequest.subject,
+        RecordRequest.status,
+        year,
+    )
+    stmt = _match(db, _base(scope, filters or SearchFilters(), *keys, func.count()), parsed)
+    counts: dict[str, Counter[str]] = {
+        name: Counter() for name in ("kind", "jurisdiction", "subject", "status", "year")
+    }
+    for kind, juris, subject, status, yr, n in db.exec(stmt.group_by(*keys)).all():
+        for name, value in (
+            ("kind", kind),
+            ("jurisdiction", juris),
+            ("subject", subject),
+            ("status", status),
+            ("year", str(int(yr)) if yr is not None else None),
+        ):
+            if value:
+                counts[name][value] += n
+    return {name: c.most_common() for name, c in counts.items() if c}
+
+
+def agencies(
+    db: Session, query: str, org_id: int, *, limit: int = 20, offset: int = 0, prefix: bool = False
+) -> tuple[list[int], int]:
+    """Agency ids of ``org_id`` best matching ``query`` (name, abbreviations, notes), and the
+    number of matches: a word-boundary match, so "ICE" is not every "Sheriff's Office"."""
+    parsed = parse(query, prefix_last=prefix)
+    if not parsed:
+        return [], 0
+    stmt = _match(
+        db,
+        select(SearchEntry.item_id).where(
+            SearchEntry.org_id == org_id, SearchEntry.kind == "agency"
+        ),
+        parsed,
+    )
+    total = db.exec(select(func.count()).select_from(stmt.subquery())).one()
+    # Ranked on the name and abbreviations only (a word in the notes still matches, last); among
+    # equal matches the shorter name first: "U.S. Immigration and Customs Enforcement" before
+    # its FOIA office.
+    if _dialect(db) == "sqlite":
+        order = text("bm25(searchentry_fts, 1.0, 0.0)")
+    else:
+        tsq, params = pg_tsquery(parsed, "r")
+        order = text(f"ts_rank('{{0, 0, 0, 1}}', searchentry.tsv, {tsq}, 1) DESC").bindparams(
+            **params
+        )
+    stmt = stmt.order_by(order, func.length(SearchEntry.title), SearchEntry.item_id)
+    ids = list(db.exec(stmt.limit(limit).offset(offset)).scalars())
+    return ids, total
 
 
 def highlight(raw: str) -> Markup:
@@ -301,45 +399,58 @@ def highlight(raw: str) -> Markup:
     return Markup(out)  # noqa: S704  # nosec B704
 
 
-def _sqlite_snippets(db: Session, match: str, ids: list[int]) -> dict[int, str]:
-    """FTS5 snippets for the given rows only."""
+def _snippets(db: Session, parsed: list[Term], ids: list[int]) -> dict[int, str]:
+    """Highlighted snippets for the given entries only."""
     if not ids:
         return {}
-    stmt = text(
-        "SELECT rowid, snippet(searchentry_fts, -1, :s, :e, ' … ', 24) FROM searchentry_fts "
-        "WHERE searchentry_fts MATCH :q AND rowid IN :ids"
-    ).bindparams(bindparam("ids", expanding=True), s=START, e=STOP, q=match, ids=ids)
+    if _dialect(db) == "sqlite":
+        stmt = text(
+            "SELECT rowid, snippet(searchentry_fts, -1, :s, :e, ' … ', 24) FROM searchentry_fts "
+            "WHERE searchentry_fts MATCH :q AND rowid IN :ids"
+        ).bindparams(
+            bindparam("ids", expanding=True), s=START, e=STOP, q=fts5_query(parsed), ids=ids
+        )
+    else:
+        tsq, params = pg_tsquery(parsed, "h")
+        stmt = text(
+            # The tsquery text is ours (function calls over bind parameters): no user text.
+            "SELECT id, ts_headline('english', translate(title || ' ' || left(body, 200000), "  # noqa: S608
+            f"'<>', :tags), {tsq}, :opts) FROM searchentry WHERE id IN :ids"
+        ).bindparams(
+            bindparam("ids", expanding=True), tags=LT + GT, opts=HEADLINE_OPTS, ids=ids, **params
+        )
     return {row[0]: row[1] for row in db.exec(stmt).all()}
 
 
-def raw_fts_sqlite(db: Session, query: str, limit: int = 20) -> list[Any]:
-    """The bare FTS5 query (no joins or access rules), the benchmark's baseline."""
-    return list(
-        db.exec(
+def raw_fts_sqlite(db: Session, query: str, org_id: int, limit: int = 20) -> list[Any]:
+    """The best hand-written FTS5 query for an organization's hits (its members see every
+    entry in the benchmark's data): the ranked page, then its snippets. The baseline."""
+    match = fts5_query(query)
+    ids = [
+        r[0]
+        for r in db.exec(
             text(
-                "SELECT rowid, snippet(searchentry_fts, -1, :s, :e, ' … ', 24) FROM searchentry_fts "
-                "WHERE searchentry_fts MATCH :q ORDER BY bm25(searchentry_fts, 5.0, 1.0) LIMIT :n"
-            ).bindparams(s=START, e=STOP, q=fts5_query(query), n=limit)
+                "SELECT e.id FROM searchentry_fts JOIN searchentry e ON e.id = searchentry_fts.rowid "  # noqa: S608
+                f"WHERE searchentry_fts MATCH :q AND e.org_id = :org ORDER BY {SQLITE_RANK}, e.id "
+                "LIMIT :n"
+            ).bindparams(q=match, org=org_id, n=limit)
         ).all()
-    )
+    ]
+    snippets = _snippets(db, parse(query), ids)
+    return [(i, snippets.get(i)) for i in ids]
 
 
-def raw_fts_postgres(db: Session, query: str, limit: int = 20) -> list[Any]:
-    """The bare tsvector query with the same ranking and headline, the PostgreSQL baseline."""
-    q = " ".join(terms(query))
-    return list(
-        db.exec(
+def raw_fts_postgres(db: Session, query: str, org_id: int, limit: int = 20) -> list[Any]:
+    """The same baseline on PostgreSQL: ranked on the stored tsvector, then headlines."""
+    tsq, params = pg_tsquery(parse(query), "b")
+    ids = [
+        r[0]
+        for r in db.exec(
             text(
-                "SELECT id, ts_headline('english', translate(title || ' ' || left(body, 200000), "
-                "'<>', :tags), plainto_tsquery('english', :q), :opts) FROM searchentry "
-                "WHERE to_tsvector('english', title || ' ' || body) @@ plainto_tsquery('english', :q) "
-                "ORDER BY ts_rank(to_tsvector('english', title || ' ' || body), "
-                "plainto_tsquery('english', :q)) DESC, id LIMIT :n"
-            ).bindparams(
-                tags=LT + GT,
-                q=q,
-                opts=f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=10, MaxFragments=2",
-                n=limit,
-            )
+                f"SELECT id FROM searchentry WHERE tsv @@ {tsq} AND org_id = :org "  # noqa: S608
+                f"ORDER BY ts_rank('{PG_WEIGHTS}', tsv, {tsq}, 1) DESC, id LIMIT :n"
+            ).bindparams(org=org_id, n=limit, **params)
         ).all()
-    )
+    ]
+    snippets = _snippets(db, parse(query), ids)
+    return [(i, snippets.get(i)) for i in ids]

@@ -15,8 +15,10 @@ The rules, by kind of object:
   ``public`` by every member; the public sees ``public`` requests that no embargo holds back.
 - **document**: its request must be visible, and a ``private`` document is seen only by the
   member who filed it; the public sees ``public`` documents that no embargo holds back.
-- **read from a document** (events proposed from an email, sharing notes, search entries):
-  visible only with their request *and* their document.
+- **read from a document** (events proposed from an email, sharing notes): visible only with
+  their request *and* their document.
+- **search entries**: an agency's entry with the organization's rows; any other with its
+  request, a document's also with its document, and a letter's (for the public) once sent.
 - **about a request** (timeline events, deadlines, letters, embargoes, reminders): visible with
   their request; the public sees only letters actually sent.
 - **notifications**: only their recipient, and only while their request is visible to them (a
@@ -311,6 +313,35 @@ def _proposed_py(v: Viewer, p: Any, get: Lookup) -> bool:
     )
 
 
+def _search_sql(m: Any, v: Viewer) -> ColumnElement[bool]:
+    """A search entry: an agency's with the organization's rows; the others with their request,
+    a document's with its document and, for the public, a letter's only once sent."""
+    letter = aliased(StoredLetter)
+    sent = exists().where(letter.id == m.item_id, letter.sent_on.is_not(None))
+    about = and_(
+        _request_visible_sql(m.request_id, v),
+        or_(m.kind != "document", _document_visible_sql(m.item_id, v)),
+    )
+    if v.is_public:
+        return and_(m.kind != "agency", about, or_(m.kind != "letter", sent))
+    return and_(m.org_id == v.org_id, or_(m.kind == "agency", about))
+
+
+def _search_py(v: Viewer, m: Any, get: Lookup) -> bool:
+    if not v.is_public and m.org_id != v.org_id:
+        return False
+    if m.kind == "agency":
+        return not v.is_public
+    if not _request_visible_py(v, m.request_id, get):
+        return False
+    if m.kind == "document":
+        return _document_visible_py(v, m.item_id, get)
+    if m.kind == "letter" and v.is_public:
+        letter = get(StoredLetter, m.item_id)
+        return letter is not None and letter.sent_on is not None
+    return True
+
+
 def _org_rule() -> Rule:
     return Rule(_org_sql, lambda v, obj, _get: _org_py(v, obj), org_level=True)
 
@@ -320,8 +351,7 @@ RULES: dict[type, Rule] = {
     Document: Rule(_document_sql, _document_py),
     ProposedEvent: Rule(_proposed_sql, _proposed_py),
     SharingNote: _from_document(lambda m: m.document_id.is_(None), lambda m: m.document_id),
-    # A search entry names its document by (kind, item_id); request entries name none.
-    SearchEntry: _from_document(lambda m: m.kind != "document", lambda m: m.item_id),
+    SearchEntry: Rule(_search_sql, _search_py),
     Event: _about_request(public=True),
     Deadline: _about_request(public=True),
     RequestEmbargo: _about_request(public=True),
@@ -360,15 +390,21 @@ def where(model: Any, viewer: Viewer) -> ColumnElement[bool]:
 
 
 def search_entries_joined(viewer: Viewer) -> ColumnElement[bool]:
-    """``where(SearchEntry, viewer)`` for a query that already joins each entry's
-    ``RecordRequest`` and (outer, for document entries) its ``Document``: the same rule on the
-    joined rows, without subqueries, so the full-text match keeps driving the query."""
-    org = [] if viewer.is_public else [SearchEntry.org_id == viewer.org_id]
-    return and_(
-        *org,
+    """``where(SearchEntry, viewer)`` for a query that already outer-joins each entry's
+    ``RecordRequest``, its ``Document`` (document entries) and its ``StoredLetter`` (letter
+    entries): the same rule on the joined rows, without subqueries, so the full-text match keeps
+    driving the query."""
+    about = and_(
         _request_sql(RecordRequest, viewer),
         or_(SearchEntry.kind != "document", _document_own_sql(Document, viewer)),
     )
+    if viewer.is_public:
+        return and_(
+            SearchEntry.kind != "agency",
+            about,
+            or_(SearchEntry.kind != "letter", StoredLetter.sent_on.is_not(None)),
+        )
+    return and_(SearchEntry.org_id == viewer.org_id, or_(SearchEntry.kind == "agency", about))
 
 
 def _getter(db: Session) -> Lookup:

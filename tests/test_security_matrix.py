@@ -53,12 +53,14 @@ RULES: dict[str, Rule] = {
     "orgs.switch": Rule(LOGIN),
     "orgs.join": Rule(TOKEN),
     "orgs.settings": Rule(MEMBER, VW),
+    "orgs.settings_slash": Rule(OPEN),  # a redirect to /settings, which then asks to log in
     "orgs.create_invite": Rule(MEMBER, OW),
     "orgs.change_role": Rule(MEMBER, OW),
     "orgs.remove_member": Rule(MEMBER, OW),
     "orgs.create_token": Rule(MEMBER, VW),
     "orgs.revoke_token": Rule(MEMBER, VW),
     "agencies.index": Rule(MEMBER, VW),
+    "agencies.suggest": Rule(MEMBER, VW),
     "agencies.new": Rule(MEMBER, ED),
     "agencies.show": Rule(MEMBER, VW),
     "agencies.edit": Rule(MEMBER, ED),
@@ -70,6 +72,7 @@ RULES: dict[str, Rule] = {
     "requests.show": Rule(MEMBER, VW),
     "requests.edit": Rule(MEMBER, ED),
     "requests.delete": Rule(MEMBER, ED),
+    "requests.bulk": Rule(MEMBER, VW),  # viewers may export; changes need an editor (tested)
     "audit.index": Rule(MEMBER, OW),
     "audit.export_csv": Rule(MEMBER, OW),
     "documents.upload": Rule(MEMBER, ED),

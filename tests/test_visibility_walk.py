@@ -568,9 +568,13 @@ def test_sql_and_row_checks_agree(world: World, db: Session) -> None:
         # Search applies the same rule on the rows it joins; it must pick the same entries.
         joined = (
             select(SearchEntry.id)
-            .join(RecordRequest, RecordRequest.id == SearchEntry.request_id)
+            .outerjoin(RecordRequest, RecordRequest.id == SearchEntry.request_id)
             .outerjoin(
                 Document, and_(SearchEntry.kind == "document", Document.id == SearchEntry.item_id)
+            )
+            .outerjoin(
+                StoredLetter,
+                and_(SearchEntry.kind == "letter", StoredLetter.id == SearchEntry.item_id),
             )
             .where(visibility.search_entries_joined(viewer))
         )

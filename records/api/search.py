@@ -54,9 +54,9 @@ SCHEMAS["SearchResults"] = {
             "items": {
                 "type": "object",
                 "properties": {
-                    "kind": {"type": "string", "enum": ["request", "document"]},
+                    "kind": {"type": "string", "enum": list(search.KINDS)},
                     "id": {"type": "integer"},
-                    "request_id": {"type": "integer"},
+                    "request_id": {"type": ["integer", "null"]},
                     "title": {"type": "string"},
                     "agency": {"type": "string"},
                     "jurisdiction": {"type": "string"},

@@ -7,9 +7,9 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
-from records import closures, directory, visibility
+from records import closures, directory, search, visibility
 from records.auth import current_org_id, login_required_with_org, require_role
 from records.db import get_session
 from records.forms import LEVEL_CHOICES, AgencyForm, AgencyImportForm, EmptyForm
@@ -65,7 +65,10 @@ def index() -> Any:
     db = get_session()
     stmt = directory.search_agencies(db, org_id, q=q, level=level, jurisdiction=juris)
     total = db.exec(select(func.count()).select_from(stmt.subquery())).one()
-    rows = db.exec(stmt.offset((page - 1) * per).limit(per)).all()
+    if q.strip():  # ranked by the search index: whole words, abbreviations, name first
+        rows = directory.ranked(db, stmt, q, org_id, offset=(page - 1) * per, limit=per)
+    else:
+        rows = db.exec(stmt.offset((page - 1) * per).limit(per)).all()
     return render_template(
         "agencies/index.html",
         LEVEL_CHOICES=LEVEL_CHOICES,
@@ -77,6 +80,28 @@ def index() -> Any:
         pages=max(1, -(-total // per)),
         total=total,
     )
+
+
+@bp.route("/suggest")
+@login_required_with_org
+def suggest() -> Any:
+    """Typeahead for agency pickers: the best matches for what was typed so far, as JSON."""
+    q = request.args.get("q", "")[:200]
+    db = get_session()
+    ids, _total = search.agencies(db, q, current_org_id(), limit=10, prefix=True)
+    found = (
+        {a.id: a for a in db.exec(select(Agency).where(col(Agency.id).in_(ids))).all()}
+        if ids
+        else {}
+    )
+    return {
+        "q": q,
+        "items": [
+            {"id": i, "name": found[i].name, "jurisdiction": found[i].jurisdiction}
+            for i in ids
+            if i in found
+        ],
+    }
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -95,6 +120,8 @@ def new() -> Any:
         else:
             db.commit()
             flash(f"Added {agency.name}.", "success")
+            if request.args.get("next") == "request":  # "Add a new agency" on the request form
+                return redirect(url_for("requests.new", agency_id=agency.id))
             return redirect(url_for("agencies.show", agency_id=agency.id))
     return render_template(
         "agencies/form.html", form=form, agency=None

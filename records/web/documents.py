@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from records import filing, search, sharing, visibility
+from records import filing, sharing, visibility
 from records.auth import has_role, login_required_with_org, require_role
 
 # The JSON routes live beside these pages; importing them here registers them on the API blueprint
@@ -144,7 +144,6 @@ def edit(doc_id: int) -> Any:
     if meta.embargo_until is not None:
         doc.published_at = None
     db.add(doc)
-    search.index_document(db, doc)
     db.commit()
     log.info(
         "document %s updated by user %s (visibility %s)", doc.id, current_user.id, doc.visibility

@@ -34,6 +34,7 @@ from records.auth import current_org_id, login_required_with_org, require_role
 # blueprint before the app registers that blueprint.
 from records.core.clock import utc_now, utc_today
 from records.db import get_session
+from records.forms import LEVEL_LABELS
 from records.laws import get_law
 from records.letters import (
     FEE_CATEGORIES,
@@ -294,6 +295,11 @@ def _show(
         sent=stored.sent_on is not None,
         typed=typed,
         error=error,
+        email_ready=bool(
+            ls.smtp_for(current_app.config, ls.letter_settings(get_session(), stored.org_id)).get(
+                "SMTP_HOST"
+            )
+        ),
     ), (422 if error else 200)
 
 
@@ -626,7 +632,7 @@ def batch_new() -> Any:
         values=values,
         errors=errors,
         recipients=recipients,
-        levels=[m.value for m in AgencyLevel],
+        levels=[(m.value, LEVEL_LABELS[m.value]) for m in AgencyLevel],
         **_form_context(subject_key, kind, False),
     ), (422 if errors else 200)
 

@@ -134,6 +134,12 @@ def _expired(invite: Invite) -> bool:
     return expires < utc_now()
 
 
+@bp.route("/settings/")
+def settings_slash() -> Any:
+    """``/settings/`` (as typed, or from an old link) is the settings page."""
+    return redirect(url_for("orgs.settings"), 301)
+
+
 @bp.route("/settings")
 @login_required_with_org
 def settings() -> Any:

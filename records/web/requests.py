@@ -1,4 +1,4 @@
-"""Request pages: the filtered list, create, show, edit, delete."""
+"""Request pages: the filtered list and its bulk actions, create, show, edit, delete."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlmodel import select
 
+from records import csvout, storage_sweep
 from records import record_requests as rr
-from records import storage_sweep
+from records import validation as v
 from records.auth import current_org_id, login_required_with_org, require_role
-from records.core.clock import utc_now
+from records.clocks import CLOCK_LABELS
+from records.core.clock import utc_now, utc_today
 from records.db import get_session
 from records.forms import EmptyForm, RequestForm
-from records.lifecycle import STATUSES
-from records.models import Agency, Membership, RecordRequest, Role, User
+from records.lifecycle import STATUSES, EventNotAllowed, record_event
+from records.models import Agency, Membership, RecordRequest, Role, User, Visibility
 from records.storage_local import get_storage
 from records.validation import ValidationError
 from records.web.forms_util import attach_error, form_values
@@ -54,6 +56,8 @@ def _choices(form: RequestForm, org_id: int) -> None:
     form.agency_id.choices = [("", "— choose an agency —")] + [
         (str(i), f"{n} ({j})") for i, n, j in agencies
     ]
+    # The typeahead (static/agency-picker.js) enhances this list when scripts run.
+    form.agency_id.render_kw = {"data-suggest-url": url_for("agencies.suggest")}
     form.assignee_id.choices = [("", "— nobody —")] + [
         (str(u.id), u.name or u.email) for u in _members(org_id)
     ]
@@ -98,7 +102,156 @@ def index() -> Any:
         agencies=agencies,
         members=_members(org_id),
         statuses=STATUSES,
+        labels=CLOCK_LABELS,
+        bulk_actions=BULK_ACTIONS,
     ), (400 if error else 200)
+
+
+BULK_ACTIONS = {
+    "mark_sent": "Mark sent today",
+    "assign": "Assign to",
+    "visibility": "Change visibility to",
+    "export": "Export to CSV",
+    "delete": "Delete",
+}
+MAX_BULK = 500
+CSV_HEADER = (
+    "id",
+    "title",
+    "agency",
+    "jurisdiction",
+    "status",
+    "tracking_number",
+    "assignee",
+    "next_due",
+    "clock",
+    "days_overdue",
+    "visibility",
+)
+
+
+def _selected(db: Any) -> list[RecordRequest]:
+    """The checked requests this member may see (others are ignored, never revealed)."""
+    raw = request.form.getlist("ids")[:MAX_BULK]
+    ids = [v.integer(i, "ids") for i in raw if i.strip()]
+    if not ids:
+        raise ValidationError("ids", "select at least one request")
+    return list(
+        db.exec(
+            select(RecordRequest)
+            .where(
+                RecordRequest.id.in_(ids),  # type: ignore[attr-defined]
+                rr.visible_clause(current_org_id(), current_user.id),
+            )
+            .order_by(RecordRequest.id)
+        ).all()
+    )
+
+
+@bp.route("/bulk", methods=["POST"])
+@login_required_with_org
+def bulk() -> Any:
+    """Act on the checked requests: mark sent, assign, change visibility, export, delete."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    action = request.form.get("action", "")
+    back = request.form.get("back", "") or url_for("requests.index")
+    if not back.startswith("/requests/"):
+        back = url_for("requests.index")
+    db = get_session()
+    try:
+        if action not in BULK_ACTIONS:
+            raise ValidationError("action", "choose what to do with the selected requests")
+        reqs = _selected(db)
+        if action == "export":
+            return _export(db, reqs)
+        require_role(Role.EDITOR)
+        if action == "delete":
+            return _bulk_delete(db, reqs, back)
+        done = _bulk_apply(db, reqs, action)
+    except ValidationError as exc:
+        db.rollback()
+        flash(exc.message, "error")
+        return redirect(back)
+    db.commit()
+    flash(f"{BULK_ACTIONS[action]}: {done} of {len(reqs)} request(s) changed.", "success")
+    return redirect(back)
+
+
+def _bulk_apply(db: Any, reqs: list[RecordRequest], action: str) -> int:
+    done = 0
+    if action == "mark_sent":
+        for req in reqs:
+            if req.status != "draft":
+                continue  # already sent: its clocks run from that day
+            try:
+                record_event(db, req, "sent", utc_today(), actor_id=current_user.id)
+            except EventNotAllowed:
+                continue
+            done += 1
+        return done
+    if action == "assign":
+        assignee = request.form.get("assignee_id", "")
+        value: Any = v.integer(assignee, "assignee_id") if assignee else None
+        key = "assignee_id"
+    else:
+        value = request.form.get("visibility", "")
+        v.choice(value, "visibility", Visibility)
+        key = "visibility"
+    for req in reqs:
+        if getattr(req, key) != value:
+            rr.update_request(db, req, {key: value}, current_user.id)
+            done += 1
+    log.info("user %s bulk %s on %s request(s)", current_user.id, action, done)
+    return done
+
+
+def _bulk_delete(db: Any, reqs: list[RecordRequest], back: str) -> Any:
+    """Ask first; delete only when the confirmation form comes back."""
+    if request.form.get("confirm") != "yes":
+        return render_template("requests/bulk_delete.html", reqs=reqs, back=back)
+    forgotten: list[str] = []
+    for req in reqs:
+        forgotten += rr.delete_request(db, req)
+        log.info("request %s deleted by user %s (bulk)", req.id, current_user.id)
+    db.commit()
+    storage_sweep.release_blobs(get_storage(current_app), forgotten, utc_now(), current_app.config)
+    flash(f"Deleted {len(reqs)} request(s).", "success")
+    return redirect(back)
+
+
+def _export(db: Any, reqs: list[RecordRequest]) -> Any:
+    agencies = {
+        a.id: a
+        for a in db.exec(
+            select(Agency).where(Agency.id.in_({r.agency_id for r in reqs}))  # type: ignore[attr-defined]
+        ).all()
+    }
+    people = {m.id: m for m in _members(current_org_id())}
+    due = rr.next_due_of(db, [r.id for r in reqs], utc_today())
+    rows = []
+    for r in reqs:
+        a, n, who = agencies.get(r.agency_id), due.get(r.id), people.get(r.assignee_id or 0)
+        rows.append(
+            (
+                r.id,
+                r.title,
+                a.name if a else "",
+                a.jurisdiction if a else "",
+                r.status,
+                r.tracking_number,
+                (who.name or who.email) if who else "",
+                n.due.isoformat() if n else "",
+                n.clock if n else "",
+                n.days_overdue if n else "",
+                r.visibility,
+            )
+        )
+    return current_app.response_class(
+        csvout.stream(CSV_HEADER, rows),
+        mimetype=csvout.MIMETYPE,
+        headers={"Content-Disposition": "attachment; filename=requests.csv"},
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

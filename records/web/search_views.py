@@ -17,6 +17,13 @@ from records.validation import ValidationError
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 PER_PAGE = 20
+FACET_LABELS = {
+    "kind": "Kind",
+    "jurisdiction": "Jurisdiction",
+    "subject": "Subject",
+    "status": "Status",
+    "year": "Year",
+}
 
 
 def parse_search_args(args: Any) -> tuple[str, search.SearchFilters, int]:
@@ -26,8 +33,8 @@ def parse_search_args(args: Any) -> tuple[str, search.SearchFilters, int]:
     if subject:
         v.choice(subject, "subject", Subject)
     kind = args.get("kind", "")
-    if kind not in ("", "request", "document"):
-        raise ValidationError("kind", "kind must be request or document")
+    if kind not in ("", *search.KINDS):
+        raise ValidationError("kind", f"kind must be one of: {', '.join(search.KINDS)}")
     juris = args.get("jurisdiction", "")
     page = v.integer(args.get("page") or 1, "page") or 1
     if page > 500:
@@ -49,18 +56,16 @@ def parse_search_args(args: Any) -> tuple[str, search.SearchFilters, int]:
 def index() -> Any:
     org_id = current_org_id()
     db = get_session()
-    error, hits = None, []
+    error, hits, facets = None, [], {}
     query, page = "", 1
     try:
         query, filters, page = parse_search_args(request.args)
+        scope = search.Scope.member(org_id, current_user.id)
         hits = search.search(
-            db,
-            query,
-            search.Scope.member(org_id, current_user.id),
-            filters,
-            limit=PER_PAGE + 1,
-            offset=(page - 1) * PER_PAGE,
+            db, query, scope, filters, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE
         )
+        if hits:
+            facets = search.facets(db, query, scope, filters)
     except ValidationError as exc:
         error = exc.message
     agencies = db.exec(
@@ -73,6 +78,8 @@ def index() -> Any:
         more=len(hits) > PER_PAGE,
         page=page,
         error=error,
+        facets=facets,
+        facet_labels=FACET_LABELS,
         agencies=agencies,
         args=request.args,
         public=False,

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import func
 from sqlmodel import select
 
 from records import letter_service as ls
@@ -88,31 +89,58 @@ def _timeline_panel(req: RecordRequest) -> tuple[str, dict[str, Any]]:
     return "timeline/panel.html", ctx
 
 
+DASHBOARD_LIMIT = 10  # the most urgent items; the counts link to the full, filtered lists
+
+
 def _dashboard_panel(org_id: int, user_id: int) -> tuple[str, dict[str, Any]]:
     db = get_session()
     day = utc_today()
     visible = rr.visible_clause(org_id, user_id)
-    rows = db.exec(
-        select(Deadline, RecordRequest)
-        .join(RecordRequest, RecordRequest.id == Deadline.request_id)
-        .where(
-            Deadline.org_id == org_id,
-            Deadline.superseded_at.is_(None),  # type: ignore[union-attr]
-            Deadline.state == "open",
-            Deadline.due.is_not(None),  # type: ignore[union-attr]
-            Deadline.due <= day + timedelta(days=7),  # type: ignore[operator]
-            visible,
+    current = [
+        Deadline.org_id == org_id,
+        Deadline.superseded_at.is_(None),  # type: ignore[union-attr]
+        Deadline.state == "open",
+        Deadline.due.is_not(None),  # type: ignore[union-attr]
+        visible,
+    ]
+    late = [
+        Deadline.due < day,  # type: ignore[operator]
+        Deadline.statutory.is_(True),  # type: ignore[attr-defined]
+        Deadline.clock.in_(AGENCY_CLOCKS),  # type: ignore[attr-defined]
+        RecordRequest.status.not_in(("draft", "withdrawn", "in_litigation")),  # type: ignore[attr-defined]
+    ]
+    soon = [
+        Deadline.due >= day,  # type: ignore[operator]
+        Deadline.due <= day + timedelta(days=7),  # type: ignore[operator]
+    ]
+
+    def first(extra: list[Any]) -> list[Any]:
+        return list(
+            db.exec(
+                select(Deadline, RecordRequest)
+                .join(RecordRequest, RecordRequest.id == Deadline.request_id)
+                .where(*current, *extra)
+                .order_by(Deadline.due, Deadline.id)  # type: ignore[arg-type]
+                .limit(DASHBOARD_LIMIT)
+            ).all()
         )
-        .order_by(Deadline.due)  # type: ignore[arg-type]
-    ).all()
-    overdue = [(d, r) for d, r in rows if d.due < day and d.statutory and d.clock in AGENCY_CLOCKS]
-    week = [(d, r) for d, r in rows if d.due >= day]
+
+    def requests_with(clause: Any) -> int:
+        return db.exec(select(func.count()).select_from(RecordRequest).where(visible, clause)).one()
+
+    overdue, week = first(late), first(soon)
+    waiting_clause = RecordRequest.status == "awaiting_requester"
     waiting = db.exec(
         select(RecordRequest)
-        .where(RecordRequest.status == "awaiting_requester", visible)
+        .where(waiting_clause, visible)
         .order_by(RecordRequest.updated_at.desc())  # type: ignore[attr-defined]
-        .limit(20)
+        .limit(DASHBOARD_LIMIT)
     ).all()
+    counts = {
+        "overdue": requests_with(rr.overdue_clause(day)),
+        "week": requests_with(rr.due_week_clause(day)),
+        "waiting": requests_with(waiting_clause),
+    }
     incoming = [k for k, v in EVENT_KINDS.items() if v.direction == "incoming"]
     received = db.exec(
         select(Event, RecordRequest)
@@ -131,6 +159,7 @@ def _dashboard_panel(org_id: int, user_id: int) -> tuple[str, dict[str, Any]]:
         "overdue": overdue,
         "week": week,
         "waiting": waiting,
+        "counts": counts,
         "received": received,
         "labels": CLOCK_LABELS,
         "kinds": EVENT_KINDS,

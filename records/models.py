@@ -40,7 +40,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _ts(**kw: object) -> object:
+def _ts(**kw: Any) -> Any:
     return Field(default_factory=utc_now, sa_column=Column(UtcDateTime(), nullable=False, **kw))
 
 

@@ -313,23 +313,23 @@ def tracking_number(subject: str, body: str) -> str:
                 return token
     for shape in TRACKING_SHAPES:
         for text in (subject, body):
-            m = shape.search(text)
-            if m:
-                return m.group(1)
+            shaped = shape.search(text)
+            if shaped:
+                return shaped.group(1)
     return ""
 
 
 def dates_in(text: str) -> list[tuple[int, date]]:
     """Every date written out in ``text`` with its position."""
-    found: list[tuple[int, date]] = []
+    found: list[tuple[int, tuple[int, int, int]]] = []
     for m in DATE_WORDS.finditer(text):
-        found.append((m.start(), (int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))))  # type: ignore[arg-type]
+        found.append((m.start(), (int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))))
     for m in DATE_SLASH.finditer(text):
-        found.append((m.start(), (int(m.group(3)), int(m.group(1)), int(m.group(2)))))  # type: ignore[arg-type]
+        found.append((m.start(), (int(m.group(3)), int(m.group(1)), int(m.group(2)))))
     for m in DATE_ISO.finditer(text):
-        found.append((m.start(), (int(m.group(1)), int(m.group(2)), int(m.group(3)))))  # type: ignore[arg-type]
+        found.append((m.start(), (int(m.group(1)), int(m.group(2)), int(m.group(3)))))
     out = []
-    for pos, (y, mo, d) in found:  # type: ignore[misc]
+    for pos, (y, mo, d) in found:
         try:
             out.append((pos, date(y, mo, d)))
         except ValueError:

@@ -56,8 +56,8 @@ def fetch_cmd() -> None:
 
     with _session() as db:
         ids = db.exec(select(InboundMailbox.id).where(InboundMailbox.imap_host != "")).all()
-        for box_id in ids:
-            result = imap.fetch(db, get_storage(current_app), current_app.config, int(box_id))
+        for box_id in filter(None, ids):
+            result = imap.fetch(db, get_storage(current_app), current_app.config, box_id)
             status = "; ".join(result.errors) or "ok"
             click.echo(
                 f"mailbox {box_id}: fetched {result.fetched}, filed {result.filed}, "

@@ -52,7 +52,7 @@ class _Guarded:
             self.host, self.port, timeout=timeout or TIMEOUT, allow_private=self.allow_private
         )
         if isinstance(self, imaplib.IMAP4_SSL):
-            return self.ssl_context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+            return self.ssl_context.wrap_socket(sock, server_hostname=self.host)
         return sock
 
 
@@ -172,7 +172,7 @@ def fetch(db: Session, storage: Any, config: Mapping[str, Any], box_id: int) -> 
             box.uidvalidity, box.last_uid = validity, 0
             db.add(box)
             db.commit()
-        typ, data = con.uid("SEARCH", None, f"UID {box.last_uid + 1}:*")
+        typ, data = con.uid("SEARCH", f"UID {box.last_uid + 1}:*")
         uids = sorted(int(u) for u in (data[0] or b"").split() if int(u) > box.last_uid)
         for uid in uids:
             size = _size(con, uid)
@@ -194,7 +194,10 @@ def fetch(db: Session, storage: Any, config: Mapping[str, Any], box_id: int) -> 
             else:
                 result.held += 1
             _after(con, box, uid, got.state)
-            box = db.get(InboundMailbox, box_id)  # type: ignore[assignment]
+            refreshed = db.get(InboundMailbox, box_id)
+            if refreshed is None:  # deleted while we read it
+                return result
+            box = refreshed
             box.last_uid = uid
             box.last_error = ""
             db.add(box)
@@ -251,7 +254,7 @@ def claim_due(db: Session, now: datetime, every_seconds: int) -> list[int]:
     ).all()
     claimed = []
     for box_id in ids:
-        changed = db.exec(  # type: ignore[call-overload]
+        changed = db.exec(  # type: ignore[call-overload,unused-ignore]
             update(InboundMailbox)
             .where(
                 col(InboundMailbox.id) == box_id,
@@ -262,8 +265,8 @@ def claim_due(db: Session, now: datetime, every_seconds: int) -> list[int]:
             )
             .values(last_fetch_at=now)
         ).rowcount
-        if changed:
-            claimed.append(int(box_id))
+        if changed and box_id is not None:
+            claimed.append(box_id)
     db.commit()
     return claimed
 

@@ -182,7 +182,7 @@ def _date(msg: Message) -> date | None:
 def parse(raw: bytes) -> Mail:
     """Read ``raw``; never raises."""
     try:
-        msg: EmailMessage = BytesParser(policy=policy.default).parsebytes(raw)  # type: ignore[assignment]
+        msg: EmailMessage = BytesParser(policy=policy.default).parsebytes(raw)  # type: ignore[assignment,unused-ignore]
     except Exception:
         return Mail(defects=1)
     sender_pairs = getaddresses([_header(msg, "From")]) if _header(msg, "From") else []

@@ -81,6 +81,7 @@ def reply_token(db: Session, req: RecordRequest) -> str:
     """The request's reply token, made on first use (about 60 bits, unguessable); flushes."""
     row = db.exec(select(ReplyAddress).where(ReplyAddress.request_id == req.id)).first()
     if row is None:
+        assert req.id is not None  # a stored request
         alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
         row = ReplyAddress(
             org_id=req.org_id,
@@ -166,7 +167,9 @@ def _by_tracking(db: Session, mail: Mail, org_id: int) -> Match | None:
             RecordRequest.org_id == org_id, RecordRequest.tracking_number != ""
         )
     ).all()
-    hits = sorted({int(rid) for rid, number in rows if len(number) >= 4 and number.lower() in text})
+    hits = sorted(
+        {rid for rid, number in rows if rid and len(number) >= 4 and number.lower() in text}
+    )
     if len(hits) == 1:
         return Match(hits[0], "tracking", org_id=org_id)
     if hits:
@@ -195,7 +198,7 @@ def _by_sender(db: Session, mail: Mail, org_id: int) -> Match | None:
             RecordRequest.org_id == org_id, col(RecordRequest.agency_id).in_(agency_ids)
         )
     ).all()
-    live = sorted(int(rid) for rid, status in rows if status in lifecycle.ACTIVE)
+    live = sorted(rid for rid, status in rows if rid and status in lifecycle.ACTIVE)
     if len(live) == 1:
         return Match(live[0], "sender", org_id=org_id)
     if live:

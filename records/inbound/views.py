@@ -75,6 +75,7 @@ def file_one(message_id: int) -> Any:
     if req is None or not rr.can_see(req, org_id, current_user.id):
         flash("Not filed: choose one of your organization's requests.", "error")
         return redirect(url_for("inbound.held"))
+    assert row.id is not None and req.id is not None  # both read from the database
     try:
         service.file_held(
             db,

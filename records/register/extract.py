@@ -203,11 +203,11 @@ DATE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("rescinded", rf"rescind\w*.{{0,120}}?(?:on|effective)\s+({DATE_RE})"),
     ("rescinded", rf"({DATE_RE}).{{0,80}}?\brescind"),
     ("terminated", rf"terminat\w*.{{0,80}}?(?:on|effective|as of)\s+({DATE_RE})"),
+    ("renewed", rf"(?:renew\w*|extend\w*).{{0,120}}?(?:on|through|until)\s+({DATE_RE})"),
     (
         "expires",
         rf"(?:expire\w*|remain in (?:full force and )?effect until|through)\s+(?:on\s+)?({DATE_RE})",
     ),
-    ("renewed", rf"(?:renew\w*|extend\w*).{{0,120}}?(?:on|through|until)\s+({DATE_RE})"),
     ("amended", rf"amend\w*.{{0,60}}?(?:on|dated)\s+({DATE_RE})"),
     ("effective", rf"effective\s+(?:on\s+|as of\s+|date[:\s]+)?({DATE_RE})"),
     ("signed", rf"(?:signed|executed|entered into)\s+(?:on\s+|this\s+)?({DATE_RE})"),

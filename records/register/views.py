@@ -273,22 +273,26 @@ def follow_up(follow_up_id: int) -> Any:
     return redirect(url_for("requests.show", request_id=req.id))
 
 
-@bp.route("/ledger", methods=["GET", "POST"])
+@bp.route("/ledger")
 @login_required_with_org
 def ledger() -> Any:
+    return _ledger_page(get_session(), current_viewer(), "register/ledger.html")
+
+
+@bp.route("/ledger", methods=["POST"])
+@login_required_with_org
+def add_figure() -> Any:
+    require_role(Role.EDITOR)
     db, viewer = get_session(), current_viewer()
-    if request.method == "POST":
-        require_role(Role.EDITOR)
-        try:
-            service.add_figure(db, viewer.org_id, viewer, _form())  # type: ignore[arg-type]
-        except ValidationError as exc:
-            db.rollback()
-            flash(f"{exc.field}: {exc.message}", "error")
-            return redirect(url_for("register.ledger"))
-        db.commit()
-        flash("Figure saved.", "success")
+    try:
+        service.add_figure(db, viewer.org_id, viewer, _form())  # type: ignore[arg-type]
+    except ValidationError as exc:
+        db.rollback()
+        flash(f"{exc.field}: {exc.message}", "error")
         return redirect(url_for("register.ledger"))
-    return _ledger_page(db, viewer, "register/ledger.html")
+    db.commit()
+    flash("Figure saved.", "success")
+    return redirect(url_for("register.ledger"))
 
 
 def _ledger_page(db: Any, viewer: Viewer, template: str) -> Any:

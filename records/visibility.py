@@ -22,6 +22,10 @@ The rules, by kind of object:
 - **notifications**: only their recipient, and only while their request is visible to them (a
   weekly digest drops the lines about requests the recipient can no longer see).
 - **organization rows** (agencies, members, settings, batches, tokens, feeds): every member.
+- **register entries** (agreements, ledger figures): their own visibility and embargo date, like
+  documents; a fact is visible only with its entry *and* the document it cites, so the public
+  never sees a fact whose source is not public. Proposals read from a document follow the
+  document; follow-ups follow their entry, for members only.
 - **audit entries**: listed to owners; their values are shown only when the object they
   describe is visible (as it is now or, once deleted, as the trail last recorded it).
 
@@ -479,6 +483,12 @@ def visible_rows(db: Session, model: type[T], viewer: Viewer, *conditions: Any) 
     """``model`` rows matching ``conditions`` that ``viewer`` may see, oldest first."""
     stmt = select(model).where(where(model, viewer), *conditions)
     return list(db.exec(stmt.order_by(model.id)).scalars().all())  # type: ignore[attr-defined]
+
+
+def marked_public(entry: Any) -> bool:
+    """True when a register entry or ledger figure is chosen public (so it may cite only
+    documents the public can see)."""
+    return entry.visibility == Visibility.PUBLIC
 
 
 def narrower_than_request(doc: Document) -> bool:

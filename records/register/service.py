@@ -182,7 +182,7 @@ def add_fact(db: Session, entry: Agreement, viewer: Viewer, data: dict[str, Any]
     elif not value:
         raise v.ValidationError("value", "write the fact")
     doc_id, page, quote = _cited(
-        db, entry.org_id, viewer, data, public=entry.visibility == Visibility.PUBLIC
+        db, entry.org_id, viewer, data, public=visibility.marked_public(entry)
     )
     fact = RegisterFact(
         org_id=entry.org_id,

@@ -26,10 +26,12 @@ def _url(entry: Agreement) -> str:
 def list_agreements() -> Any:
     db, viewer = get_session(), current_viewer()
     rows = service.entries(db, viewer)
-    facts = service.facts_by_entry(db, viewer, [a.id for a, _ in rows])  # type: ignore[misc]
+    facts = service.facts_by_entry(db, viewer, [a.id for a, _ in rows if a.id is not None])
     return {
-        "agreements": [service.entry_json(a, ag, facts.get(a.id, []), _url(a)) for a, ag in rows]
-    }  # type: ignore[arg-type]
+        "agreements": [
+            service.entry_json(a, ag, facts.get(a.id or 0, []), _url(a)) for a, ag in rows
+        ]
+    }
 
 
 @api_bp.get("/register/agreements/<uid>")

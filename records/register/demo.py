@@ -180,6 +180,7 @@ def seed(db: Session, org_id: int, user: User, storage: Any = None) -> None:
     db.add(oakland)
     db.flush()
     agencies[oakland.name] = oakland
+    assert oakland.id is not None and user.id is not None
     db.add(
         RecordRequest(
             org_id=org_id,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from records import validation as v
 from records import visibility
@@ -68,6 +68,7 @@ def create_agreement(
     if kind not in extract.KINDS:
         raise v.ValidationError("kind", "choose one of the listed kinds of agreement")
     agency_id = _agency(db, org_id, data.get("agency_id"), "agency_id", required=True)
+    assert agency_id is not None  # required
     federal_id = _agency(
         db, org_id, data.get("federal_agency_id"), "federal_agency_id", required=False
     )
@@ -184,6 +185,7 @@ def add_fact(db: Session, entry: Agreement, viewer: Viewer, data: dict[str, Any]
     doc_id, page, quote = _cited(
         db, entry.org_id, viewer, data, public=visibility.marked_public(entry)
     )
+    assert entry.id is not None
     fact = RegisterFact(
         org_id=entry.org_id,
         agreement_id=entry.id,
@@ -229,6 +231,7 @@ def add_figure(db: Session, org_id: int, viewer: Viewer, data: dict[str, Any]) -
         if raw is None:
             raise v.ValidationError("amount", "write the amount in dollars, for example 12,345.67")
     cents = v.integer(raw, "amount_cents", required=True, minimum=-(10**12), maximum=10**12)
+    assert agency_id is not None and year is not None and cents is not None  # all required
     chosen = _visibility(data.get("visibility"))
     doc_id, page, quote = _cited(db, org_id, viewer, data, public=chosen == Visibility.PUBLIC)
     figure = db.exec(
@@ -240,7 +243,12 @@ def add_figure(db: Session, org_id: int, viewer: Viewer, data: dict[str, Any]) -
             LedgerFigure.line == line,
         )
     ).first() or LedgerFigure(
-        org_id=org_id, agency_id=agency_id, fiscal_year=year, fund=fund, line=line
+        org_id=org_id,
+        agency_id=agency_id,
+        fiscal_year=year,
+        fund=fund,
+        line=line,
+        amount_cents=cents,
     )
     figure.amount_cents, figure.document_id, figure.page, figure.quote = cents, doc_id, page, quote
     figure.visibility, figure.created_by = chosen, viewer.user_id
@@ -275,7 +283,9 @@ def ledger(db: Session, viewer: Viewer, agency_id: int | None = None) -> list[Le
     if agency_id is not None:
         stmt = stmt.where(LedgerFigure.agency_id == agency_id)
     groups: dict[tuple[int, int], LedgerYear] = {}
-    for f in db.exec(stmt.order_by(LedgerFigure.agency_id, LedgerFigure.fiscal_year)).all():
+    for f in db.exec(
+        stmt.order_by(col(LedgerFigure.agency_id), col(LedgerFigure.fiscal_year))
+    ).all():
         year = groups.setdefault(
             (f.agency_id, f.fiscal_year), LedgerYear(f.agency_id, f.fiscal_year, {})
         )
@@ -290,7 +300,7 @@ def ledger_sums(db: Session, viewer: Viewer) -> dict[str, dict[Any, dict[str, in
     summed = ("receipts", "transfers_in", "interest", "spent")
     rows = db.exec(
         select(LedgerFigure, Agency.jurisdiction)
-        .join(Agency, Agency.id == LedgerFigure.agency_id)
+        .join(Agency, col(Agency.id) == col(LedgerFigure.agency_id))
         .where(visibility.where(LedgerFigure, viewer), LedgerFigure.line.in_(summed))  # type: ignore[attr-defined]
     ).all()
     for f, state in rows:
@@ -316,6 +326,7 @@ def propose_for_document(db: Session, doc: Document) -> int:
         )
     ).all():
         db.delete(old)
+    assert doc.id is not None
     names = db.exec(select(Agency.name).where(Agency.org_id == doc.org_id)).all()
     found = extract.propose(doc.text or "", names)
     for p in found:
@@ -351,7 +362,7 @@ def proposals_for(db: Session, viewer: Viewer, doc: Document) -> list[RegisterPr
                 RegisterProposal.document_id == doc.id,
                 RegisterProposal.state == "proposed",
             )
-            .order_by(RegisterProposal.page, RegisterProposal.id)
+            .order_by(col(RegisterProposal.page), col(RegisterProposal.id))
         ).all()
     )
 
@@ -482,6 +493,7 @@ def plan_follow_ups(db: Session, entry: Agreement, fact: RegisterFact) -> Follow
     ).first()
     if exists is not None:
         return None
+    assert entry.id is not None
     follow = FollowUp(
         org_id=entry.org_id,
         agreement_id=entry.id,
@@ -503,7 +515,7 @@ def follow_ups(db: Session, viewer: Viewer, *, due_by: date | None = None) -> li
     stmt = select(FollowUp).where(visibility.where(FollowUp, viewer), FollowUp.state == "proposed")
     if due_by is not None:
         stmt = stmt.where(FollowUp.remind_on <= due_by)  # type: ignore[operator]
-    return list(db.exec(stmt.order_by(FollowUp.remind_on, FollowUp.id)).all())
+    return list(db.exec(stmt.order_by(col(FollowUp.remind_on), col(FollowUp.id))).all())
 
 
 def accept_follow_up(db: Session, follow: FollowUp, user_id: int) -> RecordRequest:
@@ -546,14 +558,16 @@ def entries(
 ) -> list[tuple[Agreement, Agency]]:
     stmt = (
         select(Agreement, Agency)
-        .join(Agency, Agency.id == Agreement.agency_id)
+        .join(Agency, col(Agency.id) == col(Agreement.agency_id))
         .where(visibility.where(Agreement, viewer))
     )
     if state:
         stmt = stmt.where(Agency.jurisdiction == state)
     if kind:
         stmt = stmt.where(Agreement.kind == kind)
-    return list(db.exec(stmt.order_by(Agency.jurisdiction, Agency.name, Agreement.id)).all())
+    return list(
+        db.exec(stmt.order_by(col(Agency.jurisdiction), col(Agency.name), col(Agreement.id))).all()
+    )
 
 
 def facts_of(db: Session, viewer: Viewer, entry: Agreement) -> list[RegisterFact]:
@@ -561,7 +575,7 @@ def facts_of(db: Session, viewer: Viewer, entry: Agreement) -> list[RegisterFact
         db.exec(
             select(RegisterFact)
             .where(visibility.where(RegisterFact, viewer), RegisterFact.agreement_id == entry.id)
-            .order_by(RegisterFact.kind, RegisterFact.on, RegisterFact.id)
+            .order_by(col(RegisterFact.kind), col(RegisterFact.on), col(RegisterFact.id))
         ).all()
     )
 
@@ -573,7 +587,7 @@ def facts_by_entry(db: Session, viewer: Viewer, ids: list[int]) -> dict[int, lis
     for f in db.exec(
         select(RegisterFact)
         .where(visibility.where(RegisterFact, viewer), RegisterFact.agreement_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(RegisterFact.on, RegisterFact.id)
+        .order_by(col(RegisterFact.on), col(RegisterFact.id))
     ).all():
         out[f.agreement_id].append(f)
     return out

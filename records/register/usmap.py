@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 
-ATLAS = (
-    Path(__file__).resolve().parents[2]
-    / "static"
-    / "vendor"
-    / "us-atlas"
-    / "states-albers-10m.json"
-)
+from records.core.paths import shipped
+
+ATLAS = shipped("static") / "vendor" / "us-atlas" / "states-albers-10m.json"
 VIEWBOX = "0 0 975 610"
 # FIPS state codes (the atlas's ids) to postal codes.
 FIPS = {

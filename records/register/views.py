@@ -17,7 +17,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from sqlmodel import select
+from sqlmodel import col, select
 
 from records import csvout, visibility
 from records.auth import login_required_with_org, require_role
@@ -299,8 +299,10 @@ def _ledger_page(db: Any, viewer: Viewer, template: str) -> Any:
     years = service.ledger(db, viewer)
     ids = {y.agency_id for y in years}
     agencies = (
-        {a.id: a for a in db.exec(select(Agency).where(Agency.id.in_(ids))).all()} if ids else {}
-    )  # type: ignore[union-attr]
+        {a.id: a for a in db.exec(select(Agency).where(col(Agency.id).in_(ids))).all()}
+        if ids
+        else {}
+    )
     choices = (
         db.exec(select(Agency).where(Agency.org_id == viewer.org_id).order_by(Agency.name)).all()
         if not viewer.is_public

@@ -83,6 +83,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from records.web import register_blueprints
 
     register_blueprints(app)
+    from records import register
+
+    register.init_app(app)  # the agreement register: before api_bp, which carries its routes
     app.register_blueprint(api_bp)
     from records import inbound
 

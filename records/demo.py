@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -173,7 +174,7 @@ REQUESTS = [
 ]
 
 
-def seed_demo(db: Session) -> bool:
+def seed_demo(db: Session, storage: Any = None) -> bool:
     """Create the demo organization and its data unless it already exists. Returns True if created."""
     if db.exec(select(Organization).where(Organization.name == DEMO_ORG)).first():
         return False
@@ -225,4 +226,20 @@ def seed_demo(db: Session) -> bool:
             on = today - timedelta(days=days_ago)
             lifecycle.record_event(db, req, kind, on, actor_id=user.id, data=dict(data))
     db.flush()
+    # The agreement register's demo entries, with their demo documents (records/register/demo.py).
+    from records.register import demo as register_demo
+
+    register_demo.seed(db, org.id, user, storage if storage is not None else _storage())
+    db.flush()
     return True
+
+
+def _storage() -> Any:
+    """The app's file storage when there is an app (demo documents can then be downloaded)."""
+    from flask import current_app, has_app_context
+
+    if not has_app_context():
+        return None
+    from records.storage_local import get_storage
+
+    return get_storage(current_app)

@@ -236,3 +236,4 @@ from records import (  # noqa: E402,F401
     models_ops,
 )
 from records.inbound import models as _inbound_models  # noqa: E402,F401
+from records.register import models as register_models  # noqa: E402,F401

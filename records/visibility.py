@@ -24,6 +24,10 @@ The rules, by kind of object:
 - **notifications**: only their recipient, and only while their request is visible to them (a
   weekly digest drops the lines about requests the recipient can no longer see).
 - **organization rows** (agencies, members, settings, batches, tokens, feeds): every member.
+- **register entries** (agreements, ledger figures): their own visibility and embargo date, like
+  documents; a fact is visible only with its entry *and* the document it cites, so the public
+  never sees a fact whose source is not public. Proposals read from a document follow the
+  document; follow-ups follow their entry, for members only.
 - **audit entries**: listed to owners; their values are shown only when the object they
   describe is visible (as it is now or, once deleted, as the trail last recorded it).
 
@@ -43,6 +47,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
+from records.core.clock import utc_today
 from records.models import (
     Agency,
     ApiToken,
@@ -57,6 +62,13 @@ from records.models_letters import BatchJob, OrgLetterSettings, RequesterProfile
 from records.models_lifecycle import Deadline, Event
 from records.models_notify import CalendarFeed, Notification, Reminder, ReminderPreference
 from records.models_ops import AuditLog
+from records.register.models import (
+    Agreement,
+    FollowUp,
+    LedgerFigure,
+    RegisterFact,
+    RegisterProposal,
+)
 
 T = TypeVar("T")
 Lookup = Callable[[type, Any], Any]
@@ -342,6 +354,67 @@ def _search_py(v: Viewer, m: Any, get: Lookup) -> bool:
     return True
 
 
+# The register (agreements, their facts, ledger figures): an entry has its own visibility, like a
+# document; each fact is seen only with its entry and the document it cites. The public sees a
+# public entry once its embargo date has come, and only the facts whose documents are public.
+
+
+def _entry_sql(m: Any, v: Viewer) -> ColumnElement[bool]:
+    if v.is_public:
+        public = m.visibility == Visibility.PUBLIC
+        if hasattr(m, "embargo_until"):
+            public = and_(public, or_(m.embargo_until.is_(None), m.embargo_until <= utc_today()))
+        return public
+    if v.user_id is None:
+        return and_(m.org_id == v.org_id, m.visibility != Visibility.PRIVATE)
+    return and_(
+        m.org_id == v.org_id, or_(m.visibility != Visibility.PRIVATE, m.created_by == v.user_id)
+    )
+
+
+def _entry_py(v: Viewer, m: Any) -> bool:
+    if m is None:
+        return False
+    if v.is_public:
+        held = getattr(m, "embargo_until", None)
+        return m.visibility == Visibility.PUBLIC and (held is None or held <= utc_today())
+    return m.org_id == v.org_id and (
+        m.visibility != Visibility.PRIVATE or (v.user_id is not None and m.created_by == v.user_id)
+    )
+
+
+def _cited_sql(m: Any, v: Viewer) -> ColumnElement[bool]:
+    return or_(m.document_id.is_(None), _document_visible_sql(m.document_id, v))
+
+
+def _cited_py(v: Viewer, m: Any, get: Lookup) -> bool:
+    return m.document_id is None or _document_visible_py(v, m.document_id, get)
+
+
+def _agreement_visible_sql(column: Any, v: Viewer) -> ColumnElement[bool]:
+    a = aliased(Agreement)
+    return exists().where(a.id == column, _entry_sql(a, v))
+
+
+def _fact_sql(m: Any, v: Viewer) -> ColumnElement[bool]:
+    org = [] if v.is_public else [m.org_id == v.org_id]
+    return and_(*org, _agreement_visible_sql(m.agreement_id, v), _cited_sql(m, v))
+
+
+def _fact_py(v: Viewer, m: Any, get: Lookup) -> bool:
+    if not v.is_public and m.org_id != v.org_id:
+        return False
+    return _entry_py(v, get(Agreement, m.agreement_id)) and _cited_py(v, m, get)
+
+
+def _followup_sql(m: Any, v: Viewer) -> ColumnElement[bool]:
+    return and_(_org_sql(m, v), _agreement_visible_sql(m.agreement_id, v))
+
+
+def _followup_py(v: Viewer, m: Any, get: Lookup) -> bool:
+    return _org_py(v, m) and _entry_py(v, get(Agreement, m.agreement_id))
+
+
 def _org_rule() -> Rule:
     return Rule(_org_sql, lambda v, obj, _get: _org_py(v, obj), org_level=True)
 
@@ -368,6 +441,14 @@ RULES: dict[type, Rule] = {
     ReminderPreference: _org_rule(),
     CalendarFeed: _org_rule(),
     AuditLog: _org_rule(),  # the entries' values: see ``audit_redactor``
+    Agreement: Rule(_entry_sql, lambda v, m, _get: _entry_py(v, m)),
+    RegisterFact: Rule(_fact_sql, _fact_py),
+    LedgerFigure: Rule(
+        lambda m, v: and_(_entry_sql(m, v), _cited_sql(m, v)),
+        lambda v, m, get: _entry_py(v, m) and _cited_py(v, m, get),
+    ),
+    RegisterProposal: Rule(_proposed_sql, _proposed_py),  # as events read from an email
+    FollowUp: Rule(_followup_sql, _followup_py),
     Organization: Rule(
         lambda m, v: m.id == v.org_id if not v.is_public else false(),
         lambda v, obj, _get: not v.is_public and obj.id == v.org_id,
@@ -438,6 +519,12 @@ def visible_rows(db: Session, model: type[T], viewer: Viewer, *conditions: Any) 
     """``model`` rows matching ``conditions`` that ``viewer`` may see, oldest first."""
     stmt = select(model).where(where(model, viewer), *conditions)
     return list(db.exec(stmt.order_by(model.id)).scalars().all())  # type: ignore[attr-defined]
+
+
+def marked_public(entry: Any) -> bool:
+    """True when a register entry or ledger figure is chosen public (so it may cite only
+    documents the public can see)."""
+    return entry.visibility == Visibility.PUBLIC
 
 
 def narrower_than_request(doc: Document) -> bool:

@@ -15,6 +15,7 @@ from records.models_filing import Document, ProposedEvent
 from records.models_letters import BatchJob
 from records.models_lifecycle import AgencyClosure, Event
 from records.models_notify import CalendarFeed, Notification
+from records.register.models import Agreement, FollowUp, RegisterFact, RegisterProposal
 from tests.conftest import assert_redirect, bearer, login
 
 # Argument name -> the victim object it refers to.
@@ -30,6 +31,10 @@ ID_ARGS = {
     "feed_id": "feed",
     "closure_id": "closure",
     "message_id": "held_mail",
+    "agreement_id": "agreement",
+    "fact_id": "fact",
+    "proposal_id": "register_proposal",
+    "follow_up_id": "follow_up",
 }
 # Arguments that are not object ids, with a valid value for each.
 OTHER_ARGS = {"fmt": "docx", "which": "follow-up", "action": "confirm"}
@@ -47,6 +52,8 @@ EXEMPT = {
     "letters.template_piece": "the current organization's own template",
     "notifications.create_calendar": "creates a feed for the caller",
     "notifications.feed": "secret feed token, tested in test_ical",
+    "public_register.entry": "public register by stable id, tested in test_register",
+    "api.get_agreement": "by stable id (a string), cross-organization 404 tested in test_register",
 }
 
 EML = (
@@ -141,6 +148,35 @@ def victim(app, client, factory, db):
             )
         ),
     }
+    entry = factory._save(
+        Agreement(org_id=org.id, kind="hsi_title19", title="Victim agreement", agency_id=agency.id)
+    )
+    objs["agreement"] = entry
+    objs["fact"] = factory._save(
+        RegisterFact(
+            org_id=org.id, agreement_id=entry.id, kind="term", name="scope", value="Victim scope"
+        )
+    )
+    objs["register_proposal"] = factory._save(
+        RegisterProposal(
+            org_id=org.id,
+            request_id=req.id,
+            document_id=objs["document"].id,
+            target="agreement",
+            name="kind",
+            value="hsi_title19",
+        )
+    )
+    objs["follow_up"] = factory._save(
+        FollowUp(
+            org_id=org.id,
+            agreement_id=entry.id,
+            agency_id=agency.id,
+            kind="sharing",
+            title="Victim follow-up",
+            subject="forfeiture",
+        )
+    )
     assert all(v is not None for v in objs.values()), objs
     return objs
 

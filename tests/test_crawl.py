@@ -236,8 +236,21 @@ def world(app, client, factory, db, clock, runner) -> dict[str, Any]:  # noqa: C
     assert db.exec(select(Notification)).first() is not None
     assert db.exec(select(SharingNote)).first() is not None
 
+    # A register entry with a dated fact (its expiry proposes a follow-up request).
+    made = client.post(
+        "/agreements/new", data={"kind": "287g_jem", "agency_id": sheriff, "title": "Jail MOA"}
+    )
+    agreement = int(urlsplit(made.headers["Location"]).path.rsplit("/", 1)[1])
+    client.post(f"/agreements/{agreement}/facts", data={"name": "expires", "on": "2027-06-30"})
+    client.post(f"/agreements/{agreement}/sharing", data={"visibility": "public"})
+    uid = _ok(api.get("/api/v1/register/agreements", headers=h_owner), "register")["agreements"][0][
+        "id"
+    ]
+
     requests = [org_req, private, public, federal, draft, copy]
     ids = {
+        "agreement_id": [agreement],
+        "uid": [uid, "agr-0000000000"],
         "request_id": requests,
         "agency_id": [ice, sheriff, jail, police],
         "doc_id": [

@@ -150,6 +150,26 @@ RULES: dict[str, Rule] = {
     "inbound.held": Rule(MEMBER, VW),
     "inbound.file_one": Rule(MEMBER, ED),
     "inbound.settings": Rule(MEMBER, OW),
+    # The agreement register (records/register).
+    "register.index": Rule(MEMBER, VW),
+    "register.create": Rule(MEMBER, ED),
+    "register.show": Rule(MEMBER, VW),
+    "register.add_fact": Rule(MEMBER, ED),
+    "register.delete_fact": Rule(MEMBER, ED),
+    "register.sharing": Rule(MEMBER, ED),
+    "register.review": Rule(MEMBER, VW),
+    "register.decide": Rule(MEMBER, ED),
+    "register.follow_up": Rule(MEMBER, ED),
+    "register.ledger": Rule(MEMBER, VW),
+    "register.add_figure": Rule(MEMBER, ED),
+    "public_register.public_index": Rule(OPEN),
+    "public_register.entry": Rule(OPEN),
+    "public_register.public_csv": Rule(OPEN),
+    "public_register.public_json": Rule(OPEN),
+    "public_register.public_ledger": Rule(OPEN),
+    "api.list_agreements": Rule(API, VW),
+    "api.get_agreement": Rule(API, VW),
+    "api.get_ledger": Rule(API, VW),
 }
 
 # Harmless values for string parameters; ids without a builder point at a row that does not exist.
@@ -162,6 +182,7 @@ STRING_ARGS = {
     "which": "appeal",
     "piece": "closing",
     "scope": "org",
+    "uid": "agr-0000000000",
 }
 MISSING_ID = 987654
 # Two words each: searches use the second word alone, so a page that echoes the query back does

@@ -41,6 +41,7 @@ from records.models import Agency, Membership, RecordRequest, Role, User
 from records.models_filing import Document, SearchEntry
 from records.models_letters import BatchJob, StoredLetter
 from records.models_lifecycle import Event
+from records.register.models import Agreement
 from records.sharing import publish_due_embargoes
 from records.visibility import RULES, Viewer
 from tests.conftest import Factory, assert_redirect, bearer, login
@@ -66,6 +67,8 @@ MARK = {
     "later_title": "Zqlater later4040",
     "batch_letter": "Zqbatchletter batch7070",
     "batch_title": "Zqbatchreq batchreq8080",
+    "agreement_title": "Zqagreement agree5353",
+    "fact_value": "Zqfactvalue fact6464",
 }
 # Seen while they were shared, before the author made them private: not in these.
 LATER_MARKS = ("later_title",)
@@ -341,8 +344,37 @@ def build_world(app: Flask, factory: Factory, db: Session, smtp: SmtpSink, clock
     assert publish_due_embargoes(db, datetime.now(UTC)) == 1
     notify.sweep(app.extensions["db_engine"], clock.now(), "walk", app.config)
 
+    # The register: a private entry, and a shared one with a fact citing a private document.
+    entries = {}
+    for who, title, vis in (
+        (author, MARK["agreement_title"], "private"),
+        (owner, "Shared MOA", ""),
+    ):
+        resp = who.post(
+            "/agreements/new",
+            data={"kind": "287g_jem", "agency_id": police.id, "title": title, "visibility": vis},
+        )
+        entries[vis or "shared"] = int(resp.headers["Location"].rsplit("/", 1)[1])
+    resp = author.post(
+        f"/agreements/{entries['shared']}/facts",
+        data={
+            "name": "scope",
+            "value": MARK["fact_value"],
+            "document_id": pdf["id"],
+            "page": "1",
+            "quote": MARK["doc_text"],
+        },
+    )
+    assert_redirect(resp, f"/agreements/{entries['shared']}")
+    uids = {
+        k: db.get(Agreement, v).uid  # type: ignore[union-attr]
+        for k, v in entries.items()
+    }
+
     requests = [shared.id, public.id, private.id, later.id, *(r["request_id"] for r in rows)]
     world.ids = {
+        "agreement_id": list(entries.values()),
+        "uid": list(uids.values()),  # type: ignore[dict-item]
         "request_id": requests,
         "doc_id": [*private_docs, open_doc["id"]],
         "letter_id": [
@@ -364,6 +396,8 @@ def build_world(app: Flask, factory: Factory, db: Session, smtp: SmtpSink, clock
             if db.get(StoredLetter, lid).request_id in private_requests
         },
         "proposed_id": set(proposals),
+        "agreement_id": {entries["private"]},
+        "uid": {uids["private"]},  # type: ignore[arg-type]
     }
     for req_id in requests:
         world.events[req_id] = list(
@@ -506,7 +540,11 @@ def test_every_get_route_is_walked(app: Flask, factory: Factory, db: Session) ->
     """A new GET route fails here until the walk can build it or it is listed as showing no
     organization object."""
     stub = World(app, {}, {}, {})
-    stub.ids = {k: [1] for k in ("request_id", "doc_id", "letter_id", "batch_id", "agency_id")}
+    stub.ids = {
+        k: [1]
+        for k in ("request_id", "doc_id", "letter_id", "batch_id", "agency_id", "agreement_id")
+    }
+    stub.ids["uid"] = ["agr-0000000000"]  # type: ignore[list-item]
     stub.feeds = {"/calendar/cal_x.ics": "viewer"}
     _visits, unbuilt = visits(app, stub)
     assert not unbuilt, f"walk these GET routes or list them in NOT_OBJECT_BEARING: {unbuilt}"

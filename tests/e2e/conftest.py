@@ -33,6 +33,7 @@ from records import create_app
 from records.db import make_engine
 from records.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 from records.models import Agency, RecordRequest, Visibility
+from records.storage_local import get_storage
 from tests.conftest import SUITE_NOW, SuiteClock
 
 CHROMIUM_ARGS = [
@@ -95,7 +96,7 @@ def _database_url(tmp: Path) -> Iterator[str]:
 def _seed(app: Flask) -> dict[str, int]:
     engine = app.extensions["db_engine"]
     with Session(engine, expire_on_commit=False) as db:
-        seed_demo(db)
+        seed_demo(db, get_storage(app))  # the demo documents need the server's file storage
         db.commit()
         public = db.exec(
             select(RecordRequest).where(RecordRequest.visibility == Visibility.PUBLIC)

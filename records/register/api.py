@@ -1,0 +1,102 @@
+"""The register over JSON: entries with their cited facts, by stable id, and the ledger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from sqlmodel import select
+
+from records import visibility
+from records.api import api_bp
+from records.api.errors import ApiError
+from records.api.openapi import ERRORS, PATHS
+from records.db import get_session
+from records.models import Agency
+from records.register import service
+from records.register.models import Agreement
+from records.visibility import current_viewer
+
+
+def _url(entry: Agreement) -> str:
+    return url_for("register.show", agreement_id=entry.id, _external=True)
+
+
+@api_bp.get("/register/agreements")
+def list_agreements() -> Any:
+    db, viewer = get_session(), current_viewer()
+    rows = service.entries(db, viewer)
+    facts = service.facts_by_entry(db, viewer, [a.id for a, _ in rows if a.id is not None])
+    return {
+        "agreements": [
+            service.entry_json(a, ag, facts.get(a.id or 0, []), _url(a)) for a, ag in rows
+        ]
+    }
+
+
+@api_bp.get("/register/agreements/<uid>")
+def get_agreement(uid: str) -> Any:
+    db, viewer = get_session(), current_viewer()
+    entry = db.exec(select(Agreement).where(Agreement.uid == uid[:20])).first()
+    if not visibility.can_see(db, viewer, entry):
+        raise ApiError(404, "not_found", f"agreement {uid[:20]} not found")
+    assert entry is not None
+    agency = db.get(Agency, entry.agency_id)
+    return service.entry_json(entry, agency, service.facts_of(db, viewer, entry), _url(entry))  # type: ignore[arg-type]
+
+
+@api_bp.get("/register/ledger")
+def get_ledger() -> Any:
+    db, viewer = get_session(), current_viewer()
+    return {
+        "years": [
+            {
+                "agency_id": y.agency_id,
+                "fiscal_year": y.fiscal_year,
+                "figures": [
+                    {
+                        "fund": f.fund,
+                        "line": f.line,
+                        "amount_cents": f.amount_cents,
+                        "source": {"document_id": f.document_id, "page": f.page, "quote": f.quote}
+                        if f.document_id is not None
+                        else None,
+                    }
+                    for f in y.figures.values()
+                ],
+            }
+            for y in service.ledger(db, viewer)
+        ],
+        "sums": {
+            k: {str(i): s for i, s in d.items()} for k, d in service.ledger_sums(db, viewer).items()
+        },
+    }
+
+
+_LIST = {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
+PATHS["/register/agreements"] = {
+    "get": {
+        "summary": "Register entries the caller may see, each with its cited facts",
+        "responses": {"200": _LIST, **ERRORS},
+    }
+}
+PATHS["/register/agreements/{uid}"] = {
+    "parameters": [
+        {
+            "name": "uid",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "maxLength": 20},
+        }
+    ],
+    "get": {
+        "summary": "One register entry by its stable id (agr-…)",
+        "responses": {"200": _LIST, **ERRORS},
+    },
+}
+PATHS["/register/ledger"] = {
+    "get": {
+        "summary": "The forfeiture ledger: ESAC figures by agency, fiscal year and fund, with sums",
+        "responses": {"200": _LIST, **ERRORS},
+    }
+}

@@ -1,0 +1,405 @@
+"""Register pages: members' register, entry pages, assisted entry beside the page, the ledger; and
+the public archive's register (table, map by state, CSV and JSON, stable ids)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from sqlmodel import col, select
+
+from records import csvout, visibility
+from records.auth import login_required_with_org, require_role
+from records.core.clock import utc_today
+from records.db import get_session
+from records.models import Agency, RecordRequest, Role
+from records.models_filing import Document
+from records.register import extract, service, usmap
+from records.register.models import Agreement, FollowUp, RegisterFact, RegisterProposal
+from records.validation import JURISDICTIONS, ValidationError
+from records.visibility import Viewer, current_viewer
+
+log = logging.getLogger(__name__)
+bp = Blueprint("register", __name__, url_prefix="/agreements")
+public_bp = Blueprint("public_register", __name__, url_prefix="/public")
+PUBLIC = Viewer.public()
+LABELS = {
+    "signed": "Signed",
+    "effective": "Effective",
+    "expires": "Expires",
+    "renewed": "Renewed",
+    "amended": "Amended",
+    "rescinded": "Rescinded",
+    "terminated": "Terminated",
+    "vote": "Council or commission vote",
+    "resolution": "Resolution",
+    "ordinance": "Ordinance",
+    "officers": "Officers designated",
+    "scope": "Scope",
+    "exclusions": "Exclusions",
+    "sharing": "Forfeiture-sharing clause",
+    "retention": "Data retention",
+    "reporting": "Reporting duties",
+    "local_party": "Local party",
+    "federal_party": "Federal party",
+    "kind": "Kind of agreement",
+    "fiscal_year": "Fiscal year",
+    **extract.LEDGER_LINES,
+}
+
+
+def _globals() -> dict[str, Any]:
+    return {"KINDS": extract.KINDS, "FACT_LABELS": LABELS, "LEDGER_LINES": extract.LEDGER_LINES}
+
+
+bp.app_context_processor(_globals)
+
+
+def entry_or_404(agreement_id: int) -> Agreement:
+    db = get_session()
+    entry = db.get(Agreement, agreement_id)
+    if not visibility.can_see(db, current_viewer(), entry):
+        abort(404)
+    return entry  # type: ignore[return-value]
+
+
+def _form() -> dict[str, Any]:
+    return {k: v for k, v in request.form.items() if k != "csrf_token"}
+
+
+@bp.route("/")
+@login_required_with_org
+def index() -> Any:
+    db, viewer = get_session(), current_viewer()
+    state = request.args.get("state", "").upper()
+    kind = request.args.get("kind", "")
+    rows = service.entries(
+        db,
+        viewer,
+        state=state if state in JURISDICTIONS else "",
+        kind=kind if kind in extract.KINDS else "",
+    )
+    facts = service.facts_by_entry(db, viewer, [a.id for a, _ in rows])  # type: ignore[misc]
+    agencies = db.exec(
+        select(Agency).where(Agency.org_id == viewer.org_id).order_by(Agency.name)
+    ).all()
+    return render_template(
+        "register/index.html",
+        rows=rows,
+        summaries={k: service.summary(v) for k, v in facts.items()},
+        follow_ups=service.follow_ups(db, viewer),
+        agencies=agencies,
+        today=utc_today(),
+        state=state,
+        kind=kind,
+    )
+
+
+@bp.route("/new", methods=["POST"])
+@login_required_with_org
+def create() -> Any:
+    require_role(Role.EDITOR)
+    db, viewer = get_session(), current_viewer()
+    try:
+        entry = service.create_agreement(db, viewer.org_id, viewer.user_id, _form())  # type: ignore[arg-type]
+    except ValidationError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("register.index"))
+    db.commit()
+    return redirect(url_for("register.show", agreement_id=entry.id))
+
+
+@bp.route("/<int:agreement_id>")
+@login_required_with_org
+def show(agreement_id: int) -> Any:
+    entry = entry_or_404(agreement_id)
+    db, viewer = get_session(), current_viewer()
+    facts = service.facts_of(db, viewer, entry)
+    docs = db.exec(
+        select(Document)
+        .where(visibility.where(Document, viewer), Document.org_id == entry.org_id)
+        .order_by(Document.id.desc())  # type: ignore[union-attr]
+        .limit(200)
+    ).all()
+    return render_template(
+        "register/show.html",
+        entry=entry,
+        agency=db.get(Agency, entry.agency_id),
+        facts=facts,
+        sources=service.sources_of(db, viewer, facts),
+        blockers=service.public_blockers(db, entry),
+        follow_ups=[f for f in service.follow_ups(db, viewer) if f.agreement_id == entry.id],
+        docs=docs,
+        names=service.KIND_OF_NAME,
+    )
+
+
+@bp.route("/<int:agreement_id>/facts", methods=["POST"])
+@login_required_with_org
+def add_fact(agreement_id: int) -> Any:
+    entry = entry_or_404(agreement_id)
+    require_role(Role.EDITOR)
+    db = get_session()
+    try:
+        service.add_fact(db, entry, current_viewer(), _form())
+    except ValidationError as exc:
+        flash(f"{exc.field}: {exc.message}", "error")
+        return redirect(url_for("register.show", agreement_id=entry.id))
+    db.commit()
+    flash("Fact added.", "success")
+    return redirect(url_for("register.show", agreement_id=entry.id))
+
+
+@bp.route("/<int:agreement_id>/facts/<int:fact_id>/delete", methods=["POST"])
+@login_required_with_org
+def delete_fact(agreement_id: int, fact_id: int) -> Any:
+    entry = entry_or_404(agreement_id)
+    require_role(Role.EDITOR)
+    db = get_session()
+    fact = db.get(RegisterFact, fact_id)
+    if (
+        fact is None
+        or fact.agreement_id != entry.id
+        or not visibility.can_see(db, current_viewer(), fact)
+    ):
+        abort(404)
+    service.delete_fact(db, fact)
+    db.commit()
+    flash("Fact removed.", "success")
+    return redirect(url_for("register.show", agreement_id=entry.id))
+
+
+@bp.route("/<int:agreement_id>/sharing", methods=["POST"])
+@login_required_with_org
+def sharing(agreement_id: int) -> Any:
+    entry = entry_or_404(agreement_id)
+    require_role(Role.EDITOR)
+    db = get_session()
+    try:
+        service.set_sharing(db, entry, _form())
+    except ValidationError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("register.show", agreement_id=entry.id))
+    db.commit()
+    flash("Sharing saved.", "success")
+    return redirect(url_for("register.show", agreement_id=entry.id))
+
+
+@bp.route("/documents/<int:doc_id>")
+@login_required_with_org
+def review(doc_id: int) -> Any:
+    """A document's pages, each beside the facts proposed from it."""
+    db, viewer = get_session(), current_viewer()
+    doc = db.get(Document, doc_id)
+    if not visibility.can_see(db, viewer, doc):
+        abort(404)
+    proposals = service.proposals_for(db, viewer, doc)  # type: ignore[arg-type]
+    pages = extract.pages_of(doc.text)  # type: ignore[union-attr]
+    by_page: dict[int, list[RegisterProposal]] = {}
+    for p in proposals:
+        by_page.setdefault(p.page, []).append(p)
+    entries = service.entries(db, viewer)
+    return render_template(
+        "register/review.html",
+        doc=doc,
+        req=db.get(RecordRequest, doc.request_id),  # type: ignore[union-attr]
+        pages=pages,
+        by_page=by_page,
+        entries=entries,
+        made_here=[a for a, _ in entries if a.request_id == doc.request_id],  # type: ignore[union-attr]
+    )
+
+
+@bp.route("/proposals/<int:proposal_id>", methods=["POST"])
+@login_required_with_org
+def decide(proposal_id: int) -> Any:
+    db, viewer = get_session(), current_viewer()
+    proposal = db.get(RegisterProposal, proposal_id)
+    if not visibility.can_see(db, viewer, proposal):
+        abort(404)
+    require_role(Role.EDITOR)
+    assert proposal is not None
+    back = url_for("register.review", doc_id=proposal.document_id)
+    if request.form.get("action") == "dismiss":
+        service.dismiss_proposal(db, proposal, viewer.user_id)
+        db.commit()
+        flash("Proposal dismissed.", "success")
+        return redirect(back)
+    try:
+        result = service.confirm_proposal(db, proposal, viewer, _form())
+    except ValidationError as exc:
+        db.rollback()
+        flash(f"{exc.field}: {exc.message}", "error")
+        return redirect(back)
+    db.commit()
+    if isinstance(result, Agreement):
+        flash(f"Confirmed into the register: {result.title}.", "success")
+    else:
+        flash("Confirmed into the forfeiture ledger.", "success")
+    return redirect(back)
+
+
+@bp.route("/follow-ups/<int:follow_up_id>", methods=["POST"])
+@login_required_with_org
+def follow_up(follow_up_id: int) -> Any:
+    db, viewer = get_session(), current_viewer()
+    follow = db.get(FollowUp, follow_up_id)
+    if not visibility.can_see(db, viewer, follow):
+        abort(404)
+    require_role(Role.EDITOR)
+    assert follow is not None
+    if request.form.get("action") == "dismiss":
+        service.dismiss_follow_up(db, follow)
+        db.commit()
+        return redirect(url_for("register.index"))
+    try:
+        req = service.accept_follow_up(db, follow, viewer.user_id)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("register.index"))
+    db.commit()
+    flash("Request drafted from the register; review it and send it.", "success")
+    return redirect(url_for("requests.show", request_id=req.id))
+
+
+@bp.route("/ledger")
+@login_required_with_org
+def ledger() -> Any:
+    return _ledger_page(get_session(), current_viewer(), "register/ledger.html")
+
+
+@bp.route("/ledger", methods=["POST"])
+@login_required_with_org
+def add_figure() -> Any:
+    require_role(Role.EDITOR)
+    db, viewer = get_session(), current_viewer()
+    try:
+        service.add_figure(db, viewer.org_id, viewer, _form())  # type: ignore[arg-type]
+    except ValidationError as exc:
+        db.rollback()
+        flash(f"{exc.field}: {exc.message}", "error")
+        return redirect(url_for("register.ledger"))
+    db.commit()
+    flash("Figure saved.", "success")
+    return redirect(url_for("register.ledger"))
+
+
+def _ledger_page(db: Any, viewer: Viewer, template: str) -> Any:
+    years = service.ledger(db, viewer)
+    ids = {y.agency_id for y in years}
+    agencies = (
+        {a.id: a for a in db.exec(select(Agency).where(col(Agency.id).in_(ids))).all()}
+        if ids
+        else {}
+    )
+    choices = (
+        db.exec(select(Agency).where(Agency.org_id == viewer.org_id).order_by(Agency.name)).all()
+        if not viewer.is_public
+        else []
+    )
+    return render_template(
+        template,
+        years=years,
+        agencies=agencies,
+        sums=service.ledger_sums(db, viewer),
+        choices=choices,
+        funds=extract.FUNDS,
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# Public archive
+# ------------------------------------------------------------------------------------------
+
+
+def _public_rows() -> list[tuple[Agreement, Agency]]:
+    state = request.args.get("state", "").upper()
+    kind = request.args.get("kind", "")
+    return service.entries(
+        get_session(),
+        PUBLIC,
+        state=state if state in JURISDICTIONS else "",
+        kind=kind if kind in extract.KINDS else "",
+    )
+
+
+def _public_url(entry: Agreement) -> str:
+    return url_for("public_register.entry", uid=entry.uid, _external=True)
+
+
+@public_bp.route("/agreements/")
+def public_index() -> Any:
+    db = get_session()
+    rows = _public_rows()
+    every = service.entries(db, PUBLIC)
+    counts: dict[str, int] = {}
+    for _a, agency in every:
+        counts[agency.jurisdiction] = counts.get(agency.jurisdiction, 0) + 1
+    facts = service.facts_by_entry(db, PUBLIC, [a.id for a, _ in rows])  # type: ignore[misc]
+    return render_template(
+        "register/public_index.html",
+        rows=rows,
+        summaries={k: service.summary(v) for k, v in facts.items()},
+        counts=counts,
+        states=usmap.states(),
+        viewbox=usmap.VIEWBOX,
+        state=request.args.get("state", "").upper(),
+        kinds=extract.KINDS,
+    )
+
+
+@public_bp.route("/agreements/<uid>")
+def entry(uid: str) -> Any:
+    db = get_session()
+    found = db.exec(select(Agreement).where(Agreement.uid == uid[:20])).first()
+    if not visibility.can_see(db, PUBLIC, found):
+        abort(404)
+    assert found is not None
+    facts = service.facts_of(db, PUBLIC, found)
+    return render_template(
+        "register/public_entry.html",
+        entry=found,
+        agency=db.get(Agency, found.agency_id),
+        facts=facts,
+        sources=service.sources_of(db, PUBLIC, facts),
+    )
+
+
+@public_bp.route("/agreements.csv")
+def public_csv() -> Any:
+    db = get_session()
+    rows = service.csv_rows(db, PUBLIC, _public_rows(), _public_url)
+    resp = Response(
+        stream_with_context(csvout.stream(service.CSV_HEADER, rows)), mimetype=csvout.MIMETYPE
+    )
+    resp.headers["Content-Disposition"] = 'attachment; filename="agreement-register.csv"'
+    return resp
+
+
+@public_bp.route("/agreements.json")
+def public_json() -> Any:
+    db = get_session()
+    rows = _public_rows()
+    facts = service.facts_by_entry(db, PUBLIC, [a.id for a, _ in rows])  # type: ignore[misc]
+    return {
+        "agreements": [
+            service.entry_json(a, ag, facts.get(a.id, []), _public_url(a))  # type: ignore[arg-type]
+            for a, ag in rows
+        ]
+    }
+
+
+@public_bp.route("/ledger")
+def public_ledger() -> Any:
+    return _ledger_page(get_session(), PUBLIC, "register/public_ledger.html")

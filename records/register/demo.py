@@ -141,7 +141,6 @@ STORIES: list[tuple[str, str, str, str, str, str, str, str, tuple[str, ...]]] = 
 def _document(
     db: Session, storage: Any, req: RecordRequest, user: User, name: str, text: str, vis: str
 ) -> Document:
-    from records import search
     from records.filing import DocMeta, new_document
 
     raw = text.encode()
@@ -159,7 +158,6 @@ def _document(
     doc.text, doc.text_status, doc.text_progress = text, TextStatus.DONE, 100
     doc.pages = len(extract.pages_of(text))
     db.add(doc)
-    search.index_document(db, doc)
     db.flush()
     return doc
 

@@ -42,7 +42,7 @@ class Agreement(SQLModel, table=True):
     visibility: str = Field(default=Visibility.ORGANIZATION, max_length=20)
     embargo_until: date | None = None
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
-    created_at: datetime = _ts()  # type: ignore[assignment]
+    created_at: datetime = _ts()
 
 
 class RegisterFact(SQLModel, table=True):
@@ -63,7 +63,7 @@ class RegisterFact(SQLModel, table=True):
     page: int | None = None
     quote: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
-    created_at: datetime = _ts()  # type: ignore[assignment]
+    created_at: datetime = _ts()
 
 
 class LedgerFigure(SQLModel, table=True):
@@ -88,7 +88,7 @@ class LedgerFigure(SQLModel, table=True):
     quote: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     visibility: str = Field(default=Visibility.ORGANIZATION, max_length=20)
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
-    created_at: datetime = _ts()  # type: ignore[assignment]
+    created_at: datetime = _ts()
 
 
 class RegisterProposal(SQLModel, table=True):
@@ -111,7 +111,7 @@ class RegisterProposal(SQLModel, table=True):
     quote: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     state: str = Field(default="proposed", max_length=20)  # proposed | confirmed | dismissed
     decided_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
-    created_at: datetime = _ts()  # type: ignore[assignment]
+    created_at: datetime = _ts()
 
 
 class FollowUp(SQLModel, table=True):
@@ -136,4 +136,4 @@ class FollowUp(SQLModel, table=True):
     request_id: int | None = Field(
         default=None, foreign_key="recordrequest.id", ondelete="SET NULL"
     )
-    created_at: datetime = _ts()  # type: ignore[assignment]
+    created_at: datetime = _ts()

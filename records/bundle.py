@@ -330,9 +330,9 @@ def _checked_text(zf: zipfile.ZipFile, files: dict[str, dict[str, Any]], path: A
         raise BundleRefused(f"{path!r} is not UTF-8 text") from None
 
 
-def _obj(value: Any, what: str) -> dict[str, Any]:
+def _obj(value: Any, what: str, file: str = "request.json") -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise BundleRefused(f"request.json: {what} is malformed")
+        raise BundleRefused(f"{file}: {what} is malformed")
     return value
 
 
@@ -352,16 +352,16 @@ def _ref(value: Any, what: str) -> int | str | None:
 
 
 @contextmanager
-def _part(what: str) -> Iterator[None]:
-    """Refuse the bundle naming the part of request.json whose value the validators refused."""
+def _part(what: str, file: str = "request.json") -> Iterator[None]:
+    """Refuse the bundle naming the part of the file whose value the validators refused."""
     try:
         yield
     except BundleRefused:
         raise
     except lifecycle.EventNotAllowed as exc:
-        raise BundleRefused(f"request.json: {what}: {exc}") from None
+        raise BundleRefused(f"{file}: {what}: {exc}") from None
     except v.ValidationError as exc:
-        raise BundleRefused(f"request.json: {what}: {exc.message}") from None
+        raise BundleRefused(f"{file}: {what}: {exc.message}") from None
 
 
 def _ts_value(value: Any, field: str) -> datetime | None:
@@ -388,11 +388,13 @@ AGENCY_KEYS = (
 )
 
 
-def _agency_for(db: Session, org_id: int, raw: Any) -> Agency:
+def _agency_for(
+    db: Session, org_id: int, raw: Any, *, file: str = "request.json", what: str = "agency"
+) -> Agency:
     """The receiving organization's agency of that name, else a new one (validated like the API)."""
-    data = _obj(raw, "agency")
+    data = _obj(raw, what, file)
     values = {k: data.get(k) for k in AGENCY_KEYS} | {"source": "imported from an evidence bundle"}
-    with _part("agency"):
+    with _part(what, file):
         cleaned = directory.clean_agency(values)
         found = db.exec(
             select(Agency).where(

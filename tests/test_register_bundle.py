@@ -269,6 +269,8 @@ def _tampered(register: dict[str, Any], how: str) -> dict[str, Any]:
         data["ledger"][0]["fund"] = "slush"
     elif how == "shape":
         shared["facts"] = "many"
+    elif how == "agency":
+        shared["agency"] = {"name": "", "level": "city", "jurisdiction": "AL"}
     return data
 
 
@@ -282,6 +284,7 @@ def _tampered(register: dict[str, Any], how: str) -> dict[str, Any]:
         ("kind", "agreement 1: choose one of the listed kinds of agreement"),
         ("ledger", "ledger figure 1: choose Justice or Treasury funds"),
         ("shape", "facts is malformed"),
+        ("agency", "register.json: agreement 1: agency: "),
     ],
 )
 def test_tampered_register_json_is_refused_whole(client, factory, db, source, how, reason):

@@ -68,7 +68,7 @@ def export_data(db: Session, viewer: Viewer, documents: list[dict[str, Any]]) ->
     ).all()
     entries = db.exec(
         select(Agreement)
-        .where(visibility.where(Agreement, viewer), col(Agreement.id).in_(set(cited)))
+        .where(visibility.where(Agreement, viewer), col(Agreement.id).in_(sorted(set(cited))))
         .order_by(col(Agreement.id))
     ).all()
     facts = service.facts_by_entry(db, viewer, [e.id for e in entries if e.id is not None])
@@ -171,13 +171,13 @@ def import_data(
     user_id: int,
     request_id: int,
     documents: dict[str, tuple[int, str]],
-    agency_for: Callable[[Session, int, Any], Agency],
+    agency_for: Callable[..., Agency],
     visibility_for: Callable[[Any], str],
 ) -> int:
     """Recreate register.json's entries and figures in ``org_id``; returns how many entries.
 
-    ``documents`` maps a bundled path to (imported document id, SHA-256). ``agency_for`` finds
-    or creates an agency in the importer's directory, ``visibility_for`` picks the imported
+    ``documents`` maps a bundled path to (imported document id, SHA-256). ``agency_for(db,
+    org_id, raw, file=, what=)`` finds or creates an agency in the importer's directory, ``visibility_for`` picks the imported
     visibility (never public). Any refused value raises; the caller keeps nothing.
     """
     data = _obj(raw, "the file")
@@ -185,9 +185,11 @@ def import_data(
     entries = _list(data.get("agreements"), "agreements")
     for n, item in enumerate(entries, start=1):
         what = f"agreement {n}"
-        local = agency_for(db, org_id, item.get("agency"))
+        local = agency_for(db, org_id, item.get("agency"), file=PATH, what=f"{what}: agency")
         federal = (
-            agency_for(db, org_id, item.get("federal_agency"))
+            agency_for(
+                db, org_id, item.get("federal_agency"), file=PATH, what=f"{what}: federal agency"
+            )
             if item.get("federal_agency") is not None
             else None
         )
@@ -227,7 +229,7 @@ def import_data(
     skipped = 0
     for n, item in enumerate(_list(data.get("ledger"), "ledger"), start=1):
         what = f"ledger figure {n}"
-        agency = agency_for(db, org_id, item.get("agency"))
+        agency = agency_for(db, org_id, item.get("agency"), file=PATH, what=f"{what}: agency")
         cite = _cite(item.get("citation"), documents, what)
         with _part(what):
             values = {

@@ -2,7 +2,8 @@
 
 A bundle holds ``request.json`` (the request, its agency, events, documents' details, letters,
 correspondence and sharing notes), the documents' bytes under ``documents/``, letters under
-``letters/``, imported emails under ``correspondence/``, a readable ``timeline.csv`` and
+``letters/``, imported emails under ``correspondence/``, a readable ``timeline.csv``, the register
+entries citing those documents in ``register.json`` (``records.register.bundle``) and
 ``manifest.json`` listing every other file with its size and SHA-256.
 
 Import is checked like a ZIP upload (unsafe paths, links, bombs, encrypted members), then every
@@ -35,6 +36,7 @@ from records.extract import blob_path
 from records.models import Agency, RecordRequest, Visibility
 from records.models_filing import Document, ProposedEvent, SharingNote, TextStatus
 from records.models_lifecycle import Event
+from records.register import bundle as register_bundle
 from records.storage_local import HEX64
 from records.visibility import Viewer
 
@@ -240,6 +242,8 @@ def export_bundle(
         writer = _Writer(zf, [])
         writer.text("request.json", json.dumps(data, indent=2, ensure_ascii=False))
         writer.text("timeline.csv", timeline_csv(data))
+        register = register_bundle.export_data(db, viewer, data["documents"])
+        writer.text(register_bundle.PATH, json.dumps(register, indent=2, ensure_ascii=False))
         for entry in data["documents"]:
             with storage.open(entry["sha256"]) as src:
                 writer.stream(entry["path"], src)
@@ -326,9 +330,9 @@ def _checked_text(zf: zipfile.ZipFile, files: dict[str, dict[str, Any]], path: A
         raise BundleRefused(f"{path!r} is not UTF-8 text") from None
 
 
-def _obj(value: Any, what: str) -> dict[str, Any]:
+def _obj(value: Any, what: str, file: str = "request.json") -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise BundleRefused(f"request.json: {what} is malformed")
+        raise BundleRefused(f"{file}: {what} is malformed")
     return value
 
 
@@ -348,16 +352,16 @@ def _ref(value: Any, what: str) -> int | str | None:
 
 
 @contextmanager
-def _part(what: str) -> Iterator[None]:
-    """Refuse the bundle naming the part of request.json whose value the validators refused."""
+def _part(what: str, file: str = "request.json") -> Iterator[None]:
+    """Refuse the bundle naming the part of the file whose value the validators refused."""
     try:
         yield
     except BundleRefused:
         raise
     except lifecycle.EventNotAllowed as exc:
-        raise BundleRefused(f"request.json: {what}: {exc}") from None
+        raise BundleRefused(f"{file}: {what}: {exc}") from None
     except v.ValidationError as exc:
-        raise BundleRefused(f"request.json: {what}: {exc.message}") from None
+        raise BundleRefused(f"{file}: {what}: {exc.message}") from None
 
 
 def _ts_value(value: Any, field: str) -> datetime | None:
@@ -384,11 +388,13 @@ AGENCY_KEYS = (
 )
 
 
-def _agency_for(db: Session, org_id: int, raw: Any) -> Agency:
+def _agency_for(
+    db: Session, org_id: int, raw: Any, *, file: str = "request.json", what: str = "agency"
+) -> Agency:
     """The receiving organization's agency of that name, else a new one (validated like the API)."""
-    data = _obj(raw, "agency")
+    data = _obj(raw, what, file)
     values = {k: data.get(k) for k in AGENCY_KEYS} | {"source": "imported from an evidence bundle"}
-    with _part("agency"):
+    with _part(what, file):
         cleaned = directory.clean_agency(values)
         found = db.exec(
             select(Agency).where(
@@ -447,8 +453,9 @@ def import_bundle(
 
 
 def _json_file(zf: zipfile.ZipFile, files: dict[str, dict[str, Any]], path: str) -> Any:
+    raw = _checked_small(zf, files, path)  # a hash mismatch is named as such, not as bad JSON
     try:
-        return loads_json(_checked_small(zf, files, path), max_bytes=MAX_JSON_BYTES)
+        return loads_json(raw, max_bytes=MAX_JSON_BYTES)
     except JsonRefused as exc:
         raise BundleRefused(f"{path}: {exc}") from None
     except ValueError:
@@ -535,6 +542,9 @@ def _import(
                 doc.event_id = event_ids[event_ref]
                 db.add(doc)
     _import_letters(db, zf, files, req, user_id, _list(data.get("letters"), "letters"))
+    _import_register(
+        db, zf, files, req, user_id, _list(data.get("documents"), "documents"), doc_ids
+    )
     _import_correspondence(
         db,
         zf,
@@ -657,6 +667,37 @@ def _import_documents(
         if event_ref is not None:
             links.append((ref, event_ref))
     return ids, links
+
+
+def _import_register(
+    db: Session,
+    zf: zipfile.ZipFile,
+    files: dict[str, dict[str, Any]],
+    req: RecordRequest,
+    user_id: int,
+    raw_docs: list[dict[str, Any]],
+    doc_ids: dict[Any, int],
+) -> None:
+    """Register entries citing the bundle's documents, re-pointed to the imported copies."""
+    if register_bundle.PATH not in files:
+        return  # a bundle from before the register
+    documents: dict[str, tuple[int, str]] = {}
+    for item in raw_docs:
+        documents.setdefault(item["path"], (doc_ids[item.get("ref")], item["sha256"]))
+    assert req.id is not None
+    try:
+        register_bundle.import_data(
+            db,
+            _json_file(zf, files, register_bundle.PATH),
+            org_id=req.org_id,
+            user_id=user_id,
+            request_id=req.id,
+            documents=documents,
+            agency_for=_agency_for,
+            visibility_for=_visibility,
+        )
+    except register_bundle.RegisterRefused as exc:
+        raise BundleRefused(exc.message) from None
 
 
 LETTER_KINDS = ("initial", "follow_up", "appeal")

@@ -165,6 +165,13 @@ def _cited(
     return doc_id, page, quote
 
 
+def check_citation(
+    db: Session, org_id: int, viewer: Viewer, data: dict[str, Any]
+) -> tuple[int | None, int | None, str]:
+    """A citation checked as a fact's would be, without writing anything."""
+    return _cited(db, org_id, viewer, data, public=False)
+
+
 def add_fact(db: Session, entry: Agreement, viewer: Viewer, data: dict[str, Any]) -> RegisterFact:
     """Add one cited fact to an entry (and plan the next requests it suggests)."""
     name = v.text(data.get("name"), "name", max_len=30, required=True)

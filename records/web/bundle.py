@@ -83,6 +83,9 @@ def import_page() -> Any:
             except ValidationError as exc:
                 error = f"{exc.message}. Nothing was imported."
             else:
-                flash("Bundle imported: the request, its timeline and documents.", "success")
+                flash(
+                    "Bundle imported: the request, its timeline, documents and register entries.",
+                    "success",
+                )
                 return redirect(url_for("requests.show", request_id=req.id))
     return render_template("bundle/import.html", error=error), (422 if error else 200)

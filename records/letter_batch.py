@@ -12,9 +12,10 @@ import io
 import json
 import logging
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import IO, Any
 
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -37,6 +38,7 @@ from records.letters import DraftingError, Letter
 from records.letters_docx import write_batch_zip
 from records.models import Agency, RecordRequest, User
 from records.models_letters import BatchJob, StoredLetter
+from records.storage import Storage
 from records.subjects import get_subject
 from records.visibility import Viewer, can_see
 
@@ -53,6 +55,68 @@ def agencies_by_filters(
     """Ids of the org's agencies matching the directory filters."""
     stmt = directory.search_agencies(db, org_id, q=q, level=level, jurisdiction=jurisdiction)
     return [a.id for a in db.exec(stmt.limit(MAX_AGENCIES + 1)).all()]
+
+
+CSV_MAX_BYTES = 5 * 1024 * 1024
+# How long an uploaded CSV is kept for the next step of the form (preview, then draft). The blob
+# has no database row, so the storage sweep removes it once the grace period has passed.
+CSV_KEEP = timedelta(minutes=30)
+CSV_GONE = "the uploaded CSV is no longer available; choose the file again"
+
+
+def _csv_signer(secret: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt="letter-batch-csv")
+
+
+def keep_csv(
+    storage: Storage,
+    raw: bytes,
+    filename: str,
+    *,
+    org_id: int,
+    user_id: int,
+    now: datetime,
+    secret: str,
+) -> str:
+    """Store an uploaded agency CSV and return a signed token naming it for this user and
+    organization only, so the next step of the batch form can reuse it without a new upload."""
+    blob = storage.store(io.BytesIO(raw), max_bytes=CSV_MAX_BYTES)
+    return _csv_signer(secret).dumps(
+        {
+            "sha": blob.sha256,
+            "name": filename[:200],
+            "org": org_id,
+            "user": user_id,
+            "at": int(now.timestamp()),
+        }
+    )
+
+
+def kept_csv(
+    storage: Storage,
+    token: str,
+    *,
+    org_id: int,
+    user_id: int,
+    now: datetime,
+    secret: str,
+    keep: timedelta = CSV_KEEP,
+) -> tuple[bytes, str]:
+    """The bytes and file name of a CSV kept by ``keep_csv``; refuses a token of another user or
+    organization, an altered or expired one, and a blob the sweep has removed."""
+    try:
+        data = _csv_signer(secret).loads(token[:2000])
+    except BadSignature:
+        raise v.ValidationError("csv", CSV_GONE) from None
+    if not isinstance(data, dict) or data.get("org") != org_id or data.get("user") != user_id:
+        raise v.ValidationError("csv", CSV_GONE)
+    age = now.timestamp() - int(data.get("at", 0))
+    sha = str(data.get("sha", ""))
+    if not 0 <= age <= keep.total_seconds() or not storage.exists(sha):
+        raise v.ValidationError("csv", CSV_GONE)
+    with storage.open(sha) as fh:
+        raw = fh.read(CSV_MAX_BYTES + 1)
+    return raw, str(data.get("name", ""))
 
 
 def agencies_from_csv(db: Session, org_id: int, raw: bytes) -> tuple[list[int], list[str]]:

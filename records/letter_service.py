@@ -145,7 +145,12 @@ def _list_value(value: Any, name: str) -> list[str]:
 
 
 def parse_options(data: Mapping[str, Any], *, default_fee_cap: int = 50) -> DraftOptions:
-    """Validate drafting choices from a form, JSON body or CLI; raises ``ValidationError``."""
+    """Validate drafting choices from a form, JSON body or CLI; raises ``ValidationError``.
+
+    Every field is checked, and when several are wrong the error is a ``ValidationErrors``
+    holding them all (a form shows them together; an API reply names the first).
+    """
+    errors: list[v.ValidationError] = []
     subject_key = v.text(data.get("subject"), "subject", max_len=30, required=True)
     try:
         subject = get_subject(subject_key)
@@ -154,68 +159,100 @@ def parse_options(data: Mapping[str, Any], *, default_fee_cap: int = 50) -> Draf
     raw_items = data.get("items") or []
     if isinstance(raw_items, str):
         raw_items = [i for i in raw_items.replace(",", " ").split() if i]
+    items: list[str] = []
     if not isinstance(raw_items, (list, tuple)) or not raw_items:
-        raise v.ValidationError(
-            "items", f"choose at least one record item: {', '.join(subject.items)}"
+        errors.append(
+            v.ValidationError(
+                "items",
+                f"choose at least one record item: {', '.join(subject.items)}",
+                "required",
+            )
         )
-    items = [str(i).strip() for i in raw_items]
+    else:
+        items = [str(i).strip() for i in raw_items]
     for key in items:
         # "forfeiture:esac" adds an item of another subject to the same numbered list.
         other, _, item_key = key.rpartition(":")
         try:
             (get_subject(other) if other else subject).item(item_key)
         except (UnknownItemError, UnknownSubjectError) as exc:
-            raise v.ValidationError("items", str(exc)) from None
+            errors.append(v.ValidationError("items", str(exc)))
+            break
     raw_vars = data.get("variables") or {}
     if not isinstance(raw_vars, Mapping):
-        raise v.ValidationError("variables", "variables must be an object")
+        errors.append(v.ValidationError("variables", "variables must be an object"))
+        raw_vars = {}
     merged = {**{k: data.get(k) for k in VARIABLE_FIELDS if k in data}, **raw_vars}
     unknown = sorted(set(merged) - set(VARIABLE_FIELDS))
     if unknown:
-        raise v.ValidationError("variables", f"unknown variable {unknown[0]!r}")
+        errors.append(v.ValidationError("variables", f"unknown variable {unknown[0]!r}"))
     variables: dict[str, Any] = {}
     for name, value in merged.items():
-        if name in ("date_from", "date_to"):
-            parsed = v.iso_date(value, name)
-            if parsed is not None:
-                variables[name] = parsed
-        elif name in LIST_VARIABLES:
-            listed = _list_value(value, name)
-            if listed:
-                variables[name] = listed
-        else:
-            text = v.text(value, name, max_len=500)
-            if text:
-                variables[name] = text
+        if name in unknown:
+            continue
+        try:
+            if name in ("date_from", "date_to"):
+                parsed = v.iso_date(value, name)
+                if parsed is not None:
+                    variables[name] = parsed
+            elif name in LIST_VARIABLES:
+                listed = _list_value(value, name)
+                if listed:
+                    variables[name] = listed
+            else:
+                text = v.text(value, name, max_len=500)
+                if text:
+                    variables[name] = text
+        except v.ValidationError as exc:
+            errors.append(exc)
     if (
         "date_from" in variables
         and "date_to" in variables
         and variables["date_from"] > variables["date_to"]
     ):
-        raise v.ValidationError("date_to", "the date range ends before it starts")
-    kind = v.text(data.get("agency_kind"), "agency_kind", max_len=20)
-    if kind and kind not in AGENCY_KINDS:
-        raise v.ValidationError(
-            "agency_kind", f"agency_kind must be one of: {', '.join(AGENCY_KINDS)}"
+        errors.append(v.ValidationError("date_to", "the date range ends before it starts"))
+    kind = ""
+    try:
+        kind = v.text(data.get("agency_kind"), "agency_kind", max_len=20)
+        if kind and kind not in AGENCY_KINDS:
+            raise v.ValidationError(
+                "agency_kind", f"agency_kind must be one of: {', '.join(AGENCY_KINDS)}"
+            )
+    except v.ValidationError as exc:
+        errors.append(exc)
+    fee_cap = Decimal(default_fee_cap)
+    try:
+        fee_cap = v.number(
+            data.get("fee_cap"),
+            "fee_cap",
+            minimum=Decimal(0),
+            maximum=MAX_FEE_CAP,
+            default=Decimal(default_fee_cap),
         )
-    fee_cap = v.number(
-        data.get("fee_cap"),
-        "fee_cap",
-        minimum=Decimal(0),
-        maximum=MAX_FEE_CAP,
-        default=Decimal(default_fee_cap),
-    )
+    except v.ValidationError as exc:
+        errors.append(exc)
     fmt = str(data.get("format") or "electronic")
     if fmt not in FORMATS:
-        raise v.ValidationError("format", f"format must be one of: {', '.join(FORMATS)}")
+        errors.append(v.ValidationError("format", f"format must be one of: {', '.join(FORMATS)}"))
     delivery = str(data.get("delivery") or "")
     if delivery and delivery not in ("email", *SEND_METHODS):
-        raise v.ValidationError(
-            "delivery", f"delivery must be one of: email, {', '.join(SEND_METHODS)}"
+        errors.append(
+            v.ValidationError(
+                "delivery", f"delivery must be one of: email, {', '.join(SEND_METHODS)}"
+            )
         )
+    description = ""
+    try:
+        description = v.text(data.get("description"), "description", max_len=2000)
+    except v.ValidationError as exc:
+        errors.append(exc)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise v.ValidationErrors(errors)
     return DraftOptions(
         delivery=delivery,
-        description=v.text(data.get("description"), "description", max_len=2000),
+        description=description,
         subject=subject.key,
         items=list(dict.fromkeys(items)),
         variables=variables,
@@ -263,31 +300,49 @@ PROFILE_FIELDS = (
 def save_profile(
     db: Session, org_id: int, user_id: int | None, data: Mapping[str, Any]
 ) -> RequesterProfile:
-    """Validate and store a requester profile (the org default when ``user_id`` is None)."""
+    """Validate and store a requester profile (the org default when ``user_id`` is None).
+
+    Every field is checked; several errors are raised together as ``ValidationErrors``.
+    """
+    errors: list[v.ValidationError] = []
+
+    def check(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except v.ValidationError as exc:
+            errors.append(exc)
+            return ""
+
     cleaned: dict[str, Any] = {
-        "name": v.text(data.get("name"), "name", max_len=200, required=True),
-        "organization": v.text(data.get("organization"), "organization", max_len=200),
-        "address": v.text(data.get("address"), "address", max_len=1000),
-        "email": v.email(data.get("email"), "email"),
-        "phone": v.text(data.get("phone"), "phone", max_len=50),
-        "waiver_justification": v.text(
-            data.get("waiver_justification"), "waiver_justification", max_len=10000
+        "name": check(v.text, data.get("name"), "name", max_len=200, required=True),
+        "organization": check(v.text, data.get("organization"), "organization", max_len=200),
+        "address": check(v.text, data.get("address"), "address", max_len=1000),
+        "email": check(v.email, data.get("email"), "email"),
+        "phone": check(v.text, data.get("phone"), "phone", max_len=50),
+        "waiver_justification": check(
+            v.text, data.get("waiver_justification"), "waiver_justification", max_len=10000
         ),
-        "expedite_justification": v.text(
-            data.get("expedite_justification"), "expedite_justification", max_len=10000
+        "expedite_justification": check(
+            v.text, data.get("expedite_justification"), "expedite_justification", max_len=10000
         ),
         "us_citizen": _flag(data.get("us_citizen")),
     }
     category = str(data.get("fee_category") or "other")
     if category not in FEE_CATEGORIES:
-        raise v.ValidationError(
-            "fee_category", f"fee_category must be one of: {', '.join(FEE_CATEGORIES)}"
+        errors.append(
+            v.ValidationError(
+                "fee_category", f"fee_category must be one of: {', '.join(FEE_CATEGORIES)}"
+            )
         )
     cleaned["fee_category"] = category
     state = str(data.get("state") or "").strip().upper()
-    cleaned["state"] = v.jurisdiction(state, "state") if state else ""
+    cleaned["state"] = check(v.jurisdiction, state, "state") if state else ""
     if cleaned["state"] == "US":
-        raise v.ValidationError("state", "state must be a state's two-letter code or DC")
+        errors.append(v.ValidationError("state", "state must be a state's two-letter code or DC"))
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise v.ValidationErrors(errors)
     profile = get_profile(db, org_id, user_id) or RequesterProfile(org_id=org_id, user_id=user_id)
     for key, value in cleaned.items():
         setattr(profile, key, value)

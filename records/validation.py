@@ -80,6 +80,23 @@ class ValidationError(ValueError):
         self.code = code
 
 
+class ValidationErrors(ValidationError):
+    """Several fields refused at once, so a form can show every error together.
+
+    Where one error is expected (an API reply, a CLI message) it reads as the first one.
+    """
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        first = errors[0]
+        super().__init__(first.field, first.message, first.code)
+        self.errors = errors
+
+
+def each_error(exc: ValidationError) -> list[ValidationError]:
+    """The errors ``exc`` stands for: its list when it holds several, else itself."""
+    return list(exc.errors) if isinstance(exc, ValidationErrors) else [exc]
+
+
 def text(value: Any, field: str, *, max_len: int, required: bool = False) -> str:
     if value is None:
         value = ""

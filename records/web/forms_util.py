@@ -26,7 +26,8 @@ def labelled(exc: ValidationError, label: str | None) -> str:
     the user sees on the form ("FOIA email")."""
     message = exc.message
     if exc.field and label:
-        message = re.sub(rf"(?<![\w.]){re.escape(exc.field)}(?![\w])", label, message)
+        # Only the first mention: "email is not a valid email address" names the field once.
+        message = re.sub(rf"(?<![\w.]){re.escape(exc.field)}(?![\w])", label, message, count=1)
     return message
 
 

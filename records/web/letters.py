@@ -105,17 +105,41 @@ FIELD_LABELS = {
     "want_fee_waiver": "Fee waiver",
     "want_expedite": "Expedited processing",
     "agencies": "Agencies",
+    "csv": "CSV of agencies",
+    "variables": "Details the records wording uses",
+    "agency_kind": "Kind of agency",
+    "subject": "Subject",
 }
 
 
 def _message(exc: Exception) -> str:
     """A user-facing message naming the field by its label."""
     if isinstance(exc, ValidationError):
-        return labelled(exc, FIELD_LABELS.get(exc.field or ""))
+        field = exc.field or ""
+        variable = load_variables().get(field)
+        label = FIELD_LABELS.get(field) or (variable.label if variable else None)
+        if label is None:
+            return exc.message
+        if field == "items" and exc.code == "required":
+            return f"{label}: tick at least one"
+        message = labelled(exc, label)
+        # A message that does not name its field says which one it is about.
+        return message if label in message else f"{label}: {message}"
     return str(exc)
 
 
+def _messages(exc: Exception) -> list[str]:
+    """Every user-facing message ``exc`` holds (a form shows them all at once)."""
+    if isinstance(exc, ValidationError):
+        return [_message(e) for e in v.each_error(exc)]
+    return [str(exc)]
+
+
 # --- helpers ---------------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    """The form's errors are already collected; nothing is drafted."""
 
 
 def _letter_or_404(letter_id: int) -> tuple[StoredLetter, RecordRequest, Agency]:
@@ -225,15 +249,28 @@ def new(request_id: int) -> Any:
     elif request.method == "POST":
         values = _form_dict()
         try:
-            options = ls.parse_options(
-                {**values, "subject": subject_key, "agency_kind": "" if federal else kind},
-                default_fee_cap=default_cap,
-            )
-            letter_date = v.iso_date(values.get("letter_date"), "letter_date", required=True)
+            # Both checked before either error is raised, so every error shows at once.
+            date_error: list[str] = []
+            try:
+                letter_date = v.iso_date(values.get("letter_date"), "letter_date", required=True)
+            except ValidationError as exc:
+                date_error = _messages(exc)
+            try:
+                options = ls.parse_options(
+                    {**values, "subject": subject_key, "agency_kind": "" if federal else kind},
+                    default_fee_cap=default_cap,
+                )
+            except ValidationError as exc:
+                errors += _messages(exc)
+            errors += date_error
+            if errors:
+                raise _Refused
             letter = ls.draft_for(db, req, agency, current_user, options, letter_date)
             stored = ls.store_letter(db, req, options, letter, current_user.id)
+        except _Refused:
+            pass
         except (ValidationError, DraftingError) as exc:
-            errors.append(_message(exc))
+            errors += _messages(exc)
         else:
             db.commit()
             flash("Letter drafted. Read it, edit it if needed, then send it.", "success")
@@ -405,6 +442,18 @@ def mark_sent(letter_id: int) -> Any:
 
 # --- settings: profile, templates, letterhead, mail ------------------------------------------
 
+PROFILE_FIELDS = (
+    "name",
+    "organization",
+    "address",
+    "email",
+    "phone",
+    "fee_category",
+    "state",
+    "waiver_justification",
+    "expedite_justification",
+)
+
 
 @bp.route("/settings/letters", methods=["GET"])
 @login_required_with_org
@@ -412,10 +461,27 @@ def settings() -> Any:
     return _settings_page()
 
 
-def _settings_page(typed: Mapping[str, Any] | None = None, status: int = 200) -> Any:
-    """The settings page; ``typed`` refills the fees-and-email form after a refused save."""
+def _settings_page(
+    typed: Mapping[str, Any] | None = None,
+    status: int = 200,
+    profile_typed: tuple[str, Mapping[str, Any]] | None = None,
+) -> Any:
+    """The settings page; ``typed`` refills the fees-and-email form after a refused save, and
+    ``profile_typed`` (scope, form) one of the profile forms."""
     db = get_session()
     org_id = current_org_id()
+    profile: Any = ls.get_profile(db, org_id, current_user.id)
+    org_profile: Any = ls.get_profile(db, org_id, None)
+    if profile_typed is not None:
+        scope, form = profile_typed
+        shown_profile = SimpleNamespace(
+            **{k: form.get(k, "") for k in PROFILE_FIELDS},
+            us_citizen=bool(form.get("us_citizen")),
+        )
+        if scope == "org":
+            org_profile = shown_profile
+        else:
+            profile = shown_profile
     org_settings = ls.letter_settings(db, org_id)
     shown: Any = org_settings
     if typed is not None:
@@ -433,8 +499,8 @@ def _settings_page(typed: Mapping[str, Any] | None = None, status: int = 200) ->
         )
     return render_template(
         "letters/settings.html",
-        profile=ls.get_profile(db, org_id, current_user.id),
-        org_profile=ls.get_profile(db, org_id, None),
+        profile=profile,
+        org_profile=org_profile,
         fee_categories=FEE_CATEGORIES,
         states=[j for j in JURISDICTIONS if j != "US"],
         org_settings=shown,
@@ -454,10 +520,13 @@ def save_profile() -> Any:
     try:
         ls.save_profile(db, org_id, None if scope == "org" else current_user.id, request.form)
     except ValidationError as exc:
-        flash(f"Profile not saved: {_message(exc)}", "error")
-    else:
-        db.commit()
-        flash("Requester profile saved.", "success")
+        db.rollback()
+        for message in _messages(exc):
+            flash(f"Profile not saved: {message}", "error")
+        # The form comes back with what the user typed.
+        return _settings_page(profile_typed=(scope, request.form), status=422)
+    db.commit()
+    flash("Requester profile saved.", "success")
     return redirect(url_for("letters.settings"))
 
 
@@ -564,6 +633,37 @@ def seed_federal() -> Any:
 # --- batches ---------------------------------------------------------------------------------
 
 
+def _batch_csv(values: dict[str, Any], errors: list[str]) -> tuple[bytes | None, dict[str, str]]:
+    """The batch form's CSV: a new upload (kept for the next step) or the one kept from an
+    earlier step of the same form; returns its bytes and what the form shows about it."""
+    from records.storage_local import get_storage
+    from records.storage_sweep import grace
+
+    storage = get_storage(current_app)
+    secret = current_app.config["SECRET_KEY"]
+    owner = {"org_id": current_org_id(), "user_id": current_user.id}
+    upload = request.files.get("csv")
+    if upload is not None and upload.filename:
+        raw = upload.stream.read(lb.CSV_MAX_BYTES + 1)
+        upload.close()
+        if len(raw) > lb.CSV_MAX_BYTES:
+            errors.append(f"{FIELD_LABELS['csv']}: the file is larger than 5 MB")
+            return None, {}
+        name = upload.filename
+        token = lb.keep_csv(storage, raw, name, now=utc_now(), secret=secret, **owner)
+        return raw, {"token": token, "name": name}
+    token = str(values.get("csv_token") or "")
+    if not token or values.get("csv_forget"):
+        return None, {}
+    keep = min(lb.CSV_KEEP, grace(current_app.config))
+    try:
+        raw, name = lb.kept_csv(storage, token, now=utc_now(), secret=secret, keep=keep, **owner)
+    except ValidationError as exc:
+        errors.append(f"{FIELD_LABELS['csv']}: {exc.message}")
+        return None, {}
+    return raw, {"token": token, "name": name}
+
+
 @bp.route("/letters/batch", methods=["GET", "POST"])
 @login_required_with_org
 def batch_new() -> Any:
@@ -583,21 +683,34 @@ def batch_new() -> Any:
     }
     errors: list[str] = []
     recipients: list[dict[str, Any]] | None = None
+    csv_file: dict[str, str] = {}
+    batch: BatchJob | None = None
     if request.method == "POST":
         values = _form_dict()
-        try:
-            options = ls.parse_options(
-                {**values, "subject": subject_key, "agency_kind": kind},
-                default_fee_cap=default_cap,
-            )
-            letter_date = v.iso_date(values.get("letter_date"), "letter_date", required=True)
-            upload = request.files.get("csv")
-            if upload is not None and upload.filename:
-                raw = upload.stream.read(5 * 1024 * 1024)
-                upload.close()
+        raw, csv_file = _batch_csv(values, errors)
+        if request.form.get("show_records"):
+            # A subject or agency-kind change re-renders the form with everything typed so far
+            # (the CSV too) and checks nothing else yet.
+            pass
+        else:
+            options = None
+            try:
+                options = ls.parse_options(
+                    {**values, "subject": subject_key, "agency_kind": kind},
+                    default_fee_cap=default_cap,
+                )
+            except ValidationError as exc:
+                errors += _messages(exc)
+            letter_date = None
+            try:
+                letter_date = v.iso_date(values.get("letter_date"), "letter_date", required=True)
+            except ValidationError as exc:
+                errors += _messages(exc)
+            ids: list[int] = []
+            if raw is not None:
                 ids, csv_errors = lb.agencies_from_csv(db, org_id, raw)
-                errors += csv_errors
-            else:
+                errors += [f"{FIELD_LABELS['csv']}: {e}" for e in csv_errors]
+            elif not csv_file:
                 ids = lb.agencies_by_filters(
                     db,
                     org_id,
@@ -605,25 +718,28 @@ def batch_new() -> Any:
                     level=values.get("level", "")[:20],
                     jurisdiction=values.get("jurisdiction", "")[:2],
                 )
-            if not errors and values.get("preview"):
-                lb.validate_once(db, org_id, current_user, options, ids)
-                recipients = lb.preview(db, org_id, options, ids)
-                if not recipients:
-                    errors.append("No agencies match: adjust the filters or the CSV.")
-            elif not errors:
-                batch = lb.create_batch(
-                    db,
-                    org_id,
-                    current_user.id,
-                    options,
-                    letter_date,
-                    ids,
-                    skip_existing=bool(values.get("skip_existing")),
-                )
-                lb.process_batch(db, batch, limit=SYNC_BATCH_LIMIT)
-        except (ValidationError, DraftingError) as exc:
-            errors.append(_message(exc))
-        if not errors and recipients is None:
+            try:
+                if errors or options is None or letter_date is None:
+                    pass
+                elif values.get("preview"):
+                    lb.validate_once(db, org_id, current_user, options, ids)
+                    recipients = lb.preview(db, org_id, options, ids)
+                    if not recipients:
+                        errors.append("No agencies match: adjust the filters or the CSV.")
+                else:
+                    batch = lb.create_batch(
+                        db,
+                        org_id,
+                        current_user.id,
+                        options,
+                        letter_date,
+                        ids,
+                        skip_existing=bool(values.get("skip_existing")),
+                    )
+                    lb.process_batch(db, batch, limit=SYNC_BATCH_LIMIT)
+            except (ValidationError, DraftingError) as exc:
+                errors += _messages(exc)
+        if batch is not None and not errors:
             db.commit()
             return redirect(url_for("letters.batch_show", batch_id=batch.id))
         db.rollback()
@@ -632,6 +748,7 @@ def batch_new() -> Any:
         values=values,
         errors=errors,
         recipients=recipients,
+        csv_file=csv_file,
         levels=[(m.value, LEVEL_LABELS[m.value]) for m in AgencyLevel],
         **_form_context(subject_key, kind, False),
     ), (422 if errors else 200)

@@ -39,7 +39,7 @@ from records.lifecycle import (
 from records.models import RecordRequest, Role, User
 from records.models_lifecycle import Deadline, Event
 from records.validation import ValidationError
-from records.web.forms_util import id_param
+from records.web.forms_util import id_param, labelled
 from records.web.panels import DASHBOARD_PANELS, REQUEST_PANELS, Panel
 from records.web.requests import request_or_404
 
@@ -327,7 +327,7 @@ def letter(request_id: int) -> Any:
                 ls.update_text(db, stored, edited, current_user.id)
             except ValidationError as exc:
                 db.rollback()
-                flash(exc.message, "error")
+                flash(f"Not saved: {labelled(exc, 'Letter text')}", "error")
                 return render_template(
                     "timeline/letter.html",
                     req=req,

@@ -8,6 +8,7 @@ import re
 import pytest
 from sqlmodel import select
 
+from records import letter_batch
 from records.models import Agency, Membership, RecordRequest
 from records.models_letters import BatchJob, RequesterProfile
 from tests.conftest import assert_redirect, login
@@ -276,3 +277,18 @@ def test_refused_profile_keeps_what_was_typed_and_lists_every_error(client, db, 
     assert '<option value="TX" selected>' in html
     assert "Published in our weekly paper.</textarea>" in html
     assert db.exec(select(RequesterProfile)).all() == []
+
+
+def test_a_csv_over_the_limit_is_refused_not_cut_short(client, db, member, profile, monkeypatch):
+    # A smaller limit stands for the 5 MB one: the test client leaks large upload files.
+    monkeypatch.setattr(letter_batch, "CSV_MAX_BYTES", len(CSV) - 1)
+    resp = client.post(
+        "/letters/batch",
+        data=_form(description="Still here", csv=(io.BytesIO(CSV), "big.csv")),
+        content_type="multipart/form-data",
+    )
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "CSV of agencies: the file is larger than the limit" in _errors(html)
+    assert "Still here</textarea>" in html
+    assert db.exec(select(Agency)).all() == []

@@ -647,7 +647,8 @@ def _batch_csv(values: dict[str, Any], errors: list[str]) -> tuple[bytes | None,
         raw = upload.stream.read(lb.CSV_MAX_BYTES + 1)
         upload.close()
         if len(raw) > lb.CSV_MAX_BYTES:
-            errors.append(f"{FIELD_LABELS['csv']}: the file is larger than 5 MB")
+            limit = f"{lb.CSV_MAX_BYTES / 2**20:.0f} MB"
+            errors.append(f"{FIELD_LABELS['csv']}: the file is larger than the limit ({limit})")
             return None, {}
         name = upload.filename
         token = lb.keep_csv(storage, raw, name, now=utc_now(), secret=secret, **owner)

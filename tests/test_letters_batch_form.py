@@ -292,3 +292,16 @@ def test_a_csv_over_the_limit_is_refused_not_cut_short(client, db, member, profi
     assert "CSV of agencies: the file is larger than the limit" in _errors(html)
     assert "Still here</textarea>" in html
     assert db.exec(select(Agency)).all() == []
+
+
+def test_an_editor_cannot_save_the_organizations_default_profile(client, db, factory, member):
+    org, _owner = member
+    editor = factory.user(org, role="editor")
+    login(client, editor, org)
+    data = {"scope": "org", "name": "Editor Default", "email": "ed@example.org"}
+    assert client.post("/settings/letters/profile", data=data).status_code == 403
+    assert db.exec(select(RequesterProfile)).all() == []
+    own = client.post("/settings/letters/profile", data=data | {"scope": "user"})
+    assert_redirect(own, "/settings/letters")
+    saved = db.exec(select(RequesterProfile)).one()
+    assert (saved.user_id, saved.name) == (editor.id, "Editor Default")

@@ -88,7 +88,9 @@ RULES: dict[str, Rule] = {
     "letters.send": Rule(MEMBER, ED),
     "letters.mark_sent": Rule(MEMBER, ED),
     "letters.settings": Rule(MEMBER, VW),
-    "letters.save_profile": Rule(MEMBER, OW),
+    # Editors save their own profile (the form's default scope); the organization's default
+    # profile is the owners' (tests/test_letters_batch_form.py).
+    "letters.save_profile": Rule(MEMBER, ED),
     "letters.template_piece": Rule(MEMBER, OW),
     "letters.letterhead": Rule(MEMBER, OW),
     "letters.mail_settings": Rule(MEMBER, OW),

@@ -43,8 +43,11 @@ def on_suite_clock(env: Mapping[str, str]) -> dict[str, str]:
     """``env`` for a process whose wall clock starts at the suite clock's now (UTC) and ticks."""
     start = utc_now().strftime("%Y-%m-%d %H:%M:%S")
     python_path = os.pathsep.join(p for p in (SLEEP_FIX, env.get("PYTHONPATH", "")) if p)
+    # Under the far-clock run this process is itself under libfaketime, whose FAKETIME_SHARED
+    # memory holds *its* start instant: a child attached to it would count from that instant.
+    inherited = {key: value for key, value in env.items() if key != "FAKETIME_SHARED"}
     return {
-        **env,
+        **inherited,
         "LD_PRELOAD": _libfaketime(),
         "FAKETIME": f"@{start}",
         "FAKETIME_DONT_RESET": "1",  # a server's forked or spawned children share its timeline

@@ -119,6 +119,19 @@ def kept_csv(
     return raw, str(data.get("name", ""))
 
 
+def agencies_by_ids(db: Session, org_id: int, raw: str) -> list[Agency]:
+    """The org's agencies named by a comma-separated list of ids (as the agreement register's
+    filters pass them); ids of agencies outside the org's directory are left out."""
+    parts = [p.strip() for p in (raw or "").split(",") if p.strip()]
+    if len(parts) > MAX_AGENCIES or not all(p.isdigit() and len(p) <= 12 for p in parts):
+        raise v.ValidationError("agency_ids", "the list of chosen agencies is not valid")
+    ids = list(dict.fromkeys(int(p) for p in parts))
+    if not ids:
+        return []
+    stmt = select(Agency).where(Agency.org_id == org_id, Agency.id.in_(ids))  # type: ignore[attr-defined]
+    return sorted(db.exec(stmt).all(), key=lambda a: (a.jurisdiction, a.name.lower()))
+
+
 def agencies_from_csv(db: Session, org_id: int, raw: bytes) -> tuple[list[int], list[str]]:
     """Agency ids for a CSV (columns as the directory import); unknown agencies are added.
 

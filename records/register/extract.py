@@ -44,6 +44,25 @@ LEDGER_LINES: dict[str, str] = {
     "spent": "Total expenditures",
     "ending_balance": "Ending balance",
 }
+# The ESAC's "Summary of Shared Funds Spent", lines a-n (form OMB No. 1123-0011). Lines a-k as
+# read in the form's copy at https://omb.report/icr/202112-1123-001/doc/117490500 (read
+# 2026-12-02); lines l-n were cut off in that copy and are recorded unverified.
+SPENDING_LINES: dict[str, str] = {
+    "spent_operations": "a. Law Enforcement Operations and Investigations",
+    "spent_training": "b. Training and Education",
+    "spent_facilities": "c. Law Enforcement, Public Safety, and Detention Facilities",
+    "spent_equipment": "d. Law Enforcement Equipment",
+    "spent_joint": "e. Joint Law Enforcement/Public Safety Equipment and Operations",
+    "spent_contracts": "f. Contracts for Services",
+    "spent_travel": "g. Law Enforcement Travel and Per Diem",
+    "spent_awards": "h. Law Enforcement Awards and Memorials",
+    "spent_education": "i. Drug, Gang, and Other Education or Awareness Programs",
+    "spent_matching": "j. Matching Grants",
+    "spent_transfers": "k. Transfers to Other Participating Law Enforcement Agencies",
+    "spent_community": "l. Support of Community-Based Programs (unverified)",
+    "spent_uncategorized": "m. Non-Categorized Expenditures (unverified)",
+    "spent_salaries": "n. Salaries (unverified)",
+}
 
 MONTHS = {
     m: i

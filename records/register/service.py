@@ -230,7 +230,7 @@ def add_figure(db: Session, org_id: int, viewer: Viewer, data: dict[str, Any]) -
     if fund not in extract.FUNDS:
         raise v.ValidationError("fund", "choose Justice or Treasury funds")
     line = v.text(data.get("line"), "line", max_len=30, required=True)
-    if line not in extract.LEDGER_LINES:
+    if line not in extract.LEDGER_LINES and line not in extract.SPENDING_LINES:
         raise v.ValidationError("line", "choose one of the form's lines")
     raw = data.get("amount_cents")
     if raw in (None, "") and data.get("amount") not in (None, ""):
@@ -318,6 +318,43 @@ def ledger_sums(db: Session, viewer: Viewer) -> dict[str, dict[Any, dict[str, in
         "agency": {k: dict(x) for k, x in by_agency.items()},
         "state": {k: dict(x) for k, x in by_state.items()},
     }
+
+
+RECEIVED_LINES = ("receipts", "transfers_in", "interest")
+
+
+def ledger_by_year(db: Session, viewer: Viewer) -> dict[str, dict[Any, dict[int, dict[str, int]]]]:
+    """Per agency and per state, each fiscal year's money received (sharing receipts, transfers
+    from other agencies and interest) and spent, both funds together (cents)."""
+    out: dict[str, dict[Any, dict[int, dict[str, int]]]] = {"agency": {}, "state": {}}
+    rows = db.exec(
+        select(LedgerFigure, Agency.jurisdiction)
+        .join(Agency, col(Agency.id) == col(LedgerFigure.agency_id))
+        .where(
+            visibility.where(LedgerFigure, viewer),
+            col(LedgerFigure.line).in_((*RECEIVED_LINES, "spent")),
+        )
+    ).all()
+    for f, state in rows:
+        series = "spent" if f.line == "spent" else "received"
+        for group, key in (("agency", f.agency_id), ("state", state)):
+            year = (
+                out[group]
+                .setdefault(key, {})
+                .setdefault(f.fiscal_year, {"received": 0, "spent": 0})
+            )
+            year[series] += f.amount_cents
+    return out
+
+
+def spending_breakdown(years: list[LedgerYear]) -> list[tuple[LedgerYear, str]]:
+    """The (agency-year, fund) pairs that report spending by the form's categories."""
+    return [
+        (y, fund)
+        for y in years
+        for fund in extract.FUNDS
+        if any((fund, line) in y.figures for line in extract.SPENDING_LINES)
+    ]
 
 
 # ------------------------------------------------------------------------------------------
@@ -575,6 +612,30 @@ def entries(
     return list(
         db.exec(stmt.order_by(col(Agency.jurisdiction), col(Agency.name), col(Agreement.id))).all()
     )
+
+
+ENDED = ("rescinded", "terminated")
+
+
+def without_copy(
+    rows: list[tuple[Agreement, Agency]], facts: dict[int, list[RegisterFact]]
+) -> list[tuple[Agreement, Agency]]:
+    """The entries still in force (no rescinded or terminated date) of which the register holds
+    no copy: none of the facts the viewer sees cites a filed document."""
+    kept = []
+    for entry, agency in rows:
+        known = facts.get(entry.id, [])  # type: ignore[arg-type]
+        if any(f.kind == "date" and f.name in ENDED for f in known):
+            continue
+        if any(f.document_id is not None for f in known):
+            continue
+        kept.append((entry, agency))
+    return kept
+
+
+def agency_ids_of(rows: list[tuple[Agreement, Agency]]) -> list[int]:
+    """Each agency of the rows once, in the rows' order."""
+    return list(dict.fromkeys(agency.id for _, agency in rows if agency.id is not None))
 
 
 def facts_of(db: Session, viewer: Viewer, entry: Agreement) -> list[RegisterFact]:

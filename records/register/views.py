@@ -23,9 +23,9 @@ from records import csvout, visibility
 from records.auth import login_required_with_org, require_role
 from records.core.clock import utc_today
 from records.db import get_session
-from records.models import Agency, RecordRequest, Role
+from records.models import Agency, RecordRequest, Role, Subject
 from records.models_filing import Document
-from records.register import extract, service, usmap
+from records.register import charts, extract, service, usmap
 from records.register.models import Agreement, FollowUp, RegisterFact, RegisterProposal
 from records.validation import JURISDICTIONS, ValidationError
 from records.visibility import Viewer, current_viewer
@@ -56,11 +56,17 @@ LABELS = {
     "kind": "Kind of agreement",
     "fiscal_year": "Fiscal year",
     **extract.LEDGER_LINES,
+    **extract.SPENDING_LINES,
 }
 
 
 def _globals() -> dict[str, Any]:
-    return {"KINDS": extract.KINDS, "FACT_LABELS": LABELS, "LEDGER_LINES": extract.LEDGER_LINES}
+    return {
+        "KINDS": extract.KINDS,
+        "FACT_LABELS": LABELS,
+        "LEDGER_LINES": extract.LEDGER_LINES,
+        "SPENDING_LINES": extract.SPENDING_LINES,
+    }
 
 
 bp.app_context_processor(_globals)
@@ -83,20 +89,32 @@ def _form() -> dict[str, Any]:
 def index() -> Any:
     db, viewer = get_session(), current_viewer()
     state = request.args.get("state", "").upper()
+    state = state if state in JURISDICTIONS else ""
     kind = request.args.get("kind", "")
-    rows = service.entries(
-        db,
-        viewer,
-        state=state if state in JURISDICTIONS else "",
-        kind=kind if kind in extract.KINDS else "",
-    )
+    kind = kind if kind in extract.KINDS else ""
+    rows = service.entries(db, viewer, state=state, kind=kind)
     facts = service.facts_by_entry(db, viewer, [a.id for a, _ in rows])  # type: ignore[misc]
+    copy = request.args.get("copy", "")
+    if copy == "missing":
+        rows = service.without_copy(rows, facts)
+    else:
+        copy = ""
     agencies = db.exec(
         select(Agency).where(Agency.org_id == viewer.org_id).order_by(Agency.name)
     ).all()
+    batch_url = None
+    if rows and (state or kind or copy):
+        batch_url = url_for(
+            "letters.batch_new",
+            subject=Subject.AGREEMENTS.value,
+            agency_ids=",".join(str(i) for i in service.agency_ids_of(rows)),
+        )
     return render_template(
         "register/index.html",
         rows=rows,
+        copy=copy,
+        batch_url=batch_url,
+        batch_count=len(service.agency_ids_of(rows)),
         summaries={k: service.summary(v) for k, v in facts.items()},
         follow_ups=service.follow_ups(db, viewer),
         agencies=agencies,
@@ -308,11 +326,34 @@ def _ledger_page(db: Any, viewer: Viewer, template: str) -> Any:
         if not viewer.is_public
         else []
     )
+    by_year = service.ledger_by_year(db, viewer)
+    all_ids = set(by_year["agency"]) - set(agencies)
+    if all_ids:
+        agencies.update(
+            {a.id: a for a in db.exec(select(Agency).where(col(Agency.id).in_(all_ids))).all()}
+        )
+    agency_charts = [
+        charts.bar_chart(
+            f"agency-{ident}",
+            f"{agencies[ident].name} ({agencies[ident].jurisdiction})",
+            per_year,
+        )
+        for ident, per_year in sorted(
+            by_year["agency"].items(), key=lambda kv: agencies[kv[0]].name.lower()
+        )
+    ]
+    state_charts = [
+        charts.bar_chart(f"state-{st}", f"State: {st}", per_year)
+        for st, per_year in sorted(by_year["state"].items())
+    ]
     return render_template(
         template,
         years=years,
         agencies=agencies,
         sums=service.ledger_sums(db, viewer),
+        spending=service.spending_breakdown(years),
+        agency_charts=agency_charts,
+        state_charts=state_charts,
         choices=choices,
         funds=extract.FUNDS,
     )

@@ -711,6 +711,11 @@ def batch_new() -> Any:
             if raw is not None:
                 ids, csv_errors = lb.agencies_from_csv(db, org_id, raw)
                 errors += [f"{FIELD_LABELS['csv']}: {e}" for e in csv_errors]
+            elif values.get("agency_ids"):  # chosen by a filter of the agreement register
+                try:
+                    ids = [a.id for a in lb.agencies_by_ids(db, org_id, values["agency_ids"])]
+                except ValidationError as exc:
+                    errors += _messages(exc)
             elif not csv_file:
                 ids = lb.agencies_by_filters(
                     db,
@@ -744,9 +749,17 @@ def batch_new() -> Any:
             db.commit()
             return redirect(url_for("letters.batch_show", batch_id=batch.id))
         db.rollback()
+    chosen = request.values.get("agency_ids", "")[:60000]
+    try:
+        preselected = lb.agencies_by_ids(db, org_id, chosen)
+    except ValidationError as exc:
+        errors += [m for m in _messages(exc) if m not in errors]
+        chosen, preselected = "", []
     return render_template(
         "letters/batch_new.html",
         values=values,
+        agency_ids=chosen,
+        preselected=preselected,
         errors=errors,
         recipients=recipients,
         csv_file=csv_file,

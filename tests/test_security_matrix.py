@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlmodel import SQLModel
 
 from records.models import ApiToken, Membership, Role
+from records.register.models import Agreement, LedgerFigure
 from tests.conftest import bearer, login
 
 OPEN, TOKEN, LOGIN, MEMBER, API = "open", "token", "login", "member", "api"
@@ -225,6 +226,19 @@ def world(app, factory):
     factory._save(people["author"])
     agency = factory.agency(a, name=MARK["agency"])
     pub_agency = factory.agency(a, name="Public County Sheriff")
+    # An org-wide register entry and ledger figure: the register list, its filters and the
+    # ledger's charts name the agency to members only.
+    factory._save(Agreement(org_id=a.id, kind="287g_jem", title=MARK["org"], agency_id=agency.id))
+    factory._save(
+        LedgerFigure(
+            org_id=a.id,
+            agency_id=agency.id,
+            fiscal_year=2023,
+            fund="justice",
+            line="receipts",
+            amount_cents=100,
+        )
+    )
     private = factory.request(
         a, people["author"], agency, title=MARK["private"], visibility="private"
     )

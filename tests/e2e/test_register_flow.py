@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from records.core.clock import utc_now
-from tests.e2e.browser import DESKTOP, describe, log_in, serious_violations
+from tests.e2e.browser import DESKTOP, PHONE, describe, log_in, overflow, serious_violations
 from tests.e2e.conftest import Site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -105,3 +105,48 @@ def test_file_confirm_publish_and_find_on_the_map(
     assert mine[0]["state"] == "FL" and mine[0]["url"].endswith(f"/public/agreements/{uid}")
     context.close()
     anon.context.close()
+
+
+def test_ledger_charts_and_a_register_filter_batch_are_accessible(
+    browser: Any, site: Site, axe_source: str
+) -> None:
+    context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
+    page = context.new_page()
+    log_in(page, site.base, site.email, site.password)
+
+    # Two years of one agency's ledger, typed into the ledger's form.
+    page.goto(site.url("/agreements/ledger"))
+    for year, line, amount in (
+        ("2022", "receipts", "40,000.00"),
+        ("2023", "receipts", "60,000.00"),
+        ("2023", "spent", "25,000.00"),
+        ("2023", "spent_equipment", "25,000.00"),
+    ):
+        page.locator("#l-agency").select_option(str(site.agency_id))
+        page.locator("#l-year").fill(year)
+        page.locator("#l-line").select_option(line)
+        page.locator("#l-amount").fill(amount)
+        page.get_by_role("button", name="Save figure").click()
+        expect(page.locator(".flashes")).to_contain_text("Figure saved")
+    chart = page.locator(f'figure[aria-labelledby="agency-{site.agency_id}-caption"]')
+    expect(chart.get_by_role("img")).to_have_count(1)
+    expect(chart.get_by_role("row", name=re.compile("FY2023"))).to_contain_text("$25,000.00")
+    expect(page.get_by_role("cell", name="d. Law Enforcement Equipment")).to_be_visible()
+    assert not serious_violations(page, axe_source), describe(serious_violations(page, axe_source))
+    page.set_viewport_size(PHONE)
+    width = overflow(page)
+    assert width["scroll"] <= width["view"], width
+    assert not serious_violations(page, axe_source), describe(serious_violations(page, axe_source))
+    page.set_viewport_size(DESKTOP)
+
+    # A register filter opens the letter batch with its agencies chosen.
+    page.goto(site.url("/agreements/"))
+    page.locator("#new-kind").select_option("287g_wso")
+    page.get_by_role("button", name="Create entry").click()
+    page.goto(site.url("/agreements/?kind=287g_wso&copy=missing"))
+    assert not serious_violations(page, axe_source), describe(serious_violations(page, axe_source))
+    page.get_by_role("link", name="Draft requests to these agencies").click()
+    page.wait_for_url(re.compile(r".*/letters/batch\?.*agency_ids="))
+    expect(page.locator("#preselected")).to_contain_text("Chosen from the agreement register")
+    assert not serious_violations(page, axe_source), describe(serious_violations(page, axe_source))
+    context.close()

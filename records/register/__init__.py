@@ -1,7 +1,7 @@
 """The agreement register and forfeiture ledger, built from the documents organizations file.
 
-Layers: ``extract`` and ``usmap`` (pure) <- ``models`` <- ``service`` <- ``views`` / ``api`` /
-``cli``. ``init_app`` registers the pages, the public archive's register, the JSON routes and the
+Layers: ``extract``, ``usmap`` and ``charts`` (pure) <- ``models`` <- ``service`` <- ``views`` /
+``api`` / ``cli``. ``init_app`` registers the pages, the public archive's register, the JSON routes and the
 ``flask register`` commands.
 """
 

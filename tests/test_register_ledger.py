@@ -231,6 +231,12 @@ def test_a_register_filter_becomes_a_letter_batch(app, client, db, factory, memb
     assert "Chosen from the agreement register: 2 agencies." in page
     assert "<li>Hillsborough County Sheriff (FL)</li>" in page and "Jacksonville" not in page
     form = {"items": ["moa_287g"], "date_from": "2020-01-01", "letter_date": "2026-11-24"}
+    # Changing the subject on the form keeps the chosen agencies.
+    kept = client.post(
+        "/letters/batch",
+        data={**form, "subject": "forfeiture", "agency_ids": ids, "show_records": "1"},
+    ).get_data(as_text=True)
+    assert "Chosen from the agreement register: 2 agencies." in kept
     preview = client.post(
         "/letters/batch?subject=agreements", data={**form, "agency_ids": ids, "preview": "1"}
     )

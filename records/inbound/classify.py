@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from records.core.written_dates import MONTHS
+
 CATEGORIES = (
     "acknowledgment",
     "extension",
@@ -81,25 +83,6 @@ DAYS = re.compile(
     r"(?:\s*\(\d{1,3}\))?(?:\s+|-)(?:additional\s+|more\s+|extra\s+)?"
     r"(?:working\s+|business\s+|calendar\s+|work\s+)?days?\b"
 )
-MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        )
-    )
-}
 DATE_WORDS = re.compile(
     r"(?i)\b(january|february|march|april|may|june|july|august|september|october|november|"
     r"december)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})"

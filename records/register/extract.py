@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from records.core.written_dates import MONTHS
+
 # Agreement kinds: the value stored, and its label.
 KINDS: dict[str, str] = {
     "287g_jem": "287(g) jail enforcement model",
@@ -64,26 +66,6 @@ SPENDING_LINES: dict[str, str] = {
     "spent_salaries": "n. Salaries (unverified)",
 }
 
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
-        start=1,
-    )
-}
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 )

@@ -45,7 +45,8 @@ def configured_base_url(config: Mapping[str, Any]) -> str:
 
 def _listen_address(config: Mapping[str, Any]) -> str:
     host = str(config.get("HOST") or "127.0.0.1")
-    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - a bind-all address is not a link target
+    # A bind-all address is compared here, never bound, and is no link target.
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104  # nosec B104
         host = "127.0.0.1"
     if ":" in host:
         host = f"[{host}]"

@@ -184,10 +184,10 @@ def extract_document(db: Any, storage: Any, doc: Any, *, timeout: float = DEFAUL
         doc.text_error = result.get("note", "")[:500]
     doc.text_progress = 100
     db.add(doc)
-    if doc.text_status == TextStatus.DONE:
+    if doc.text_status in (TextStatus.DONE, TextStatus.NO_TEXT_LAYER):
         from records.register import on_text_extracted
 
-        on_text_extracted(db, doc)  # the register's assisted entry: proposals, never facts
+        on_text_extracted(db, doc)  # quotes waiting for this text; proposals, never facts
     db.commit()
     log.info("document %s text extraction: %s", doc.id, doc.text_status)
     return doc.text_status

@@ -24,7 +24,7 @@ The rules, by kind of object:
 - **notifications**: only their recipient, and only while their request is visible to them (a
   weekly digest drops the lines about requests the recipient can no longer see).
 - **organization rows** (agencies, members, settings, batches, tokens, feeds): every member.
-- **register entries** (agreements, ledger figures): their own visibility and embargo date, like
+- **register entries** (agreements, ledger figures, sharing requests): their own visibility and embargo date, like
   documents; a fact is visible only with its entry *and* the document it cites, so the public
   never sees a fact whose source is not public. Proposals read from a document follow the
   document; follow-ups follow their entry, for members only.
@@ -68,6 +68,7 @@ from records.register.models import (
     LedgerFigure,
     RegisterFact,
     RegisterProposal,
+    SharingRequest,
 )
 
 T = TypeVar("T")
@@ -354,7 +355,7 @@ def _search_py(v: Viewer, m: Any, get: Lookup) -> bool:
     return True
 
 
-# The register (agreements, their facts, ledger figures): an entry has its own visibility, like a
+# The register (agreements, their facts, ledger figures, sharing requests): an entry has its own visibility, like a
 # document; each fact is seen only with its entry and the document it cites. The public sees a
 # public entry once its embargo date has come, and only the facts whose documents are public.
 
@@ -415,6 +416,14 @@ def _followup_py(v: Viewer, m: Any, get: Lookup) -> bool:
     return _org_py(v, m) and _entry_py(v, get(Agreement, m.agreement_id))
 
 
+def _ledger_rule() -> Rule:
+    """A ledger row (an ESAC figure, a sharing request): its own visibility, and its document's."""
+    return Rule(
+        lambda m, v: and_(_entry_sql(m, v), _cited_sql(m, v)),
+        lambda v, m, get: _entry_py(v, m) and _cited_py(v, m, get),
+    )
+
+
 def _org_rule() -> Rule:
     return Rule(_org_sql, lambda v, obj, _get: _org_py(v, obj), org_level=True)
 
@@ -443,10 +452,8 @@ RULES: dict[type, Rule] = {
     AuditLog: _org_rule(),  # the entries' values: see ``audit_redactor``
     Agreement: Rule(_entry_sql, lambda v, m, _get: _entry_py(v, m)),
     RegisterFact: Rule(_fact_sql, _fact_py),
-    LedgerFigure: Rule(
-        lambda m, v: and_(_entry_sql(m, v), _cited_sql(m, v)),
-        lambda v, m, get: _entry_py(v, m) and _cited_py(v, m, get),
-    ),
+    LedgerFigure: _ledger_rule(),
+    SharingRequest: _ledger_rule(),
     RegisterProposal: Rule(_proposed_sql, _proposed_py),  # as events read from an email
     FollowUp: Rule(_followup_sql, _followup_py),
     Organization: Rule(

@@ -22,6 +22,7 @@ from records.register.models import (
     LedgerFigure,
     RegisterFact,
     RegisterProposal,
+    SharingRequest,
 )
 from tests.conftest import assert_redirect, bearer, login
 
@@ -189,16 +190,21 @@ def test_a_quote_must_be_on_the_cited_page(client, db, filed):
             "page": "1",
             "quote": "possible distribution of some seized money",
         },
-        follow_redirects=True,
     )
-    assert "not on page 1" in resp.get_data(as_text=True)
+    # Refused, and shown again with what was typed, the quote marked as the field at fault.
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "not on page 1" in body
+    assert "possible distribution of some seized money</textarea>" in body
+    assert 'id="fact-quote" name="quote" rows="2" aria-invalid="true"' in body
+    assert '<option value="sharing" selected>' in body and 'value="sharing clause"' in body
     assert db.exec(select(RegisterFact)).all() == []
     resp = client.post(
         f"/agreements/{entry.id}/facts",
         data={"name": "vote", "value": "three to two", "on": "2021-12-07"},
-        follow_redirects=True,
     )
-    assert resp.status_code == 200 and "ayes-noes" in resp.get_data(as_text=True)
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "ayes-noes" in body and 'value="three to two"' in body
+    assert 'value="2021-12-07"' in body
     # An unsourced fact is allowed, and shown as unsourced.
     client.post(
         f"/agreements/{entry.id}/facts", data={"name": "vote", "value": "6-2", "on": "2021-12-07"}
@@ -222,9 +228,12 @@ def _entry_with_fact(client, db, filed):
 def test_a_fact_cannot_be_public_while_its_source_is_private(app, client, db, filed):
     entry = _entry_with_fact(client, db, filed)
     resp = client.post(
-        f"/agreements/{entry.id}/sharing", data={"visibility": "public"}, follow_redirects=True
+        f"/agreements/{entry.id}/sharing",
+        data={"visibility": "public", "embargo_until": "2027-01-04"},
     )
-    assert "not public" in resp.get_data(as_text=True)
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "not public" in body
+    assert '<option value="public" selected>' in body and 'value="2027-01-04"' in body
     assert db.get(Agreement, entry.id).visibility == "organization"
     assert app.test_client().get(f"/public/agreements/{entry.uid}").status_code == 404
 
@@ -250,8 +259,8 @@ def test_a_fact_cannot_be_public_while_its_source_is_private(app, client, db, fi
     resp = client.post(
         f"/agreements/{entry.id}/facts",
         data={"name": "signed", "on": "2019-05-01", "document_id": private_doc, "page": "1"},
-        follow_redirects=True,
     )
+    assert resp.status_code == 400
     assert "publish the document first" in resp.get_data(as_text=True)
     assert len(db.exec(select(RegisterFact)).all()) == 1
 
@@ -451,6 +460,9 @@ def test_demo_tells_the_seeds_stories(app, db):
     for f in facts:  # every demo quote is on its cited page
         page = extract.pages_of(docs[f.document_id].text)[f.page - 1]
         assert " ".join(f.quote.rstrip("…").split()) in " ".join(page.split())
+    (transfer,) = db.exec(select(SharingRequest)).all()  # the HSI case's TD F 92-22.46
+    assert (transfer.form, transfer.amount_received_cents) == ("tdf9222", 1_236_000)
+    assert transfer.quote_state == "checked" and "DEMO MATERIAL" in docs[transfer.document_id].text
     public = app.test_client().get("/public/agreements.json").get_json()["agreements"]
     assert any(a["kind"] == "287g_tfm" for a in public)
     assert json.dumps(public).count("agr-") >= 1

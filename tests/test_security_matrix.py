@@ -165,6 +165,7 @@ RULES: dict[str, Rule] = {
     "register.follow_up": Rule(MEMBER, ED),
     "register.ledger": Rule(MEMBER, VW),
     "register.add_figure": Rule(MEMBER, ED),
+    "register.add_sharing_request": Rule(MEMBER, ED),
     "public_register.public_index": Rule(OPEN),
     "public_register.entry": Rule(OPEN),
     "public_register.public_csv": Rule(OPEN),
@@ -173,6 +174,7 @@ RULES: dict[str, Rule] = {
     "api.list_agreements": Rule(API, VW),
     "api.get_agreement": Rule(API, VW),
     "api.get_ledger": Rule(API, VW),
+    "api.list_sharing_requests": Rule(API, VW),
 }
 
 # Harmless values for string parameters; ids without a builder point at a row that does not exist.

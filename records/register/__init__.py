@@ -20,7 +20,12 @@ def init_app(app: Flask) -> None:
 
 
 def on_text_extracted(db: object, doc: object) -> None:
-    """Filing hook: propose register facts from a document whose text was just extracted."""
+    """Filing hook, once a document's text has been read (or found to have no text layer):
+    check the quotes that cite it and were waiting for its text, and propose register facts
+    from it."""
+    from records.models_filing import TextStatus
     from records.register import service
 
-    service.propose_for_document(db, doc)  # type: ignore[arg-type]
+    service.recheck_quotes(db, doc)  # type: ignore[arg-type]
+    if doc.text_status == TextStatus.DONE:  # type: ignore[attr-defined]
+        service.propose_for_document(db, doc)  # type: ignore[arg-type]

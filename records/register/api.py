@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import request, url_for
 from sqlmodel import select
 
+from records import validation as v
 from records import visibility
 from records.api import api_bp
 from records.api.errors import ApiError
 from records.api.openapi import ERRORS, PATHS
 from records.db import get_session
 from records.models import Agency
-from records.register import service
-from records.register.models import Agreement
+from records.register import extract, service
+from records.register.models import Agreement, SharingRequest
 from records.visibility import current_viewer
 
 
@@ -73,6 +74,55 @@ def get_ledger() -> Any:
     }
 
 
+def sharing_json(r: SharingRequest) -> dict[str, Any]:
+    """One DAG-71 or TD F 92-22.46 as JSON (amounts in cents; dates ISO 8601)."""
+    return {
+        "id": r.id,
+        "agency_id": r.agency_id,
+        "form": r.form,
+        "fund": extract.SHARING_FUND[r.form],
+        "seizing_agency": r.seizing_agency,
+        "case_number": r.case_number,
+        "asset_id": r.asset_id,
+        "asset": r.asset,
+        **{
+            name: day.isoformat() if day else None
+            for name, day in (
+                ("seized_on", r.seized_on),
+                ("forfeited_on", r.forfeited_on),
+                ("filed_on", r.filed_on),
+                ("paid_on", r.paid_on),
+            )
+        },
+        "share_percent": r.share_percent,
+        "amount_requested_cents": r.amount_requested_cents,
+        "decision": r.decision,
+        "amount_received_cents": r.amount_received_cents,
+        "source": {
+            "document_id": r.document_id,
+            "page": r.page,
+            "quote": r.quote,
+            "quote_state": r.quote_state,
+        }
+        if r.document_id is not None
+        else None,
+    }
+
+
+@api_bp.get("/register/sharing-requests")
+def list_sharing_requests() -> Any:
+    db, viewer = get_session(), current_viewer()
+    agency_id = v.integer(request.args.get("agency_id"), "agency_id")  # refused: a 400
+    rows = service.sharing_requests(db, viewer, agency_id)
+    return {
+        "sharing_requests": [sharing_json(r) for r in rows],
+        "sums": [
+            {"agency_id": agency, "form": form, **sums}
+            for (agency, form), sums in service.sharing_sums(rows).items()
+        ],
+    }
+
+
 _LIST = {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
 PATHS["/register/agreements"] = {
     "get": {
@@ -93,6 +143,16 @@ PATHS["/register/agreements/{uid}"] = {
         "summary": "One register entry by its stable id (agr-…)",
         "responses": {"200": _LIST, **ERRORS},
     },
+}
+PATHS["/register/sharing-requests"] = {
+    "get": {
+        "summary": "DAG-71 and TD F 92-22.46 requests with their cases and amounts, and sums "
+        "per agency and form",
+        "parameters": [
+            {"name": "agency_id", "in": "query", "required": False, "schema": {"type": "integer"}}
+        ],
+        "responses": {"200": _LIST, **ERRORS},
+    }
 }
 PATHS["/register/ledger"] = {
     "get": {

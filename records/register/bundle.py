@@ -1,6 +1,6 @@
 """Register entries in evidence bundles: ``register.json``, written on export and read on import.
 
-Export carries the entries (and ledger figures) whose facts cite the bundle's documents, as the
+Export carries the entries (and ledger figures and sharing requests) whose facts cite the bundle's documents, as the
 exporting member sees them; each citation names the bundled file by its path and SHA-256. Import
 recreates them through the register service's own write paths (the same checks as the register's
 pages), for the importing organization, citing the imported documents. An entry comes in private
@@ -20,7 +20,7 @@ from records import validation as v
 from records import visibility
 from records.models import Agency
 from records.register import service
-from records.register.models import Agreement, LedgerFigure, RegisterFact
+from records.register.models import Agreement, LedgerFigure, RegisterFact, SharingRequest
 from records.visibility import Viewer
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,11 @@ def export_data(db: Session, viewer: Viewer, documents: list[dict[str, Any]]) ->
         .where(visibility.where(LedgerFigure, viewer), col(LedgerFigure.document_id).in_(ids))
         .order_by(col(LedgerFigure.id))
     ).all()
+    sharing = db.exec(
+        select(SharingRequest)
+        .where(visibility.where(SharingRequest, viewer), col(SharingRequest.document_id).in_(ids))
+        .order_by(col(SharingRequest.id))
+    ).all()
     return {
         "agreements": [
             {
@@ -117,7 +122,29 @@ def export_data(db: Session, viewer: Viewer, documents: list[dict[str, Any]]) ->
             }
             for f in figures
         ],
+        "sharing_requests": [
+            {
+                "agency": _agency(db, r.agency_id),
+                **{name: getattr(r, name) for name in SHARING_TEXT},
+                "decision": r.decision,
+                **{name: _iso(getattr(r, name)) for name in SHARING_DATES},
+                "amount_requested_cents": r.amount_requested_cents,
+                "amount_received_cents": r.amount_received_cents,
+                "visibility": r.visibility,
+                "citation": _citation(r.document_id, r.page, docs),
+                "quote": r.quote,
+            }
+            for r in sharing
+        ],
     }
+
+
+SHARING_TEXT = ("form", "seizing_agency", "case_number", "asset_id", "asset", "share_percent")
+SHARING_DATES = ("seized_on", "forfeited_on", "filed_on", "paid_on")
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if day else None
 
 
 @contextmanager
@@ -248,10 +275,39 @@ def import_data(
                 skipped += 1
                 continue
             service.add_figure(db, org_id, viewer, values)
+    for n, item in enumerate(_list(data.get("sharing_requests"), "sharing_requests"), start=1):
+        what = f"sharing request {n}"
+        agency = agency_for(db, org_id, item.get("agency"), file=PATH, what=f"{what}: agency")
+        cite = _cite(item.get("citation"), documents, what)
+        with _part(what):
+            values = {
+                "agency_id": agency.id,
+                **{name: item.get(name) for name in (*SHARING_TEXT, *SHARING_DATES)},
+                "decision": item.get("decision"),
+                "amount_requested_cents": item.get("amount_requested_cents"),
+                "amount_received_cents": item.get("amount_received_cents"),
+                "visibility": visibility_for(item.get("visibility")),
+                "quote": item.get("quote"),
+                **cite,
+            }
+            if _same_sharing(db, org_id, values):
+                service.check_citation(db, org_id, viewer, values)
+                skipped += 1
+                continue
+            service.add_sharing_request(db, org_id, viewer, values)
     if skipped:
-        log.info("register: %s ledger figures kept as the organization had them", skipped)
+        log.info("register: %s ledger rows kept as the organization had them", skipped)
     log.info("register: %s entries imported from a bundle into org %s", len(entries), org_id)
     return len(entries)
+
+
+def _same_sharing(db: Session, org_id: int, values: dict[str, Any]) -> bool:
+    """Whether the organization already records this form for this case and asset."""
+    text = {
+        name: v.text(values.get(name), name, max_len=100)
+        for name in ("form", "case_number", "asset_id")
+    }
+    return service.same_sharing_request(db, org_id, values["agency_id"], **text) is not None
 
 
 def _kept(db: Session, org_id: int, values: dict[str, Any]) -> bool:

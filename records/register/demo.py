@@ -76,6 +76,19 @@ Interest Income $1,020.15
 Total Expenditures $97,300.00
 Ending Equitable Sharing Fund Balance $196,630.15
 """
+BPD_TDF = f"""{MARK}
+REQUEST FOR TRANSFER OF PROPERTY SEIZED/FORFEITED BY A TREASURY FORFEITURE FUND PARTICIPATING AGENCY
+TD F 92-22.46
+Requesting Agency: Birmingham Police Department
+Seizing Agency: Homeland Security Investigations
+Seizure Number: 2023-1901-000456-01
+Case type: joint investigation (task force officer)
+Date of Seizure: March 14, 2023
+Date of Forfeiture: August 2, 2023
+Property: $61,800.00 U.S. Currency
+Percentage of Property Requested: 20%
+Decision: approved. Amount transferred: $12,360.00.
+"""
 
 # (request title, document name, text, document visibility, entry kind, title, federal
 #  component, entry visibility, facts to take from the text)
@@ -261,3 +274,28 @@ def seed(db: Session, org_id: int, user: User, storage: Any = None) -> None:
                 "visibility": "organization",
             },
         )
+    tdf = _document(
+        db, storage, esac_req, user, "DEMO bpd-tdf-92-22-46.txt", BPD_TDF, "organization"
+    )
+    service.add_sharing_request(
+        db,
+        org_id,
+        viewer,
+        {
+            "agency_id": esac_req.agency_id,
+            "form": "tdf9222",
+            "seizing_agency": "HSI",
+            "asset_id": "2023-1901-000456-01",
+            "asset": "$61,800.00 U.S. Currency",
+            "seized_on": "2023-03-14",
+            "forfeited_on": "2023-08-02",
+            "share_percent": "20",
+            "amount_requested_cents": 1_236_000,
+            "decision": "approved",
+            "amount_received_cents": 1_236_000,
+            "document_id": tdf.id,
+            "page": 1,
+            "quote": "Seizure Number: 2023-1901-000456-01",
+            "visibility": "organization",
+        },
+    )

@@ -65,6 +65,20 @@ SPENDING_LINES: dict[str, str] = {
     "spent_uncategorized": "m. Non-Categorized Expenditures (unverified)",
     "spent_salaries": "n. Salaries (unverified)",
 }
+# The two forms a state or local agency files to ask for a share of one federal forfeiture, and
+# the fund the money comes from (records/laws is not involved: these are program forms).
+SHARING_FORMS: dict[str, str] = {
+    "dag71": "DOJ Equitable Sharing Request (Form DAG-71)",
+    "tdf9222": "Treasury Request for Transfer of Property Seized/Forfeited (TD F 92-22.46)",
+}
+SHARING_FUND = {"dag71": "justice", "tdf9222": "treasury"}
+SHARING_DECISIONS: dict[str, str] = {
+    "pending": "Pending",
+    "approved": "Approved",
+    "partial": "Approved in part",
+    "denied": "Denied",
+    "withdrawn": "Withdrawn",
+}
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"

@@ -14,6 +14,13 @@ from sqlmodel import Field, SQLModel
 
 from records.models import Visibility, _ts
 
+# Whether a citation's quoted words were found on its page. A bundle import can bring a citation
+# before the document's text has been extracted: it waits as "pending" and is checked then.
+QUOTE_CHECKED = "checked"  # found on the page (or nothing was quoted)
+QUOTE_PENDING = "pending"
+QUOTE_NOT_FOUND = "not_found"
+QUOTE_NO_TEXT = "no_text"  # the document has no text layer: the quote could not be looked for
+
 
 def new_uid() -> str:
     """A stable public id for an agreement ("agr-" and 10 hex digits), never reused."""
@@ -62,6 +69,7 @@ class RegisterFact(SQLModel, table=True):
     )
     page: int | None = None
     quote: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    quote_state: str = Field(default=QUOTE_CHECKED, max_length=10)
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = _ts()
 
@@ -86,6 +94,40 @@ class LedgerFigure(SQLModel, table=True):
     )
     page: int | None = None
     quote: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    quote_state: str = Field(default=QUOTE_CHECKED, max_length=10)
+    visibility: str = Field(default=Visibility.ORGANIZATION, max_length=20)
+    created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = _ts()
+
+
+class SharingRequest(SQLModel, table=True):
+    """One request for a share of one federal forfeiture, as the form filed for it shows: a DOJ
+    Equitable Sharing Request (Form DAG-71) or a Treasury Request for Transfer of Property
+    Seized/Forfeited (TD F 92-22.46), with the case, the asset and what was asked and paid."""
+
+    __table_args__ = (Index("ix_sharingrequest_org_agency", "org_id", "agency_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organization.id", ondelete="CASCADE")
+    agency_id: int = Field(foreign_key="agency.id", index=True, ondelete="CASCADE")
+    form: str = Field(max_length=10)  # dag71 | tdf9222 (see records.register.extract.SHARING_FORMS)
+    seizing_agency: str = Field(default="", max_length=100)
+    case_number: str = Field(default="", max_length=100)
+    asset_id: str = Field(default="", max_length=100)
+    asset: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    seized_on: date | None = None
+    forfeited_on: date | None = None
+    filed_on: date | None = None
+    share_percent: str = Field(default="", max_length=10)  # as the form states it: "25", "12.5"
+    amount_requested_cents: int | None = Field(default=None, sa_column=Column(BigInteger))
+    decision: str = Field(default="pending", max_length=20)
+    amount_received_cents: int | None = Field(default=None, sa_column=Column(BigInteger))
+    paid_on: date | None = None
+    document_id: int | None = Field(
+        default=None, foreign_key="document.id", index=True, ondelete="SET NULL"
+    )
+    page: int | None = None
+    quote: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    quote_state: str = Field(default=QUOTE_CHECKED, max_length=10)
     visibility: str = Field(default=Visibility.ORGANIZATION, max_length=20)
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = _ts()

@@ -21,14 +21,19 @@ from records import validation as v
 from records import visibility
 from records.core.clock import utc_today
 from records.models import Agency, RecordRequest, Subject, Visibility
-from records.models_filing import Document
+from records.models_filing import Document, TextStatus
 from records.register import extract
 from records.register.models import (
+    QUOTE_CHECKED,
+    QUOTE_NO_TEXT,
+    QUOTE_NOT_FOUND,
+    QUOTE_PENDING,
     Agreement,
     FollowUp,
     LedgerFigure,
     RegisterFact,
     RegisterProposal,
+    SharingRequest,
 )
 from records.visibility import Viewer
 
@@ -133,9 +138,11 @@ def set_sharing(db: Session, entry: Agreement, data: dict[str, Any]) -> Agreemen
 
 def _cited(
     db: Session, org_id: int, viewer: Viewer, data: dict[str, Any], *, public: bool
-) -> tuple[int | None, int | None, str]:
-    """(document id, page, quote) of a fact, checked: the member sees the document, the page
-    exists, the quoted words are on it, and a public entry cites only a public document."""
+) -> tuple[int | None, int | None, str, str]:
+    """(document id, page, quote, quote state) of a fact, checked: the member sees the document,
+    the page exists, the quoted words are on it, and a public entry cites only a public document.
+    A document whose text is still being read gets its quote checked when the text is in
+    (``recheck_quotes``)."""
     quote = v.text(data.get("quote"), "quote", max_len=2000)
     doc_id = v.integer(data.get("document_id"), "document_id")
     page = (
@@ -144,7 +151,7 @@ def _cited(
         else None
     )
     if doc_id is None:
-        return None, None, quote  # unsourced: allowed, and shown as unsourced
+        return None, None, quote, QUOTE_CHECKED  # unsourced: allowed, and shown as unsourced
     doc = db.get(Document, doc_id)
     if doc is None or doc.org_id != org_id or not visibility.can_see(db, viewer, doc):
         raise v.ValidationError("document_id", "no such document")
@@ -153,23 +160,65 @@ def _cited(
             "document_id",
             "this entry is public and the document is not: publish the document first",
         )
-    pages = extract.pages_of(doc.text)
     if page is None:
         page = 1
-    if pages and page > len(pages):
-        raise v.ValidationError("page", f"the document has {len(pages)} page(s)")
-    if quote and pages:
-        flat = " ".join(pages[page - 1].split()).lower()
-        if " ".join(quote.rstrip("…").split()).lower() not in flat:
-            raise v.ValidationError("quote", f"these words are not on page {page} of the document")
-    return doc_id, page, quote
+    state = _quote_state(doc, page, quote)
+    if state == QUOTE_NOT_FOUND:
+        pages = extract.pages_of(doc.text)
+        if page > len(pages):
+            raise v.ValidationError("page", f"the document has {len(pages)} page(s)")
+        raise v.ValidationError("quote", f"these words are not on page {page} of the document")
+    return doc_id, page, quote, state
+
+
+def _quote_state(doc: Document, page: int, quote: str) -> str:
+    """Whether ``quote`` is on ``page`` of the document's text (spacing and case aside)."""
+    if doc.text_status in (TextStatus.PENDING, TextStatus.RUNNING):
+        return QUOTE_PENDING if quote or page > 1 else QUOTE_CHECKED
+    pages = extract.pages_of(doc.text)
+    if not pages:
+        return QUOTE_NO_TEXT if quote else QUOTE_CHECKED
+    if page > len(pages):
+        return QUOTE_NOT_FOUND
+    if not quote:
+        return QUOTE_CHECKED
+    flat = " ".join(pages[page - 1].split()).lower()
+    found = " ".join(quote.rstrip("…").split()).lower() in flat
+    return QUOTE_CHECKED if found else QUOTE_NOT_FOUND
+
+
+CITING: tuple[type[RegisterFact] | type[LedgerFigure] | type[SharingRequest], ...] = (
+    RegisterFact,
+    LedgerFigure,
+    SharingRequest,
+)
+
+
+def recheck_quotes(db: Session, doc: Document) -> int:
+    """Check the citations of ``doc`` that waited for its text (a bundle import brings facts
+    before their documents are read); returns how many quotes were not found on their page."""
+    missing = 0
+    for model in CITING:
+        rows: list[Any] = list(
+            db.exec(
+                select(model).where(model.document_id == doc.id, model.quote_state == QUOTE_PENDING)
+            ).all()
+        )
+        for row in rows:
+            row.quote_state = _quote_state(doc, row.page or 1, row.quote)
+            missing += row.quote_state == QUOTE_NOT_FOUND
+            db.add(row)
+    db.flush()
+    if missing:
+        log.warning("document %s: %s cited quotes not found on their page", doc.id, missing)
+    return missing
 
 
 def check_citation(
     db: Session, org_id: int, viewer: Viewer, data: dict[str, Any]
 ) -> tuple[int | None, int | None, str]:
     """A citation checked as a fact's would be, without writing anything."""
-    return _cited(db, org_id, viewer, data, public=False)
+    return _cited(db, org_id, viewer, data, public=False)[:3]
 
 
 def add_fact(db: Session, entry: Agreement, viewer: Viewer, data: dict[str, Any]) -> RegisterFact:
@@ -189,7 +238,7 @@ def add_fact(db: Session, entry: Agreement, viewer: Viewer, data: dict[str, Any]
         value = value or on.isoformat()  # type: ignore[union-attr]
     elif not value:
         raise v.ValidationError("value", "write the fact")
-    doc_id, page, quote = _cited(
+    doc_id, page, quote, quote_state = _cited(
         db, entry.org_id, viewer, data, public=visibility.marked_public(entry)
     )
     assert entry.id is not None
@@ -204,6 +253,7 @@ def add_fact(db: Session, entry: Agreement, viewer: Viewer, data: dict[str, Any]
         document_id=doc_id,
         page=page,
         quote=quote,
+        quote_state=quote_state,
         created_by=viewer.user_id,
     )
     db.add(fact)
@@ -240,7 +290,9 @@ def add_figure(db: Session, org_id: int, viewer: Viewer, data: dict[str, Any]) -
     cents = v.integer(raw, "amount_cents", required=True, minimum=-(10**12), maximum=10**12)
     assert agency_id is not None and year is not None and cents is not None  # all required
     chosen = _visibility(data.get("visibility"))
-    doc_id, page, quote = _cited(db, org_id, viewer, data, public=chosen == Visibility.PUBLIC)
+    doc_id, page, quote, quote_state = _cited(
+        db, org_id, viewer, data, public=chosen == Visibility.PUBLIC
+    )
     figure = db.exec(
         select(LedgerFigure).where(
             LedgerFigure.org_id == org_id,
@@ -258,6 +310,7 @@ def add_figure(db: Session, org_id: int, viewer: Viewer, data: dict[str, Any]) -
         amount_cents=cents,
     )
     figure.amount_cents, figure.document_id, figure.page, figure.quote = cents, doc_id, page, quote
+    figure.quote_state = quote_state
     figure.visibility, figure.created_by = chosen, viewer.user_id
     db.add(figure)
     db.flush()
@@ -271,6 +324,136 @@ def add_figure(db: Session, org_id: int, viewer: Viewer, data: dict[str, Any]) -
         viewer.user_id,
     )
     return figure
+
+
+def _money(data: dict[str, Any], field: str) -> int | None:
+    """Cents from ``<field>_cents`` or dollars typed as ``<field>`` ("12,345.67"); None if blank."""
+    raw = data.get(f"{field}_cents")
+    if raw in (None, "") and data.get(field) not in (None, ""):
+        raw = extract.parse_amount(str(data.get(field)))
+        if raw is None:
+            raise v.ValidationError(field, "write the amount in dollars, for example 12,345.67")
+    return v.integer(raw, f"{field}_cents", minimum=0, maximum=10**12)
+
+
+_PERCENT = re.compile(r"\d{1,3}(?:\.\d{1,2})?")
+
+
+def add_sharing_request(
+    db: Session, org_id: int, viewer: Viewer, data: dict[str, Any]
+) -> SharingRequest:
+    """Record one DAG-71 or TD F 92-22.46: the case, the asset, what was asked and what was paid."""
+    agency_id = _agency(db, org_id, data.get("agency_id"), "agency_id", required=True)
+    form = v.text(data.get("form"), "form", max_len=10, required=True)
+    if form not in extract.SHARING_FORMS:
+        raise v.ValidationError("form", "choose the DAG-71 or the TD F 92-22.46")
+    case_number = v.text(data.get("case_number"), "case_number", max_len=100)
+    asset_id = v.text(data.get("asset_id"), "asset_id", max_len=100)
+    if not case_number and not asset_id:
+        raise v.ValidationError(
+            "case_number", "write the case number or the asset id the form gives"
+        )
+    share = v.text(data.get("share_percent"), "share_percent", max_len=10).rstrip("%").strip()
+    if share and (not _PERCENT.fullmatch(share) or float(share) > 100):
+        raise v.ValidationError("share_percent", "write the share asked as a percentage, 0-100")
+    decision = v.text(data.get("decision"), "decision", max_len=20) or "pending"
+    if decision not in extract.SHARING_DECISIONS:
+        raise v.ValidationError("decision", "choose one of the listed decisions")
+    requested = _money(data, "amount_requested")
+    received = _money(data, "amount_received")
+    if received and decision in ("denied", "withdrawn", "pending"):
+        raise v.ValidationError("amount_received", f"a {decision} request has no amount received")
+    seized_on = v.iso_date(data.get("seized_on"), "seized_on")
+    forfeited_on = v.iso_date(data.get("forfeited_on"), "forfeited_on")
+    if seized_on and forfeited_on and forfeited_on < seized_on:
+        raise v.ValidationError("forfeited_on", "the forfeiture cannot come before the seizure")
+    assert agency_id is not None
+    if same_sharing_request(db, org_id, agency_id, form, case_number, asset_id) is not None:
+        raise v.ValidationError(
+            "case_number",
+            f"this agency already has a {extract.SHARING_FORMS[form]} for this case and asset",
+        )
+    chosen = _visibility(data.get("visibility"))
+    doc_id, page, quote, quote_state = _cited(
+        db, org_id, viewer, data, public=chosen == Visibility.PUBLIC
+    )
+    row = SharingRequest(
+        org_id=org_id,
+        agency_id=agency_id,
+        form=form,
+        seizing_agency=v.text(data.get("seizing_agency"), "seizing_agency", max_len=100),
+        case_number=case_number,
+        asset_id=asset_id,
+        asset=v.text(data.get("asset"), "asset", max_len=2000),
+        share_percent=share,
+        amount_requested_cents=requested,
+        decision=decision,
+        amount_received_cents=received,
+        document_id=doc_id,
+        page=page,
+        quote=quote,
+        quote_state=quote_state,
+        visibility=chosen,
+        created_by=viewer.user_id,
+        seized_on=seized_on,
+        forfeited_on=forfeited_on,
+        filed_on=v.iso_date(data.get("filed_on"), "filed_on"),
+        paid_on=v.iso_date(data.get("paid_on"), "paid_on"),
+    )
+    db.add(row)
+    db.flush()
+    log.info(
+        "ledger: %s %s for agency %s by user %s",
+        form,
+        case_number or asset_id,
+        agency_id,
+        viewer.user_id,
+    )
+    return row
+
+
+def same_sharing_request(
+    db: Session, org_id: int, agency_id: int, form: str, case_number: str, asset_id: str
+) -> int | None:
+    """The id of the organization's record of the same form for the same case and asset."""
+    return db.exec(
+        select(SharingRequest.id).where(
+            SharingRequest.org_id == org_id,
+            SharingRequest.agency_id == agency_id,
+            SharingRequest.form == form,
+            SharingRequest.case_number == case_number,
+            SharingRequest.asset_id == asset_id,
+        )
+    ).first()
+
+
+def sharing_requests(
+    db: Session, viewer: Viewer, agency_id: int | None = None
+) -> list[SharingRequest]:
+    """The DAG-71 and TD F 92-22.46 records the viewer may see, by agency, then newest filed."""
+    stmt = select(SharingRequest).where(visibility.where(SharingRequest, viewer))
+    if agency_id is not None:
+        stmt = stmt.where(SharingRequest.agency_id == agency_id)
+    return list(
+        db.exec(
+            stmt.order_by(
+                col(SharingRequest.agency_id),
+                col(SharingRequest.filed_on).desc(),
+                col(SharingRequest.id),
+            )
+        ).all()
+    )
+
+
+def sharing_sums(rows: list[SharingRequest]) -> dict[tuple[int, str], dict[str, int]]:
+    """Per agency and form: how many requests, cents asked (where stated) and cents received."""
+    out: dict[tuple[int, str], dict[str, int]] = {}
+    for r in rows:
+        s = out.setdefault((r.agency_id, r.form), {"count": 0, "requested": 0, "received": 0})
+        s["count"] += 1
+        s["requested"] += r.amount_requested_cents or 0
+        s["received"] += r.amount_received_cents or 0
+    return out
 
 
 @dataclass

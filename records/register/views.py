@@ -66,6 +66,8 @@ def _globals() -> dict[str, Any]:
         "FACT_LABELS": LABELS,
         "LEDGER_LINES": extract.LEDGER_LINES,
         "SPENDING_LINES": extract.SPENDING_LINES,
+        "SHARING_FORMS": extract.SHARING_FORMS,
+        "SHARING_DECISIONS": extract.SHARING_DECISIONS,
     }
 
 
@@ -87,6 +89,10 @@ def _form() -> dict[str, Any]:
 @bp.route("/")
 @login_required_with_org
 def index() -> Any:
+    return _index_page()
+
+
+def _index_page(**form_state: Any) -> Any:
     db, viewer = get_session(), current_viewer()
     state = request.args.get("state", "").upper()
     state = state if state in JURISDICTIONS else ""
@@ -121,6 +127,7 @@ def index() -> Any:
         today=utc_today(),
         state=state,
         kind=kind,
+        **({"create_values": {}, "create_error": None} | form_state),
     )
 
 
@@ -129,11 +136,12 @@ def index() -> Any:
 def create() -> Any:
     require_role(Role.EDITOR)
     db, viewer = get_session(), current_viewer()
+    values = _form()
     try:
-        entry = service.create_agreement(db, viewer.org_id, viewer.user_id, _form())  # type: ignore[arg-type]
+        entry = service.create_agreement(db, viewer.org_id, viewer.user_id, values)  # type: ignore[arg-type]
     except ValidationError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("register.index"))
+        db.rollback()
+        return _index_page(create_values=values, create_error=exc), 400
     db.commit()
     return redirect(url_for("register.show", agreement_id=entry.id))
 
@@ -141,7 +149,11 @@ def create() -> Any:
 @bp.route("/<int:agreement_id>")
 @login_required_with_org
 def show(agreement_id: int) -> Any:
-    entry = entry_or_404(agreement_id)
+    return _entry_page(entry_or_404(agreement_id))
+
+
+def _entry_page(entry: Agreement, **form_state: Any) -> Any:
+    """The entry page; ``form_state`` carries a refused form's values and error."""
     db, viewer = get_session(), current_viewer()
     facts = service.facts_of(db, viewer, entry)
     docs = db.exec(
@@ -160,6 +172,10 @@ def show(agreement_id: int) -> Any:
         follow_ups=[f for f in service.follow_ups(db, viewer) if f.agreement_id == entry.id],
         docs=docs,
         names=service.KIND_OF_NAME,
+        **(
+            {"fact_values": {}, "fact_error": None, "sharing_values": {}, "sharing_error": None}
+            | form_state
+        ),
     )
 
 
@@ -168,12 +184,12 @@ def show(agreement_id: int) -> Any:
 def add_fact(agreement_id: int) -> Any:
     entry = entry_or_404(agreement_id)
     require_role(Role.EDITOR)
-    db = get_session()
+    db, values = get_session(), _form()
     try:
-        service.add_fact(db, entry, current_viewer(), _form())
+        service.add_fact(db, entry, current_viewer(), values)
     except ValidationError as exc:
-        flash(f"{exc.field}: {exc.message}", "error")
-        return redirect(url_for("register.show", agreement_id=entry.id))
+        db.rollback()
+        return _entry_page(entry, fact_values=values, fact_error=exc), 400
     db.commit()
     flash("Fact added.", "success")
     return redirect(url_for("register.show", agreement_id=entry.id))
@@ -203,12 +219,12 @@ def delete_fact(agreement_id: int, fact_id: int) -> Any:
 def sharing(agreement_id: int) -> Any:
     entry = entry_or_404(agreement_id)
     require_role(Role.EDITOR)
-    db = get_session()
+    db, values = get_session(), _form()
     try:
-        service.set_sharing(db, entry, _form())
+        service.set_sharing(db, entry, values)
     except ValidationError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("register.show", agreement_id=entry.id))
+        db.rollback()
+        return _entry_page(entry, sharing_values=values, sharing_error=exc), 400
     db.commit()
     flash("Sharing saved.", "success")
     return redirect(url_for("register.show", agreement_id=entry.id))
@@ -300,22 +316,36 @@ def ledger() -> Any:
 @bp.route("/ledger", methods=["POST"])
 @login_required_with_org
 def add_figure() -> Any:
+    return _ledger_write(service.add_figure, "figure", "Figure saved.")
+
+
+@bp.route("/ledger/sharing-requests", methods=["POST"])
+@login_required_with_org
+def add_sharing_request() -> Any:
+    return _ledger_write(service.add_sharing_request, "sharing", "Sharing request saved.")
+
+
+def _ledger_write(write: Any, form: str, done: str) -> Any:
+    """Save one ledger form; a refused one shows the page again with what was typed (400)."""
     require_role(Role.EDITOR)
     db, viewer = get_session(), current_viewer()
+    values = _form()
     try:
-        service.add_figure(db, viewer.org_id, viewer, _form())  # type: ignore[arg-type]
+        write(db, viewer.org_id, viewer, values)
     except ValidationError as exc:
         db.rollback()
-        flash(f"{exc.field}: {exc.message}", "error")
-        return redirect(url_for("register.ledger"))
+        state = {f"{form}_values": values, f"{form}_error": exc}
+        return _ledger_page(db, viewer, "register/ledger.html", **state), 400
     db.commit()
-    flash("Figure saved.", "success")
+    flash(done, "success")
     return redirect(url_for("register.ledger"))
 
 
-def _ledger_page(db: Any, viewer: Viewer, template: str) -> Any:
+def _ledger_page(db: Any, viewer: Viewer, template: str, **form_state: Any) -> Any:
     years = service.ledger(db, viewer)
-    ids = {y.agency_id for y in years}
+    sharing = service.sharing_requests(db, viewer)
+    by_year = service.ledger_by_year(db, viewer)
+    ids = {y.agency_id for y in years} | {r.agency_id for r in sharing} | set(by_year["agency"])
     agencies = (
         {a.id: a for a in db.exec(select(Agency).where(col(Agency.id).in_(ids))).all()}
         if ids
@@ -326,12 +356,6 @@ def _ledger_page(db: Any, viewer: Viewer, template: str) -> Any:
         if not viewer.is_public
         else []
     )
-    by_year = service.ledger_by_year(db, viewer)
-    all_ids = set(by_year["agency"]) - set(agencies)
-    if all_ids:
-        agencies.update(
-            {a.id: a for a in db.exec(select(Agency).where(col(Agency.id).in_(all_ids))).all()}
-        )
     agency_charts = [
         charts.bar_chart(
             f"agency-{ident}",
@@ -346,16 +370,25 @@ def _ledger_page(db: Any, viewer: Viewer, template: str) -> Any:
         charts.bar_chart(f"state-{st}", f"State: {st}", per_year)
         for st, per_year in sorted(by_year["state"].items())
     ]
+    blank: dict[str, Any] = {
+        "figure_values": {},
+        "figure_error": None,
+        "sharing_values": {},
+        "sharing_error": None,
+    }
     return render_template(
         template,
         years=years,
         agencies=agencies,
         sums=service.ledger_sums(db, viewer),
         spending=service.spending_breakdown(years),
+        sharing=sharing,
+        sharing_sums=service.sharing_sums(sharing),
         agency_charts=agency_charts,
         state_charts=state_charts,
         choices=choices,
         funds=extract.FUNDS,
+        **(blank | form_state),
     )
 
 

@@ -33,7 +33,7 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
-import records.models  # noqa: E402,F401
+import records.tables  # noqa: E402,F401  (every table on SQLModel.metadata)
 from records.db import make_engine  # noqa: E402
 from records.models import Agency, Membership, Organization, RecordRequest, User  # noqa: E402
 from records.security import hash_password  # noqa: E402

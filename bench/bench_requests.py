@@ -36,7 +36,7 @@ from sqlalchemy import event, insert, select, text  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
-import records.models  # noqa: E402,F401  (registers every table)
+import records.tables  # noqa: E402,F401  (every table on SQLModel.metadata)
 from records import create_app  # noqa: E402
 from records import record_requests as rr  # noqa: E402
 from records.auth import issue_api_token  # noqa: E402

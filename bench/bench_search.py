@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, text  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
-import records.models  # noqa: E402,F401  (registers every table)
+import records.tables  # noqa: E402,F401  (every table on SQLModel.metadata)
 from records import create_app, search  # noqa: E402
 from records.auth import issue_api_token  # noqa: E402
 from records.db import get_session, make_engine  # noqa: E402

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlmodel import SQLModel  # noqa: E402
 
-import records.models  # noqa: E402,F401
+import records.tables  # noqa: E402,F401  (every table on SQLModel.metadata)
 from records import notify  # noqa: E402
 from records.db import make_engine  # noqa: E402
 

@@ -32,7 +32,7 @@ def child(mb: int) -> int:
     """Upload ``mb`` megabytes once and print idle RSS and peak RSS (kB)."""
     from sqlmodel import SQLModel
 
-    import records.models  # noqa: F401  (registers every table)
+    import records.tables  # noqa: F401  (every table on SQLModel.metadata)
     from records import create_app
     from records.auth import issue_api_token
     from records.db import get_session, make_engine

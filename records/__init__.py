@@ -69,7 +69,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter
 
-    from records import audit, auth, cli, db, links, search_index, security
+    from records import (  # noqa: F401  (tables: every table on SQLModel.metadata)
+        audit,
+        auth,
+        cli,
+        db,
+        links,
+        search_index,
+        security,
+        tables,
+    )
 
     db.init_app(app)
     search_index.install()  # every write to an indexed row updates the search index

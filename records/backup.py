@@ -24,7 +24,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 
-import records.models  # noqa: F401  (registers every table)
+import records.tables  # noqa: F401  (every table on SQLModel.metadata)
 from records.core.clock import utc_now
 
 MANIFEST = "manifest.json"

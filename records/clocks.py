@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from records.calendars import OfficeClosure
 from records.core.clock import utc_now, utc_today
 from records.deadlines import Clock, ClockEvent, compute_clocks, fmt, receipt_date
+from records.event_log import active_events, event_data, request_events
 from records.jobs import job
 from records.laws import UnknownLawError, get_law
 from records.laws.model import DEFAULT_ANSWERS, Law
@@ -102,7 +103,6 @@ def law_for(db: Session, req: RecordRequest) -> tuple[Law | None, str | None]:
 
 
 def _data(event: Any) -> dict[str, Any]:
-    from records.lifecycle import event_data
 
     return event_data(event)
 
@@ -296,7 +296,6 @@ def plan_clocks(
     closures: Sequence[OfficeClosure] = (),
 ) -> dict[str, Planned]:
     """Every clock for a timeline with its state (pure; raises ValueError on impossible dates)."""
-    from records.lifecycle import active_events
 
     t = _read_timeline(active_events(events), law, component, closures)
     if t is None:
@@ -404,7 +403,6 @@ def recompute(
     db: Session, req: RecordRequest, *, reason: str, today: date | None = None
 ) -> list[Deadline]:
     """Recompute the request's clocks and store the changes with ``reason``; flushes."""
-    from records.lifecycle import request_events
 
     day = today or utc_today()
     events = request_events(db, req.id, include_voided=False)

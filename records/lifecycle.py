@@ -14,9 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
+from records import clocks
 from records.core.clock import utc_now, utc_today
+from records.event_log import active_events as active_events  # re-exported: callers read here
+from records.event_log import event_data as event_data
+from records.event_log import request_events as request_events
 from records.models import RecordRequest
 from records.models_lifecycle import Event
 
@@ -269,25 +273,6 @@ TRANSITIONS: dict[str, tuple[frozenset[str], Step]] = {
 }
 
 
-def event_data(event: Any) -> dict[str, Any]:
-    """An event's data as a dict (rows store it as JSON text)."""
-    raw = getattr(event, "data", None) or {}
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw or "{}")
-        except ValueError:
-            return {}
-    return dict(raw) if isinstance(raw, Mapping) else {}
-
-
-def active_events(events: Iterable[Any]) -> list[Any]:
-    """Events not voided by a correction, in replay order (date, then recording order)."""
-    live = [e for e in events if getattr(e, "voided_at", None) is None]
-    # Unsaved events (no id yet) sort after saved ones of the same day: they were recorded last.
-    order = sorted(enumerate(live), key=lambda p: (p[1].on, p[1].id is None, p[1].id or 0, p[0]))
-    return [e for _, e in order]
-
-
 def replay(events: Iterable[Any]) -> Replay:
     """Replay events through the state machine; raises EventNotAllowed at the first bad one."""
     state = Replay()
@@ -385,14 +370,6 @@ def _clean_value(f: DataField, value: Any) -> Any:
     return text
 
 
-def request_events(db: Session, request_id: int, *, include_voided: bool = True) -> list[Event]:
-    """Every event of a request in timeline order (corrected ones included unless asked not)."""
-    stmt = select(Event).where(Event.request_id == request_id)
-    if not include_voided:
-        stmt = stmt.where(Event.voided_at.is_(None))  # type: ignore[union-attr]
-    return list(db.exec(stmt.order_by(Event.on, Event.id)).all())  # type: ignore[arg-type]
-
-
 def _check_date(on: date, today: date) -> None:
     if not isinstance(on, date):
         raise EventNotAllowed("the event needs a date (YYYY-MM-DD)")
@@ -430,7 +407,6 @@ def _apply(
     db: Session, req: RecordRequest, events: list[Any], today: date, actor_id: int | None
 ) -> None:
     """Check the whole new timeline (state machine and clocks), then set the status."""
-    from records import clocks
 
     state = replay(events)
     try:
@@ -447,7 +423,6 @@ def check_event(
     db: Session, req: RecordRequest, kind: str, on: date, data: dict[str, Any] | None = None
 ) -> None:
     """Raise ``EventNotAllowed`` if ``record_event`` would refuse this event; writes nothing."""
-    from records import clocks
 
     if kind not in EVENT_KINDS:
         raise EventNotAllowed(f"unknown event type {kind!r}; use one of {', '.join(EVENT_KINDS)}")
@@ -474,7 +449,6 @@ def record_event(
     data: dict[str, Any] | None = None,
 ) -> Event:
     """Validate and store an event, update the status and recompute the clocks; flushes."""
-    from records import clocks
 
     today = utc_today()
     note, clean = clean_event(kind, on, note, data, today)
@@ -508,7 +482,6 @@ def correct_event(
     data: dict[str, Any] | None = None,
 ) -> Event:
     """Replace an event entered by mistake: the old row is voided, a new one points at it."""
-    from records import clocks
 
     if event.voided_at is not None:
         raise EventNotAllowed("this event was already corrected; correct the newer entry")
@@ -552,14 +525,11 @@ def correct_event(
 
 def is_overdue(db: Session, req: RecordRequest, today: date) -> bool:
     """True when a statutory clock the agency owes has passed without being met."""
-    from records.clocks import current_deadlines
-
-    return overdue_from(req, current_deadlines(db, req.id), today)
+    return overdue_from(req, clocks.current_deadlines(db, req.id), today)
 
 
 def overdue_from(req: RecordRequest, deadlines: list[Any], today: date) -> bool:
     """``is_overdue`` for clocks already loaded (pure)."""
-    from records.clocks import AGENCY_CLOCKS
 
     # The clock states already say what is owed; these statuses owe nothing on the clock.
     if req.status in ("draft", "withdrawn", "in_litigation"):
@@ -569,6 +539,6 @@ def overdue_from(req: RecordRequest, deadlines: list[Any], today: date) -> bool:
         and d.statutory
         and d.due is not None
         and d.due < today
-        and d.clock in AGENCY_CLOCKS
+        and d.clock in clocks.AGENCY_CLOCKS
         for d in deadlines
     )

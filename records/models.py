@@ -225,15 +225,3 @@ class RecordRequest(SQLModel, table=True):
     law_code: str = Field(default="", max_length=4)
     created_at: datetime = _ts()
     updated_at: datetime = _ts(onupdate=utc_now)
-
-
-# Feature tables live beside their features; importing them here registers every table.
-from records import (  # noqa: E402,F401
-    models_filing,
-    models_letters,
-    models_lifecycle,
-    models_notify,
-    models_ops,
-)
-from records.inbound import models as _inbound_models  # noqa: E402,F401
-from records.register import models as register_models  # noqa: E402,F401

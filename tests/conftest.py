@@ -25,7 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel
 
-import records.models  # noqa: F401
+import records.tables  # noqa: F401  (every table on SQLModel.metadata)
 from records import create_app
 from records.auth import issue_api_token
 from records.db import make_engine

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
-import records.models  # noqa: F401  (registers every table)
+import records.tables  # noqa: F401  (every table on SQLModel.metadata)
 from records.db import make_engine
 from records.migrate import upgrade
 

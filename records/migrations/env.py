@@ -7,7 +7,7 @@ from typing import Any
 from alembic import context
 from sqlmodel import SQLModel
 
-import records.models  # noqa: F401  (registers every table on SQLModel.metadata)
+import records.tables  # noqa: F401  (every table on SQLModel.metadata)
 from records.db import make_engine
 from records.migrate import include_object
 from records.models import UtcDateTime

@@ -438,7 +438,7 @@ def sharing_requests(
         db.exec(
             stmt.order_by(
                 col(SharingRequest.agency_id),
-                col(SharingRequest.filed_on).desc(),
+                col(SharingRequest.filed_on).desc().nulls_last(),
                 col(SharingRequest.id),
             )
         ).all()

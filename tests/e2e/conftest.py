@@ -28,7 +28,7 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
 from werkzeug.serving import make_server
 
-import records.models  # noqa: F401  (registers every table before create_all)
+import records.tables  # noqa: F401  (every table on SQLModel.metadata)
 from records import create_app
 from records.db import make_engine
 from records.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo

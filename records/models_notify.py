@@ -12,6 +12,7 @@ from records.models import UtcDateTime, _ts
 # Reminder rows still waiting for delivery; the sweep reads only these, through this index.
 _PENDING = text("delivered_at IS NULL AND cancelled_at IS NULL")
 _DIGEST = text("kind = 'digest'")
+_FOLLOWUP = text("kind = 'followup'")
 
 
 class Reminder(SQLModel, table=True):
@@ -29,6 +30,16 @@ class Reminder(SQLModel, table=True):
             sqlite_where=_DIGEST,
             postgresql_where=_DIGEST,
         ),
+        # A register follow-up's reminder has no request either; its clock names the follow-up.
+        Index(
+            "uq_reminder_followup",
+            "user_id",
+            "clock",
+            "due",
+            unique=True,
+            sqlite_where=_FOLLOWUP,
+            postgresql_where=_FOLLOWUP,
+        ),
         Index(
             "ix_reminder_pending",
             "next_attempt_at",
@@ -43,7 +54,7 @@ class Reminder(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
     clock: str = Field(max_length=30)
     due: date
-    kind: str = Field(max_length=10)  # before | on_day | passed | digest
+    kind: str = Field(max_length=10)  # before | on_day | passed | digest | followup
     send_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     next_attempt_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     attempts: int = 0

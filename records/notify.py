@@ -35,6 +35,7 @@ from records.models import Membership, RecordRequest, User
 from records.models_lifecycle import Deadline
 from records.models_notify import Notification, Reminder
 from records.notify_prefs import Prefs, preference_rows, resolve
+from records.register import reminders as register_reminders
 from records.visibility import Viewer, can_see
 
 log = logging.getLogger(__name__)
@@ -163,6 +164,7 @@ def plan_reminders(db: Session, now: datetime) -> int:
         ).all():
             candidates.pop(tuple(key), None)  # type: ignore[arg-type]
     missing = list(candidates.values()) + _digests(db, now, members, prefs)
+    missing += register_reminders.plan(db, now, send_at)  # the register's follow-ups
     if missing:
         db.execute(_insert_ignore(db), missing)
         log.info("planned %d reminders", len(missing))
@@ -393,6 +395,15 @@ def _prepare(
     if user is None or member is None:
         return "recipient is no longer a member", None
     base_url = links.base_url(user, settings)
+    if reminder.kind == register_reminders.KIND:
+        return register_reminders.prepare(
+            db,
+            reminder.org_id,
+            user.id,
+            reminder.clock,
+            today,
+            base_url,  # type: ignore[arg-type]
+        )
     if reminder.kind == "digest":
         rows = _digest_rows(db, reminder.org_id, user.id, today)  # type: ignore[arg-type]
         if not rows:

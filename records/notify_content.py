@@ -16,6 +16,7 @@ KIND_LABELS = {
     "on_day": "Due today",
     "passed": "Date passed",
     "digest": "Weekly digest",
+    "followup": "Ask again",
 }
 
 

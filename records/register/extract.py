@@ -48,7 +48,11 @@ LEDGER_LINES: dict[str, str] = {
 }
 # The ESAC's "Summary of Shared Funds Spent", lines a-n (form OMB No. 1123-0011). Lines a-k as
 # read in the form's copy at https://omb.report/icr/202112-1123-001/doc/117490500 (read
-# 2026-12-02); lines l-n were cut off in that copy and are recorded unverified.
+# 2026-12-02), which is cut off after "l | Suppor". Lines l-n by their headings in a filed ESAC's
+# detail sections ("Support of Community-Based Programs", "Non-Categorized Expenditures",
+# "Salaries"), Fresno County agreement A-19-404 with the Federal Equitable Sharing Program:
+# https://lfpublicdocs.fresnocountyca.gov/PublicContracts/DocView.aspx?dbid=0&id=22747&repo=LFContracts
+# (read 2026-12-02).
 SPENDING_LINES: dict[str, str] = {
     "spent_operations": "a. Law Enforcement Operations and Investigations",
     "spent_training": "b. Training and Education",
@@ -61,9 +65,9 @@ SPENDING_LINES: dict[str, str] = {
     "spent_education": "i. Drug, Gang, and Other Education or Awareness Programs",
     "spent_matching": "j. Matching Grants",
     "spent_transfers": "k. Transfers to Other Participating Law Enforcement Agencies",
-    "spent_community": "l. Support of Community-Based Programs (unverified)",
-    "spent_uncategorized": "m. Non-Categorized Expenditures (unverified)",
-    "spent_salaries": "n. Salaries (unverified)",
+    "spent_community": "l. Support of Community-Based Programs",
+    "spent_uncategorized": "m. Non-Categorized Expenditures",
+    "spent_salaries": "n. Salaries",
 }
 # The two forms a state or local agency files to ask for a share of one federal forfeiture, and
 # the fund the money comes from (records/laws is not involved: these are program forms).

@@ -145,6 +145,10 @@ def test_sharing_requests_are_listed_with_cases_and_summed_by_hand(client, db, l
         sums[(ledger["bpd"].id, "tdf9222")]["requested"],
         sums[(ledger["bpd"].id, "tdf9222")]["received"],
     ) == (550_050, 200_025)
+    # By state: both forms, all three requests are Alabama's.
+    by_state = {(s["state"], s["form"]): (s["count"], s["received"]) for s in api["sums_by_state"]}
+    assert by_state == {("AL", "dag71"): (2, 1_200_000), ("AL", "tdf9222"): (1, 200_025)}
+    assert "State: AL" in body
     one = client.get(
         f"/api/v1/register/sharing-requests?agency_id={ledger['sheriff'].id}",
         headers=bearer(ledger["token"]),
@@ -277,7 +281,7 @@ def test_who_sees_sharing_requests(app, client, db, factory, ledger):
     api = client.get(
         "/api/v1/register/sharing-requests", headers=bearer(factory.token(outsider, other))
     ).json
-    assert api == {"sharing_requests": [], "sums": []}
+    assert api == {"sharing_requests": [], "sums": [], "sums_by_state": []}
     stolen = _sharing(client, agency_id=ledger["bpd"].id, form="dag71", case_number="z")
     assert stolen.status_code == 400 and "choose an agency from your directory" in stolen.get_data(
         as_text=True

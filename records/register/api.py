@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request, url_for
-from sqlmodel import select
+from sqlmodel import col, select
 
 from records import validation as v
 from records import visibility
@@ -114,11 +114,24 @@ def list_sharing_requests() -> Any:
     db, viewer = get_session(), current_viewer()
     agency_id = v.integer(request.args.get("agency_id"), "agency_id")  # refused: a 400
     rows = service.sharing_requests(db, viewer, agency_id)
+    ids = {r.agency_id for r in rows}
+    states: dict[int, str] = {
+        ident: state
+        for ident, state in db.exec(
+            select(Agency.id, Agency.jurisdiction).where(col(Agency.id).in_(ids))
+        ).all()
+        if ident is not None
+    }
+    sums = service.sharing_sums(rows, states)
     return {
         "sharing_requests": [sharing_json(r) for r in rows],
         "sums": [
-            {"agency_id": agency, "form": form, **sums}
-            for (agency, form), sums in service.sharing_sums(rows).items()
+            {"agency_id": agency, "form": form, **totals}
+            for (agency, form), totals in sums["agency"].items()
+        ],
+        "sums_by_state": [
+            {"state": state, "form": form, **totals}
+            for (state, form), totals in sums["state"].items()
         ],
     }
 

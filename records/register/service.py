@@ -445,14 +445,18 @@ def sharing_requests(
     )
 
 
-def sharing_sums(rows: list[SharingRequest]) -> dict[tuple[int, str], dict[str, int]]:
-    """Per agency and form: how many requests, cents asked (where stated) and cents received."""
-    out: dict[tuple[int, str], dict[str, int]] = {}
+def sharing_sums(
+    rows: list[SharingRequest], states: dict[int, str]
+) -> dict[str, dict[tuple[Any, str], dict[str, int]]]:
+    """Per agency and form, and per state and form (``states``: agency id -> jurisdiction): how
+    many requests, cents asked (where stated) and cents received."""
+    out: dict[str, dict[tuple[Any, str], dict[str, int]]] = {"agency": {}, "state": {}}
     for r in rows:
-        s = out.setdefault((r.agency_id, r.form), {"count": 0, "requested": 0, "received": 0})
-        s["count"] += 1
-        s["requested"] += r.amount_requested_cents or 0
-        s["received"] += r.amount_received_cents or 0
+        for group, key in (("agency", r.agency_id), ("state", states.get(r.agency_id, ""))):
+            s = out[group].setdefault((key, r.form), {"count": 0, "requested": 0, "received": 0})
+            s["count"] += 1
+            s["requested"] += r.amount_requested_cents or 0
+            s["received"] += r.amount_received_cents or 0
     return out
 
 

@@ -383,7 +383,9 @@ def _ledger_page(db: Any, viewer: Viewer, template: str, **form_state: Any) -> A
         sums=service.ledger_sums(db, viewer),
         spending=service.spending_breakdown(years),
         sharing=sharing,
-        sharing_sums=service.sharing_sums(sharing),
+        sharing_sums=service.sharing_sums(
+            sharing, {ident: a.jurisdiction for ident, a in agencies.items()}
+        ),
         agency_charts=agency_charts,
         state_charts=state_charts,
         choices=choices,

@@ -18,18 +18,14 @@ users_cli = AppGroup("users", help="Create users and API tokens.")
 
 
 def init_app(app: Flask) -> None:
-    """Register the core commands and every module in records.commands that lists ``COMMANDS``."""
-    import importlib
-    import pkgutil
-
-    import records.commands as pkg
+    """Register the core commands and the command groups of records.commands."""
+    from records.commands import backup, closures, deadlines, letters, scheduler, search
 
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_data)
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"records.commands.{info.name}")
-        for command in getattr(module, "COMMANDS", ()):
+    for module in (backup, closures, deadlines, letters, scheduler, search):
+        for command in module.COMMANDS:
             app.cli.add_command(command)
 
 

@@ -13,16 +13,45 @@ from records.models import SUBJECT_LABELS, Role
 
 
 def register_blueprints(app: Flask) -> None:
-    """Register every module in records.web that defines ``bp`` (sorted by name)."""
-    import importlib
-    import pkgutil
+    """Register the HTML pages, one blueprint per resource, and the pages' shared handlers."""
+    from records.web import (
+        agencies,
+        audit_views,
+        auth_views,
+        bundle,
+        dashboard,
+        documents,
+        health,
+        law_calculator,
+        laws,
+        letters,
+        notifications,
+        orgs,
+        public,
+        requests,
+        search_views,
+        timeline,
+    )
 
-    import records.web as pkg
-
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"records.web.{info.name}")
-        if hasattr(module, "bp"):
-            app.register_blueprint(module.bp)
+    for module in (
+        agencies,
+        audit_views,
+        auth_views,
+        bundle,
+        dashboard,
+        documents,
+        health,
+        law_calculator,
+        laws,
+        letters,
+        notifications,
+        orgs,
+        public,
+        requests,
+        search_views,
+        timeline,
+    ):
+        app.register_blueprint(module.bp)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

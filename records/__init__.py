@@ -17,6 +17,18 @@ def _default_instance(paths: Any) -> str | None:
     return None if paths.installed() else str(paths.CHECKOUT / "instance")
 
 
+def _list_jobs() -> None:
+    """The periodic jobs of the core features (packages list theirs in ``init_app``)."""
+    from records import auth, clocks, extract, jobs, letter_batch, sharing, storage_sweep
+
+    jobs.add("deadlines.deemed_denials", clocks.deemed_denials)
+    jobs.add("extract_text", extract.extract_pending)
+    jobs.add("letter_batches", letter_batch.run_pending_batches)
+    jobs.add("prune_login_attempts", auth.prune_login_attempts)
+    jobs.add("publish_embargoes", sharing.publish_due_embargoes)
+    jobs.add("sweep_stored_files", storage_sweep.sweep)
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, database, login, blueprints, CLI, and (optionally) the scheduler."""
     from records.core import paths
@@ -87,6 +99,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     links.init_app(app)
     cli.init_app(app)
+    _list_jobs()
 
     from records.api import api_bp
     from records.web import register_blueprints

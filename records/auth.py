@@ -238,12 +238,3 @@ def prune_login_attempts(db: Session, now: datetime) -> int:
     window = int(current_app.config.get("LOGIN_WINDOW_SECONDS") or 900)
     result = db.exec(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(seconds=window)))
     return int(result.rowcount or 0)
-
-
-def _register_jobs() -> None:
-    from records.jobs import job
-
-    job("prune_login_attempts")(prune_login_attempts)
-
-
-_register_jobs()

@@ -21,7 +21,6 @@ from records.calendars import OfficeClosure
 from records.core.clock import utc_now, utc_today
 from records.deadlines import Clock, ClockEvent, compute_clocks, fmt, receipt_date
 from records.event_log import active_events, event_data, request_events
-from records.jobs import job
 from records.laws import UnknownLawError, get_law
 from records.laws.model import DEFAULT_ANSWERS, Law
 from records.models import Agency, RecordRequest
@@ -582,7 +581,6 @@ def _was_deemed(row: Deadline) -> bool:
         return False
 
 
-@job("deadlines.deemed_denials")
 def deemed_denials(db: Session, now: datetime) -> int:
     """Recompute requests whose deemed-denial date has passed in silence (opens the appeal clock)."""
     day = now.date()

@@ -252,12 +252,6 @@ def extract_pending(db: Any, now: datetime, *, limit: int = BATCH) -> int:
     return done
 
 
-def _register_job() -> None:
-    from records.jobs import job
-
-    job("extract_text")(extract_pending)
-
-
 # --------------------------------------------------------------------------------------------
 # Child side: plain functions over a path, no Flask and no database.
 # --------------------------------------------------------------------------------------------
@@ -403,5 +397,3 @@ def child_main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(child_main(sys.argv[1:]))
-else:
-    _register_job()

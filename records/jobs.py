@@ -1,7 +1,8 @@
 """Periodic jobs the scheduler runs. Each is idempotent and re-queries the database.
 
-A feature registers ``fn(db, now) -> int`` (how many things it did) with ``@job("name")``; the
-scheduler calls every registered job on each tick, and `flask reminders sweep` runs them once.
+``create_app`` (or a package's ``init_app``) lists each job, ``fn(db, now) -> int`` (how many
+things it did), with ``add(name, fn)``; the scheduler calls every listed job on each tick, and
+`flask reminders sweep` runs them once.
 """
 
 from __future__ import annotations
@@ -15,9 +16,6 @@ JobFn = Callable[[Session, datetime], int]
 JOBS: dict[str, JobFn] = {}
 
 
-def job(name: str) -> Callable[[JobFn], JobFn]:
-    def register(fn: JobFn) -> JobFn:
-        JOBS[name] = fn
-        return fn
-
-    return register
+def add(name: str, fn: JobFn) -> None:
+    """List a job under ``name`` (listing it again replaces it: every app built lists the same)."""
+    JOBS[name] = fn

@@ -22,7 +22,6 @@ from sqlmodel import Session, select
 from records import directory
 from records import validation as v
 from records.core.clock import utc_now
-from records.jobs import job
 from records.laws import UnknownLawError, get_law
 from records.letter_service import (
     DraftOptions,
@@ -480,7 +479,6 @@ def write_zip(db: Session, batch: BatchJob, fileobj: IO[bytes], viewer: Viewer) 
     )
 
 
-@job("letter_batches")
 def run_pending_batches(db: Session, now: datetime) -> int:
     """Periodic job: advance every unfinished batch by one chunk."""
     handled = 0

@@ -18,7 +18,6 @@ from sqlmodel import Session
 
 from records import validation as v
 from records import visibility
-from records.jobs import job
 from records.models import RecordRequest, Visibility
 from records.models_filing import Document, RequestEmbargo, SharingNote
 from records.visibility import Viewer
@@ -59,7 +58,6 @@ def _lifted_note(what: str, chosen: str) -> str:
     return f"The embargo on {what[0].lower()}{what[1:]} ended; it stays {chosen}."
 
 
-@job("publish_embargoes")
 def publish_due_embargoes(db: Session, now: datetime) -> int:
     """Lift every embargo whose date has come (public items appear in the archive, others keep
     their visibility); note it in the timeline. Returns how many embargoes were lifted."""

@@ -118,12 +118,3 @@ def sweep(db: Session, now: datetime) -> int:
     if gone or removed:
         log.info("storage sweep: %s unreferenced row(s), %s blob(s) removed", len(gone), removed)
     return len(gone) + removed
-
-
-def _register_job() -> None:
-    from records.jobs import job
-
-    job("sweep_stored_files")(sweep)
-
-
-_register_job()

@@ -47,3 +47,17 @@ def test_every_api_module_with_routes_is_loaded(app):
         if "@api_bp." in path.read_text() and f"records.api.{path.stem}" not in sys.modules
     ]
     assert unloaded == [], "add these modules to the list at the end of records/api/__init__.py"
+
+
+def test_create_app_lists_every_periodic_job(app):
+    from records import jobs
+
+    assert set(jobs.JOBS) == {
+        "deadlines.deemed_denials",
+        "extract_text",
+        "inbound_mail",
+        "letter_batches",
+        "prune_login_attempts",
+        "publish_embargoes",
+        "sweep_stored_files",
+    }

@@ -44,19 +44,22 @@ def fresh_jobs(monkeypatch):
 def test_tick_runs_every_job_and_writes_a_heartbeat(app, db, fresh_jobs):
     seen = []
 
-    @jobs.job("first")
     def first(session, now):
         seen.append(("first", now))
         return 2
 
-    @jobs.job("broken")
+    jobs.add("first", first)
+
     def broken(session, now):
         raise RuntimeError("boom")
 
-    @jobs.job("last")
+    jobs.add("broken", broken)
+
     def last(session, now):
         seen.append(("last", now))
         return 0
+
+    jobs.add("last", last)
 
     assert scheduler.last_heartbeat(db) is None
     result = scheduler.tick(app, NOW, "worker-a")

@@ -18,4 +18,4 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.mail_cli)
-    jobs.JOBS["inbound_mail"] = imap.fetch_due
+    jobs.add("inbound_mail", imap.fetch_due)

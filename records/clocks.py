@@ -89,7 +89,7 @@ def state_label(clock: str, state: str, due: date | None, answered_on: date | No
     return {"possible": "if extended"}.get(state, state)
 
 
-def law_for(db: Session, req: RecordRequest) -> tuple[Law | None, str | None]:
+def clock_law(db: Session, req: RecordRequest) -> tuple[Law | None, str | None]:
     """The request's law (its ``law_code``, else its agency's jurisdiction) and component."""
     agency = db.get(Agency, req.agency_id)
     code = req.law_code or (agency.jurisdiction if agency else "")
@@ -359,7 +359,7 @@ def plan(db: Session, req: RecordRequest, events: Iterable[Any], *, today: date)
     """The clocks ``events`` would give ``req`` (nothing is written)."""
     from records.closures import for_request
 
-    law, component = law_for(db, req)
+    law, component = clock_law(db, req)
     if law is None:
         return {}
     return plan_clocks(law, component, events, today, for_request(db, req, law.code))

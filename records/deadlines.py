@@ -31,7 +31,7 @@ __all__ = [
     "SUMMARY_KEYS",
     "Clock",
     "ClockEvent",
-    "EVENT_KINDS",
+    "CLOCK_EVENT_KINDS",
     "compute_clocks",
     "compute_summary",
     "law_in_force",
@@ -54,7 +54,7 @@ CLOCK_NAMES = (
     "follow_up",
 )
 
-EVENT_KINDS = (
+CLOCK_EVENT_KINDS = (
     "acknowledged",
     "toll_start",
     "toll_end",
@@ -337,8 +337,8 @@ def _validate(
     if follow_up is not None and follow_up < 0:
         raise ValueError(f"follow_up_days must not be negative ({follow_up})")
     for event in events:
-        if event.kind not in EVENT_KINDS:
-            raise ValueError(f"unknown event kind {event.kind!r}; use one of {EVENT_KINDS}")
+        if event.kind not in CLOCK_EVENT_KINDS:
+            raise ValueError(f"unknown event kind {event.kind!r}; use one of {CLOCK_EVENT_KINDS}")
         if event.on < received:
             raise ValueError(
                 f"{event.kind} event on {event.on.isoformat()} is before receipt "

@@ -400,7 +400,7 @@ def agency_info(db: Session, agency: Agency, kind: str = "") -> AgencyInfo:
     )
 
 
-def law_for(req: RecordRequest, agency: Agency) -> Law:
+def letter_law(req: RecordRequest, agency: Agency) -> Law:
     """The request's law (its own code, else the agency's jurisdiction)."""
     code = req.law_code or agency.jurisdiction
     try:
@@ -452,7 +452,7 @@ def draft_for(
         letter_request(options, letter_date),
         requester,
         info,
-        law_for(req, agency),
+        letter_law(req, agency),
         overrides=org_overrides(settings),
     )
 
@@ -497,7 +497,7 @@ def _facts(db: Session, req: RecordRequest) -> tuple[Law, Agency, list[Any], Any
     agency = db.get(Agency, req.agency_id)
     if agency is None:
         raise DraftingError("this request has no agency")
-    law = law_for(req, agency)
+    law = letter_law(req, agency)
     events = request_events(db, req.id, include_voided=False)
     sent = next((e for e in events if e.kind == "sent"), None)
     if sent is None:

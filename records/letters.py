@@ -386,7 +386,7 @@ def _appeal_for(law: Law, agency: AgencyInfo) -> Appeal:
     return component.appeal if component else law.appeal
 
 
-def _appeal_period(appeal: Appeal) -> str:
+def _appeal_period_words(appeal: Appeal) -> str:
     period = appeal.period
     if period is None:
         return ""
@@ -661,7 +661,7 @@ def _common_values(
         "law.fee_waiver_citation": printable_citation(law.fee_waiver.source.citation),
         "law.who_may_request_citation": printable_citation(law.who_may_request.source.citation),
         "law.appeal_to": _appeal_to_words(appeal, agency),
-        "law.appeal_period": _appeal_period(appeal),
+        "law.appeal_period": _appeal_period_words(appeal),
         "law.appeal_citation": printable_citation(appeal.source.citation),
     }
 
@@ -1219,7 +1219,7 @@ def draft_appeal(
         )
     templates = _templates(overrides, None)
     values = _common_values(law, addressee.info, requester, letter_date, subject_line)
-    period = _appeal_period(appeal)
+    period = _appeal_period_words(appeal)
     decided = determination.decided_on
     when = format_date(decided) if decided else ""
     what = {

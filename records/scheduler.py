@@ -167,7 +167,7 @@ class LeaderLock:
             self._file = None
 
 
-class Clock:
+class Ticker:
     """The APScheduler clock: one interval job; a tick runs only while this process leads."""
 
     def __init__(self, app: Flask, on_tick: Callable[[TickResult], None] | None = None) -> None:
@@ -222,7 +222,7 @@ class Clock:
 def run_forever(app: Flask, stop: threading.Event | None = None) -> None:
     """The ``scheduler run`` process: tick until ``stop`` is set (SIGTERM/SIGINT set it)."""
     stop = stop or threading.Event()
-    clock = Clock(app)
+    clock = Ticker(app)
     clock.start()
     try:
         while not stop.wait(1):
@@ -252,12 +252,12 @@ def should_embed(app: Flask, environ: dict[str, str] | None = None) -> bool:
 
 
 def init_app(app: Flask) -> Any:
-    """Start the embedded scheduler when this process should run it; returns the Clock or None."""
+    """Start the embedded scheduler when this process should run it; returns the Ticker or None."""
     if not should_embed(app):
         return None
     import atexit
 
-    clock = Clock(app)
+    clock = Ticker(app)
     clock.start()
     atexit.register(clock.stop)
     app.extensions["scheduler_clock"] = clock

@@ -129,7 +129,7 @@ def test_clock_catches_up_immediately_on_start(app, db, factory, smtp, fresh_job
     app.config["SWEEP_SECONDS"] = 3600  # only the start-up tick can run during the test
     ticked = threading.Event()
     with time_machine.travel(NOW, tick=True):
-        clock = scheduler.Clock(app, on_tick=lambda _result: ticked.set())
+        clock = scheduler.Ticker(app, on_tick=lambda _result: ticked.set())
         clock.start()
         try:
             assert ticked.wait(30), "no tick at start"

@@ -275,7 +275,7 @@ def new(request_id: int) -> Any:
             db.commit()
             flash("Letter drafted. Read it, edit it if needed, then send it.", "success")
             return redirect(url_for("letters.show", letter_id=stored.id))
-    law = ls.law_for(req, agency)
+    law = ls.letter_law(req, agency)
     profile = ls.effective_profile(db, req.org_id, current_user.id)
     warning = None
     if profile is not None:

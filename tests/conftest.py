@@ -31,6 +31,7 @@ from records.auth import issue_api_token
 from records.db import make_engine
 from records.models import Agency, Membership, Organization, RecordRequest, Role, User
 from records.security import hash_password
+from tests.notify_support import SmtpSink
 
 # Speed belongs to the benchmarks: no per-example time limit (the first example of a property may
 # build a calendar cache, and the machines are noisy).
@@ -280,3 +281,14 @@ def assert_redirect(resp: Any, path: str) -> None:
     where = urlsplit(resp.headers["Location"])
     got = f"{where.path}?{where.query}" if "?" in path else where.path
     assert got == path, f"redirected to {resp.headers['Location']!r}, expected {path!r}"
+
+
+@pytest.fixture
+def smtp(app: Flask) -> Iterator[SmtpSink]:
+    """A real SMTP server (aiosmtpd) the app sends to; ``.messages`` holds what arrived. A test
+    module that needs another kind of mail server defines its own ``smtp``."""
+    sink = SmtpSink()
+    sink.start()
+    app.config.update(sink.config())
+    yield sink
+    sink.stop()

@@ -30,15 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)  # Tuesday, after the 13:00 UTC send time
 
 
-@pytest.fixture
-def smtp(app):
-    sink = SmtpSink()
-    sink.start()
-    app.config.update(sink.config())
-    yield sink
-    sink.stop()
-
-
 NO_DIGEST = Prefs(weekly_digest=False)
 
 

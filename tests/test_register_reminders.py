@@ -14,18 +14,8 @@ from records.models_notify import Notification, Reminder
 from records.notify_prefs import Prefs, save_preferences
 from records.register.models import FollowUp
 from tests.conftest import assert_redirect, login
-from tests.notify_support import SmtpSink
 
 EXPIRES = "2027-06-30"  # the renewal request is proposed 120 days before: Tue 2027-03-02
-
-
-@pytest.fixture
-def smtp(app):
-    sink = SmtpSink()
-    sink.start()
-    app.config.update(sink.config())
-    yield sink
-    sink.stop()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ def test_every_page_module_with_a_blueprint_is_registered(app):
         for m in _modules(records.web)
         if hasattr(m, "bp") and app.blueprints.get(m.bp.name) is not m.bp
     ]
-    assert missing == [], "add these to records.web.register_blueprints"
+    assert missing == [], "add these to records.web.PAGES"
 
 
 def test_every_command_group_is_added(app):

@@ -19,19 +19,10 @@ from records import jobs, scheduler
 from records.models_notify import Reminder, SchedulerHeartbeat
 from records.notify_prefs import Prefs, save_preferences
 from tests import processes
-from tests.notify_support import SmtpSink, add_deadline
+from tests.notify_support import add_deadline
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def smtp(app):
-    sink = SmtpSink()
-    sink.start()
-    app.config.update(sink.config())
-    yield sink
-    sink.stop()
 
 
 @pytest.fixture

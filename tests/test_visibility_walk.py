@@ -22,7 +22,6 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -105,15 +104,6 @@ FEED_RE = re.compile(r"/calendar/(cal_[A-Za-z0-9_-]+)\.ics")
 def config(config: dict[str, Any]) -> dict[str, Any]:
     # Every list on one page: the walk must see every row, not the first 25.
     return config | {"PAGE_SIZE": 1000}
-
-
-@pytest.fixture
-def smtp(app: Flask) -> Iterator[SmtpSink]:
-    sink = SmtpSink()
-    sink.start()
-    app.config.update(sink.config())
-    yield sink
-    sink.stop()
 
 
 @dataclass

@@ -11,47 +11,33 @@ from records.auth import current_membership, has_role
 from records.core.inputs import BadInput
 from records.models import SUBJECT_LABELS, Role
 
+# The HTML pages, one module (and blueprint ``bp``) per resource, registered in this order.
+PAGES = (
+    "agencies",
+    "audit_views",
+    "auth_views",
+    "bundle",
+    "dashboard",
+    "documents",
+    "health",
+    "law_calculator",
+    "laws",
+    "letters",
+    "notifications",
+    "orgs",
+    "public",
+    "requests",
+    "search_views",
+    "timeline",
+)
+
 
 def register_blueprints(app: Flask) -> None:
-    """Register the HTML pages, one blueprint per resource, and the pages' shared handlers."""
-    from records.web import (
-        agencies,
-        audit_views,
-        auth_views,
-        bundle,
-        dashboard,
-        documents,
-        health,
-        law_calculator,
-        laws,
-        letters,
-        notifications,
-        orgs,
-        public,
-        requests,
-        search_views,
-        timeline,
-    )
+    """Register the pages listed in ``PAGES`` and the pages' shared handlers."""
+    import importlib
 
-    for module in (
-        agencies,
-        audit_views,
-        auth_views,
-        bundle,
-        dashboard,
-        documents,
-        health,
-        law_calculator,
-        laws,
-        letters,
-        notifications,
-        orgs,
-        public,
-        requests,
-        search_views,
-        timeline,
-    ):
-        app.register_blueprint(module.bp)
+    for name in PAGES:
+        app.register_blueprint(importlib.import_module(f"records.web.{name}").bp)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

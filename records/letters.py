@@ -768,19 +768,38 @@ def _select_items(
         chosen.append(get_subject(subject_key).item(item_key))
         if subject_key not in subjects:
             subjects.append(subject_key)
-    held = [item for item in chosen if item.held_by(agency.level)]
-    warnings = [
-        f"Left out {item.label!r}: a {_KIND_WORDS.get(agency.level, agency.level)} does not "
-        "hold these records."
-        for item in chosen
-        if not item.held_by(agency.level)
-    ]
+    component = agency.component if agency.federal else ""
+    held = [item for item in chosen if item.held_by(agency.level, component)]
+    warnings = [_left_out(item, agency) for item in chosen if item not in held]
     if not held:
         raise DraftingError(
-            f"none of the chosen items are held by a {_KIND_WORDS.get(agency.level, agency.level)}"
-            "; items it holds: " + ", ".join(i.label for i in subject.items_for(agency.level))
+            f"none of the chosen items are held by this {_office_words(agency)}; items it "
+            "holds: " + ", ".join(i.label for i in subject.items_for(agency.level, component))
         )
     return held, warnings, subjects
+
+
+# How a letter's warnings name a federal department by its law-library component code.
+_DEPARTMENT_WORDS = {"DOJ": "the Justice Department", "TREAS": "the Treasury", "DHS": "DHS"}
+
+
+def _department(code: str) -> str:
+    return _DEPARTMENT_WORDS.get(code.upper(), code.upper())
+
+
+def _office_words(agency: AgencyInfo) -> str:
+    words = _KIND_WORDS.get(agency.level, agency.level)
+    return f"{words} of {_department(agency.component)}" if agency.component else words
+
+
+def _left_out(item: Item, agency: AgencyInfo) -> str:
+    if agency.federal and item.components and item.held_by(agency.level):
+        return (
+            f"Left out {item.label!r}: these records are held by "
+            f"{' or '.join(_department(c) for c in item.components)}, not by "
+            f"{_department(agency.component)}."
+        )
+    return f"Left out {item.label!r}: a {_office_words(agency)} does not hold these records."
 
 
 _KIND_WORDS = {

@@ -110,7 +110,7 @@ def test_federal_letter_docx_holds_law_items_and_federal_requests(
     assert "5 U.S.C. § 552" in text
     assert "within 20 business days after you receive this request" in text
     assert "5 U.S.C. § 552(a)(6)(A)(i)" in text
-    items = get_subject(subject).items_for("federal")
+    items = get_subject(subject).items_for("federal", component)
     for number, item in enumerate(items, start=1):
         expected = f"{number}. " + " ".join(item.template_for(True).render(_item_vars(item)))
         assert expected in paragraphs
@@ -666,3 +666,25 @@ def test_federal_seed_entries_are_complete_and_use_known_components() -> None:
         assert office.component in law.components or office.component == "TREAS"
         if office.parent:
             assert office.parent in {o.name for o in offices.values()}
+
+
+@pytest.mark.parametrize(
+    ("component", "kept", "left_out", "why"),
+    [
+        ("DOJ", "Form DAG-71", "TD F 92-22.46", "held by the Treasury or DHS, not by the Justice"),
+        ("DHS", "TD F 92-22.46", "Form DAG-71", "held by the Justice Department, not by DHS"),
+    ],
+)
+def test_a_federal_letter_asks_only_for_the_forms_its_department_holds(
+    component: str, kept: str, left_out: str, why: str
+) -> None:
+    agency = federal_office(component)
+    req = request_for("forfeiture", agency)  # every item a federal office may hold
+    assert {"dag71", "td_f_92_22_46"} <= set(req.items)
+    letter = draft_letter(req, REQUESTER, agency)
+    text = "\n".join(letter.paragraphs)
+    assert kept in text and left_out not in text
+    assert any(why in w for w in letter.warnings), letter.warnings
+    # The checklist offered for this office leaves the other department's form out too.
+    offered = {i.key for i in get_subject("forfeiture").items_for("federal", component)}
+    assert ("dag71" in offered) == (component == "DOJ")

@@ -85,14 +85,24 @@ class Item:
     variables: tuple[str, ...]
     wording: Template
     wording_federal: Template | None = None
+    # Federal holders only: the law-library component codes of the departments that hold the
+    # record (a DAG-71 is filed with DOJ, a TD F 92-22.46 with a Treasury Forfeiture Fund
+    # agency); empty means any federal office may.
+    components: tuple[str, ...] = ()
 
-    def held_by(self, kind: str) -> bool:
+    def held_by(self, kind: str, component: str = "") -> bool:
         """True when an agency of this directory level (or holder kind) holds the record.
 
         Directory levels are broader than holder kinds: a city's records include its police
-        department's and its council clerk's, a sheriff usually runs the county jail.
+        department's and its council clerk's, a sheriff usually runs the county jail. A federal
+        office with a known component holds a record limited to other components only if the
+        item names its component.
         """
-        return bool(LEVEL_HOLDERS.get(kind, frozenset({kind})) & set(self.holders))
+        if not LEVEL_HOLDERS.get(kind, frozenset({kind})) & set(self.holders):
+            return False
+        if kind == "federal" and self.components and component:
+            return component.upper() in self.components
+        return True
 
     def template_for(self, federal: bool) -> Template:
         """The wording to use for a federal office or a state/local one."""
@@ -134,9 +144,9 @@ class Subject:
         except KeyError:
             raise UnknownItemError(self.key, key, list(self.items)) from None
 
-    def items_for(self, kind: str) -> list[Item]:
-        """The items an agency of ``kind`` holds, in checklist order."""
-        return [item for item in self.items.values() if item.held_by(kind)]
+    def items_for(self, kind: str, component: str = "") -> list[Item]:
+        """The items an agency of ``kind`` (and federal ``component``) holds, in order."""
+        return [item for item in self.items.values() if item.held_by(kind, component)]
 
 
 def _req(data: dict[str, Any], key: str, where: str) -> Any:
@@ -191,6 +201,9 @@ def _item(data: dict[str, Any], where: str, known: dict[str, Variable]) -> Item:
         )
     except TemplateError as exc:
         raise SubjectDataError(str(exc)) from exc
+    components = tuple(str(c).upper() for c in data.get("components", ()))
+    if components and "federal" not in holders:
+        raise SubjectDataError(f"{where}: components name federal holders; add 'federal'")
     if wording_federal is None and "federal" in holders and "local_agency" not in variables:
         # A federal office cannot answer "your agency's agreements"; it needs its own wording.
         raise SubjectDataError(f"{where}: federal holders need wording_federal")
@@ -202,6 +215,7 @@ def _item(data: dict[str, Any], where: str, known: dict[str, Variable]) -> Item:
         variables=variables,
         wording=wording,
         wording_federal=wording_federal,
+        components=components,
     )
 
 

@@ -173,9 +173,11 @@ def _kind_choice(agency: Agency | None) -> str:
     return "police"
 
 
-def _form_context(subject_key: str, kind: str, federal: bool) -> dict[str, Any]:
+def _form_context(
+    subject_key: str, kind: str, federal: bool, component: str = ""
+) -> dict[str, Any]:
     subject = get_subject(subject_key)
-    items = subject.items_for(kind) if kind else list(subject.items.values())
+    items = subject.items_for(kind, component) if kind else list(subject.items.values())
     used = sorted({n for item in items for n in item.variables} | {"date_from", "date_to"})
     if federal:
         used = sorted(set(used) | {"local_agency"})
@@ -292,7 +294,7 @@ def new(request_id: int) -> Any:
         errors=errors,
         residency_warning=warning,
         fee_waiver_note=fee_waiver_note(law),
-        **_form_context(subject_key, kind, federal),
+        **_form_context(subject_key, kind, federal, agency.component if federal else ""),
     ), (422 if errors else 200)
 
 

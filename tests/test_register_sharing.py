@@ -385,3 +385,85 @@ def test_a_refused_register_entry_keeps_what_was_typed(client, db, factory, ledg
     assert '<option value="287g_tfm" selected>' in body
     assert "Elsewhere PD" not in body  # the other organization's agency is not offered
     assert db.exec(select(Agreement)).all() == []
+
+
+def test_a_filed_sharing_form_is_proposed_and_enters_only_when_confirmed(client, db, ledger):
+    from records.register.models import RegisterProposal
+
+    (proposal,) = db.exec(
+        select(RegisterProposal).where(RegisterProposal.document_id == ledger["doc"])
+    ).all()
+    assert (proposal.target, proposal.page, proposal.quote) == (
+        "sharing",
+        1,
+        "Case Number: 2026-DEA-001234",
+    )
+    assert db.exec(select(SharingRequest)).all() == []  # nothing enters unconfirmed
+    page = client.get(f"/agreements/documents/{ledger['doc']}").get_data(as_text=True)
+    assert 'name="case_number" value="2026-DEA-001234"' in page
+    assert 'name="amount_received" value="12,000.00"' in page
+    assert '<option value="approved" selected>' in page
+
+    # Confirmed with one correction: the share asked was 30%, not 25%.
+    form = {
+        "action": "confirm",
+        "form": "dag71",
+        "seizing_agency": "DEA",
+        "case_number": "2026-DEA-001234",
+        "asset_id": "26-DEA-778899",
+        "asset": "$48,000.00 U.S. Currency",
+        "seized_on": "",
+        "forfeited_on": "",
+        "share_percent": "30",
+        "amount_requested": "",
+        "amount_received": "12,000.00",
+        "paid_on": "2026-03-03",
+        "decision": "approved",
+        "quote": proposal.quote,
+    }
+    resp = client.post(f"/agreements/proposals/{proposal.id}", data=form)
+    assert_redirect(resp, f"/agreements/documents/{ledger['doc']}")
+    row = db.exec(select(SharingRequest)).one()
+    assert (row.form, row.case_number, row.share_percent, row.amount_received_cents) == (
+        "dag71",
+        "2026-DEA-001234",
+        "30",
+        1_200_000,
+    )
+    assert (row.document_id, row.page, row.quote_state) == (ledger["doc"], 1, QUOTE_CHECKED)
+    assert str(row.paid_on) == "2026-03-03" and row.agency_id == ledger["bpd"].id
+    db.refresh(proposal)
+    assert proposal.state == "confirmed"
+    again = client.post(f"/agreements/proposals/{proposal.id}", data=form)
+    assert_redirect(again, f"/agreements/documents/{ledger['doc']}")
+    assert len(db.exec(select(SharingRequest)).all()) == 1  # decided once
+
+
+def test_the_sharing_form_reader_on_both_forms():
+    from records.register import extract
+    from records.register.demo import BPD_TDF
+
+    (dag,) = extract.propose(DAG71)
+    fields = json.loads(dag.value)
+    assert fields == {
+        "amount_received_cents": 1_200_000,
+        "asset": "$48,000.00 U.S. Currency",
+        "asset_id": "26-DEA-778899",
+        "case_number": "2026-DEA-001234",
+        "decision": "approved",
+        "form": "dag71",
+        "paid_on": "2026-03-03",
+        "seizing_agency": "DEA",
+        "share_percent": "25",
+    }
+    (tdf,) = extract.propose(BPD_TDF)
+    fields = json.loads(tdf.value)
+    assert (fields["form"], fields["asset_id"], fields["seized_on"], fields["forfeited_on"]) == (
+        "tdf9222",
+        "2023-1901-000456-01",
+        "2023-03-14",
+        "2023-08-02",
+    )
+    assert tdf.fund == "treasury" and tdf.quote == "Seizure Number: 2023-1901-000456-01"
+    # A letter that only mentions the form is not a form.
+    assert extract.propose("Please send every DAG-71 your department filed since 2020.") == []

@@ -10,10 +10,12 @@ Nothing here decides; a person does.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from records.core.written_dates import MONTHS
 
@@ -127,7 +129,7 @@ NUMBERS = {
 class Proposed:
     """One fact read from the text, for a member to confirm or correct."""
 
-    target: str  # agreement | ledger
+    target: str  # agreement | ledger | sharing
     name: str  # kind, a DATE_FACTS/APPROVAL_FACTS/TERM_FACTS/PARTY_FACTS name, or a ledger line
     value: str  # text shown and stored (a kind code, an ISO date, a number, a clause)
     page: int
@@ -446,11 +448,101 @@ def _ledger(pages: list[str]) -> list[Proposed]:
 AGREEMENT_WORDS = r"memorandum of (?:understanding|agreement)|\bMO[UA]\b|\bagreement\b"
 
 
+# ------------------------------------------------------------------------------------------
+# Sharing forms (DAG-71, TD F 92-22.46): one request per form, read from its labelled lines.
+# ------------------------------------------------------------------------------------------
+
+SHARING_FORM_WORDS: tuple[tuple[str, str], ...] = (
+    ("tdf9222", r"\bTD\s*F\s*92[-\s]22\.46\b|Request for Transfer of Property Seized"),
+    ("dag71", r"\bDAG[-\s]?71\b|Equitable Sharing Request"),
+)
+# Labels as the forms (and the agencies' copies of them) print them, "Label: value" per line.
+SHARING_LABELS: tuple[tuple[str, str], ...] = (
+    ("seizing_agency", r"Seizing Agency"),
+    ("case_number", r"(?:Federal )?Case (?:Number|No\.?)"),
+    ("asset_id", r"Asset (?:ID|Identifier|Number)|Seizure (?:Number|No\.?)|CATS ID"),
+    ("asset", r"Asset(?: Description)?|Property(?: Requested| Description)?"),
+    ("seized_on", r"Date of Seizure|Seizure Date|Seized on"),
+    ("forfeited_on", r"Date of Forfeiture|Forfeiture Date|Forfeited on"),
+    ("share_percent", r"Percentage(?: of Property)? Requested|Sharing Percentage(?: Requested)?"),
+    ("amount_requested", r"Amount Requested"),
+)
+SHARING_DECISION_WORDS: tuple[tuple[str, str], ...] = (
+    ("partial", r"approved in part|partially approved"),
+    ("approved", r"approved|granted"),
+    ("denied", r"denied|declined"),
+    ("withdrawn", r"withdrawn"),
+)
+_RECEIVED = re.compile(
+    rf"Amount (?:shared|transferred|received|paid)\s*:\s*({_MONEY})(?:[^\n]*?\bpaid (?:on )?({DATE_RE}))?",
+    re.I,
+)
+
+
+def _sharing_form(pages: list[str]) -> Proposed | None:
+    """A DAG-71 or TD F 92-22.46 as one proposal: ``value`` is its fields as JSON (dates ISO,
+    amounts in cents), ``quote`` the line naming its case or asset, on that line's page."""
+    text = "\n".join(pages)
+    form = next((f for f, words in SHARING_FORM_WORDS if re.search(words, text, re.I)), None)
+    if form is None:
+        return None
+    fields: dict[str, Any] = {"form": form}
+    where: tuple[int, str] | None = None
+    for name, label in SHARING_LABELS:
+        for n, page in enumerate(pages, start=1):
+            m = re.search(rf"^[ \t]*(?:{label})[ \t]*:[ \t]*(\S[^\n]*?)[ \t]*$", page, re.I | re.M)
+            if m is None:
+                continue
+            raw = m.group(1)
+            if name.endswith("_on"):
+                day = parse_date(raw)
+                if day is not None:
+                    fields[name] = day.isoformat()
+            elif name == "share_percent":
+                pct = re.match(r"(\d{1,3}(?:\.\d{1,2})?)\s*%?", raw)
+                if pct:
+                    fields[name] = pct.group(1)
+            elif name == "amount_requested":
+                cents = parse_amount(raw)
+                if cents is not None:
+                    fields["amount_requested_cents"] = cents
+            else:
+                fields[name] = raw[:100] if name != "asset" else raw[:2000]
+            if name in ("case_number", "asset_id") and where is None:
+                where = (n, m.group(0).strip())
+            break
+    if where is None:
+        return None  # no case or asset to file it under: nothing to propose
+    for page in pages:
+        m = re.search(r"^[ \t]*Decision[ \t]*:[ \t]*([^\n]+)$", page, re.I | re.M)
+        if m:
+            fields["decision"] = next(
+                (d for d, words in SHARING_DECISION_WORDS if re.search(words, m.group(1), re.I)),
+                "pending",
+            )
+        got = _RECEIVED.search(page)
+        if got:
+            fields["amount_received_cents"] = parse_amount(got.group(1))
+            if got.group(2) and (paid := parse_date(got.group(2))) is not None:
+                fields["paid_on"] = paid.isoformat()
+    return Proposed(
+        target="sharing",
+        name="sharing_request",
+        value=json.dumps(fields, sort_keys=True),
+        page=where[0],
+        quote=where[1],
+        fund=SHARING_FUND[form],
+    )
+
+
 def propose(text: str, agency_names: Iterable[str] = ()) -> list[Proposed]:
     """Every fact this text suggests, in reading order by kind (agreement facts, then ledger)."""
     pages = pages_of(text)
     if not any(p.strip() for p in pages):
         return []
+    sharing = _sharing_form(pages)
+    if sharing is not None:
+        return [sharing]  # a sharing form is one ledger row, not an agreement
     ledger = _ledger(pages)
     out: list[Proposed] = []
     kind = _kind(pages)

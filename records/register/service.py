@@ -8,6 +8,7 @@ visibility rules hide a fact whose document has since become private).
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections import defaultdict
@@ -598,9 +599,37 @@ def proposals_for(db: Session, viewer: Viewer, doc: Document) -> list[RegisterPr
     )
 
 
+SHARING_FIELDS = (
+    "form",
+    "seizing_agency",
+    "case_number",
+    "asset_id",
+    "asset",
+    "seized_on",
+    "forfeited_on",
+    "filed_on",
+    "share_percent",
+    "decision",
+    "paid_on",
+)
+
+
+def proposed_sharing(proposal: RegisterProposal) -> dict[str, Any]:
+    """A sharing-form proposal's fields (amounts in dollars, as the member edits them)."""
+    try:
+        fields = dict(json.loads(proposal.value or "{}"))
+    except ValueError:
+        fields = {}
+    for name in ("amount_requested", "amount_received"):
+        cents = fields.pop(f"{name}_cents", None)
+        if isinstance(cents, int):
+            fields[name] = f"{cents / 100:,.2f}"
+    return fields
+
+
 def confirm_proposal(
     db: Session, proposal: RegisterProposal, viewer: Viewer, data: dict[str, Any]
-) -> Agreement | LedgerFigure:
+) -> Agreement | LedgerFigure | SharingRequest:
     """Turn a proposal into a register fact, with the member's corrections; nothing enters the
     register any other way from a document's text."""
     if proposal.state != "proposed":
@@ -612,8 +641,25 @@ def confirm_proposal(
         "page": data.get("page") or proposal.page,
         "quote": data.get("quote", proposal.quote),
     }
-    result: Agreement | LedgerFigure
-    if proposal.target == "ledger":
+    result: Agreement | LedgerFigure | SharingRequest
+    if proposal.target == "sharing":
+        read = proposed_sharing(proposal)
+        values = {
+            name: data[name] if name in data else read.get(name)
+            for name in (*SHARING_FIELDS, "amount_requested", "amount_received")
+        }
+        result = add_sharing_request(
+            db,
+            proposal.org_id,
+            viewer,
+            {
+                **values,
+                "agency_id": data.get("agency_id") or req.agency_id,
+                "visibility": "organization",
+                **cite,
+            },
+        )
+    elif proposal.target == "ledger":
         if proposal.name == "fiscal_year":
             raise v.ValidationError("name", "the fiscal year is confirmed with each figure")
         year = data.get("fiscal_year") or proposal.fiscal_year

@@ -26,7 +26,13 @@ from records.db import get_session
 from records.models import Agency, RecordRequest, Role, Subject
 from records.models_filing import Document
 from records.register import charts, extract, service, usmap
-from records.register.models import Agreement, FollowUp, RegisterFact, RegisterProposal
+from records.register.models import (
+    Agreement,
+    FollowUp,
+    RegisterFact,
+    RegisterProposal,
+    SharingRequest,
+)
 from records.validation import JURISDICTIONS, ValidationError
 from records.visibility import Viewer, current_viewer
 
@@ -55,6 +61,7 @@ LABELS = {
     "federal_party": "Federal party",
     "kind": "Kind of agreement",
     "fiscal_year": "Fiscal year",
+    "sharing_request": "Sharing request (DAG-71 or TD F 92-22.46)",
     **extract.LEDGER_LINES,
     **extract.SPENDING_LINES,
 }
@@ -252,6 +259,7 @@ def review(doc_id: int) -> Any:
         by_page=by_page,
         entries=entries,
         made_here=[a for a, _ in entries if a.request_id == doc.request_id],  # type: ignore[union-attr]
+        sharing={p.id: service.proposed_sharing(p) for p in proposals if p.target == "sharing"},
     )
 
 
@@ -279,6 +287,8 @@ def decide(proposal_id: int) -> Any:
     db.commit()
     if isinstance(result, Agreement):
         flash(f"Confirmed into the register: {result.title}.", "success")
+    elif isinstance(result, SharingRequest):
+        flash("Confirmed into the forfeiture ledger's sharing requests.", "success")
     else:
         flash("Confirmed into the forfeiture ledger.", "success")
     return redirect(back)

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, abort, flash, g, redirect, request, session, url_for
 from flask_login import LoginManager, current_user
-from sqlalchemy import delete, func, update
+from sqlalchemy import and_, delete, func, update
 from sqlmodel import Session, select
 
 from records.core.clock import utc_now
@@ -77,17 +77,23 @@ def user_from_bearer(header: str | None) -> tuple[User, int] | None:
     if not header or not header.startswith("Bearer "):
         return None
     db = get_session()
-    tok = db.exec(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(header[7:].strip()))
+    # The token, its user and the membership it acts in, in one statement.
+    row = db.exec(
+        select(ApiToken, User, Membership)
+        .join(User, User.id == ApiToken.user_id)
+        .join(
+            Membership,
+            and_(Membership.user_id == ApiToken.user_id, Membership.org_id == ApiToken.org_id),
+        )
+        .where(ApiToken.token_hash == hash_token(header[7:].strip()))
     ).first()
-    if tok is None or tok.revoked_at is not None:
+    if row is None:
         return None
-    user = db.get(User, tok.user_id)
-    if user is None or user.session_version != tok.session_version:
-        return None
-    if membership_for(user.id, tok.org_id) is None:
+    tok, user, membership = row
+    if tok.revoked_at is not None or user.session_version != tok.session_version:
         return None
     _touch(tok)
+    g.membership = membership  # what current_membership() would look up again
     return user, tok.org_id
 
 

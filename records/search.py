@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
@@ -177,42 +178,6 @@ def ensure_index(db: Session) -> None:
     bind._records_fts_ready = True  # type: ignore[union-attr]
 
 
-def _filters(f: SearchFilters) -> list[ColumnElement[bool]]:
-    out: list[ColumnElement[bool]] = []
-    if f.agency_id:
-        out.append(SearchEntry.agency_id == f.agency_id)
-    if f.jurisdiction:
-        out.append(Agency.jurisdiction == f.jurisdiction)
-    if f.subject:
-        out.append(RecordRequest.subject == f.subject)
-    if f.status:
-        out.append(RecordRequest.status == f.status)
-    if f.kind in KINDS:
-        out.append(SearchEntry.kind == f.kind)
-    if f.date_from:
-        out.append(SearchEntry.on >= f.date_from)
-    if f.date_to:
-        out.append(SearchEntry.on <= f.date_to)
-    return out
-
-
-def _base(scope: Scope, filters: SearchFilters, *columns: Any) -> Select[Any]:
-    """Entries joined to what decides who sees them, filtered; no full-text condition yet."""
-    return (
-        select(*columns)
-        .select_from(SearchEntry)
-        .outerjoin(RecordRequest, RecordRequest.id == SearchEntry.request_id)
-        .outerjoin(
-            Document, and_(SearchEntry.kind == "document", Document.id == SearchEntry.item_id)
-        )
-        .outerjoin(
-            StoredLetter, and_(SearchEntry.kind == "letter", StoredLetter.id == SearchEntry.item_id)
-        )
-        .outerjoin(Agency, Agency.id == SearchEntry.agency_id)
-        .where(visibility.search_entries_joined(scope.viewer), *_filters(filters))
-    )
-
-
 def _match(db: Session, stmt: Select[Any], parsed: list[Term]) -> Select[Any]:
     """Add the full-text condition to a statement over ``searchentry``."""
     if _dialect(db) == "sqlite":
@@ -241,24 +206,14 @@ def search(
     parsed = parse(query, prefix_last=prefix)
     if not parsed:
         return []
-    base = _base(
-        scope,
-        filters,
-        SearchEntry.id,
-        SearchEntry.kind,
-        SearchEntry.item_id,
-        SearchEntry.request_id,
-        SearchEntry.title,
-        Agency.name,
-        Agency.jurisdiction,
-    )
     # Rank and filter first; snippets are made afterwards for the page's rows only (the
     # engines would otherwise build one for every match before the LIMIT).
-    ranked = _fast_page(db, parsed, scope, filters, base, limit, offset)
+    ranked = None if scope.is_public else _fast_page(db, parsed, scope, filters, limit, offset)
     if ranked is None:
-        stmt = _match(db, base, parsed)
+        stmt = _match(db, _page_stmt(scope, _shape(filters)), parsed)
         ranked = db.exec(
-            stmt.order_by(_rank(db, parsed), SearchEntry.id).limit(limit).offset(offset)
+            stmt.order_by(_rank(db, parsed), SearchEntry.id).limit(limit).offset(offset),
+            params=_filter_values(filters),
         ).all()
     snippets = _snippets(db, parsed, [r[0] for r in ranked])
     return [
@@ -282,43 +237,161 @@ def _rank(db: Session, parsed: list[Term]) -> Any:
     return text(f"ts_rank('{PG_WEIGHTS}', searchentry.tsv, {tsq}, 1) DESC").bindparams(**params)
 
 
+# The filters a query uses, as a hashable shape (which are set) and their values (bound).
+Shape = tuple[bool, bool, bool, bool, bool, bool, bool]
+
+
+def _shape(f: SearchFilters) -> Shape:
+    return (
+        bool(f.agency_id),
+        bool(f.jurisdiction),
+        bool(f.subject),
+        bool(f.status),
+        f.kind in KINDS,
+        bool(f.date_from),
+        bool(f.date_to),
+    )
+
+
+def _filter_values(f: SearchFilters) -> dict[str, Any]:
+    return {
+        "f_agency": f.agency_id,
+        "f_juris": f.jurisdiction,
+        "f_subject": f.subject,
+        "f_status": f.status,
+        "f_kind": f.kind,
+        "f_from": f.date_from,
+        "f_to": f.date_to,
+    }
+
+
+def _filters(shape: Shape) -> list[ColumnElement[bool]]:
+    agency, juris, subject, status, kind, date_from, date_to = shape
+    out: list[ColumnElement[bool]] = []
+    if agency:
+        out.append(SearchEntry.agency_id == bindparam("f_agency"))
+    if juris:
+        out.append(Agency.jurisdiction == bindparam("f_juris"))
+    if subject:
+        out.append(RecordRequest.subject == bindparam("f_subject"))
+    if status:
+        out.append(RecordRequest.status == bindparam("f_status"))
+    if kind:
+        out.append(SearchEntry.kind == bindparam("f_kind"))
+    if date_from:
+        out.append(SearchEntry.on >= bindparam("f_from"))
+    if date_to:
+        out.append(SearchEntry.on <= bindparam("f_to"))
+    return out
+
+
+def _base(scope: Scope, shape: Shape, *columns: Any) -> Select[Any]:
+    """Entries joined to what decides who sees them, filtered; no full-text condition yet.
+
+    The filters' values are bound at execution (``_filter_values``)."""
+    return (
+        select(*columns)
+        .select_from(SearchEntry)
+        .outerjoin(RecordRequest, RecordRequest.id == SearchEntry.request_id)
+        .outerjoin(
+            Document, and_(SearchEntry.kind == "document", Document.id == SearchEntry.item_id)
+        )
+        .outerjoin(
+            StoredLetter, and_(SearchEntry.kind == "letter", StoredLetter.id == SearchEntry.item_id)
+        )
+        .outerjoin(Agency, Agency.id == SearchEntry.agency_id)
+        .where(visibility.search_entries_joined(scope.viewer), *_filters(shape))
+    )
+
+
+PAGE_COLUMNS = (
+    SearchEntry.id,
+    SearchEntry.kind,
+    SearchEntry.item_id,
+    SearchEntry.request_id,
+    SearchEntry.title,
+    Agency.name,
+    Agency.jurisdiction,
+)
+
+
+@lru_cache(maxsize=256)
+def _page_stmt(scope: Scope, shape: Shape) -> Select[Any]:
+    """The page's columns for what ``scope`` may see (built once per viewer and filter shape)."""
+    return _base(scope, shape, *PAGE_COLUMNS)
+
+
+@lru_cache(maxsize=256)
+def _checked_stmt(scope: Scope, shape: Shape) -> Select[Any]:
+    """The page's columns for the given candidate entries that ``scope`` may see."""
+    return _page_stmt(scope, shape).where(SearchEntry.id.in_(bindparam("ids", expanding=True)))
+
+
+@lru_cache(maxsize=64)
+def _candidates_sql(dialect: str, tsq: str, shape: Shape) -> Any:
+    """The organization's best-ranked matches, without any join: the engine's cheapest query."""
+    agency, _juris, _subject, _status, kind, date_from, date_to = shape
+    extra = "".join(
+        cond
+        for on, cond in (
+            (kind, " AND e.kind = :f_kind"),
+            (agency, " AND e.agency_id = :f_agency"),
+            (date_from, ' AND e."on" >= :f_from'),
+            (date_to, ' AND e."on" <= :f_to'),
+        )
+        if on
+    )
+    if dialect == "sqlite":
+        sql = (
+            "SELECT e.id FROM searchentry_fts JOIN searchentry e ON e.id = searchentry_fts.rowid "  # noqa: S608
+            f"WHERE searchentry_fts MATCH :q AND e.org_id = :org{extra} "
+            f"ORDER BY {SQLITE_RANK}, e.id LIMIT :n"
+        )
+    else:
+        sql = (
+            f"SELECT e.id FROM searchentry e WHERE e.tsv @@ {tsq} AND e.org_id = :org{extra} "  # noqa: S608
+            f"ORDER BY ts_rank('{PG_WEIGHTS}', e.tsv, {tsq}, 1) DESC, e.id LIMIT :n"
+        )
+    # Safe: built from our own fragments; every value is a bind parameter.
+    return text(sql)
+
+
 def _fast_page(
     db: Session,
     parsed: list[Term],
     scope: Scope,
     filters: SearchFilters,
-    base: Select[Any],
     limit: int,
     offset: int,
 ) -> list[Any] | None:
     """The page from the organization's best-ranked entries alone, when that is exact.
 
-    The engine ranks the organization's matches without any join (the cheapest query there
-    is), a few more than the page needs; the access rules and filters are then applied to
-    those candidates only. The answer is exact when enough candidates pass or when they were
-    all the matches there are; otherwise None, and the caller runs the joined query.
+    The engine ranks the organization's matches without any join (the same query as the best
+    raw one), a few more than the page needs; the access rules and filters are then applied
+    to those candidates only. The answer is exact when enough candidates pass or when they
+    were all the matches there are; otherwise None, and the caller runs the joined query.
     """
-    if scope.is_public:
-        return None
     cap = 2 * (offset + limit) + 10
-    entry = select(SearchEntry.id).where(SearchEntry.org_id == scope.org_id)
-    if filters.kind in KINDS:
-        entry = entry.where(SearchEntry.kind == filters.kind)
-    if filters.agency_id:
-        entry = entry.where(SearchEntry.agency_id == filters.agency_id)
-    if filters.date_from:
-        entry = entry.where(SearchEntry.on >= filters.date_from)
-    if filters.date_to:
-        entry = entry.where(SearchEntry.on <= filters.date_to)
-    candidates = list(
-        db.exec(
-            _match(db, entry, parsed).order_by(_rank(db, parsed), SearchEntry.id).limit(cap)
-        ).scalars()
-    )
+    dialect = _dialect(db)
+    shape = _shape(filters)
+    values = _filter_values(filters)
+    if dialect == "sqlite":
+        ensure_index(db)
+        tsq, params = "", {"q": fts5_query(parsed)}
+    else:
+        tsq, params = pg_tsquery(parsed, "m")
+    candidates = [
+        r[0]
+        for r in db.exec(
+            _candidates_sql(dialect, tsq, shape),
+            params={**params, **values, "org": scope.org_id, "n": cap},
+        ).all()
+    ]
     if not candidates:
         return []
     # The candidates matched already: only the access rules and filters are left to apply.
-    rows = {r[0]: r for r in db.exec(base.where(SearchEntry.id.in_(candidates))).all()}
+    checked = db.exec(_checked_stmt(scope, shape), params={**values, "ids": candidates}).all()
+    rows = {r[0]: r for r in checked}
     passed = [rows[i] for i in candidates if i in rows]
     if len(passed) < offset + limit and len(candidates) == cap:
         return None  # too many candidates hidden or filtered out: rank the joined query
@@ -340,11 +413,14 @@ def facets(
         RecordRequest.status,
         year,
     )
-    stmt = _match(db, _base(scope, filters or SearchFilters(), *keys, func.count()), parsed)
+    filters = filters or SearchFilters()
+    stmt = _match(db, _base(scope, _shape(filters), *keys, func.count()), parsed)
     counts: dict[str, Counter[str]] = {
         name: Counter() for name in ("kind", "jurisdiction", "subject", "status", "year")
     }
-    for kind, juris, subject, status, yr, n in db.exec(stmt.group_by(*keys)).all():
+    for kind, juris, subject, status, yr, n in db.exec(
+        stmt.group_by(*keys), params=_filter_values(filters)
+    ).all():
         for name, value in (
             ("kind", kind),
             ("jurisdiction", juris),

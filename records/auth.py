@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, abort, flash, g, redirect, request, session, url_for
 from flask_login import LoginManager, current_user
-from sqlalchemy import and_, delete, func, update
+from sqlalchemy import and_, bindparam, delete, func, update
 from sqlmodel import Session, select
 
 from records.core.clock import utc_now
@@ -72,21 +72,24 @@ def issue_api_token(user: User, org_id: int, name: str = "") -> str:
     return token
 
 
+# The token, its user and the membership it acts in, in one statement (built once).
+_BEARER = (
+    select(ApiToken, User, Membership)
+    .join(User, User.id == ApiToken.user_id)
+    .join(
+        Membership,
+        and_(Membership.user_id == ApiToken.user_id, Membership.org_id == ApiToken.org_id),
+    )
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+
+
 def user_from_bearer(header: str | None) -> tuple[User, int] | None:
     """Resolve ``Authorization: Bearer <token>`` to (user, org_id), or None."""
     if not header or not header.startswith("Bearer "):
         return None
     db = get_session()
-    # The token, its user and the membership it acts in, in one statement.
-    row = db.exec(
-        select(ApiToken, User, Membership)
-        .join(User, User.id == ApiToken.user_id)
-        .join(
-            Membership,
-            and_(Membership.user_id == ApiToken.user_id, Membership.org_id == ApiToken.org_id),
-        )
-        .where(ApiToken.token_hash == hash_token(header[7:].strip()))
-    ).first()
+    row = db.exec(_BEARER, params={"token_hash": hash_token(header[7:].strip())}).first()
     if row is None:
         return None
     tok, user, membership = row

@@ -43,6 +43,9 @@ CHUNK = re.compile(r'"([^"]*)"?|(\S+)')
 MAX_TERMS = 12
 FTS = table("searchentry_fts", column("rowid"))
 KINDS = ("request", "document", "letter", "event", "agency")
+FACETS = ("kind", "jurisdiction", "subject", "status", "year")
+# Facets are counted among this many best-ranked matches (all of them when there are fewer).
+FACET_POOL = 1000
 # Ranking: a word in the title counts ten times a word in the body.
 SQLITE_RANK = "bm25(searchentry_fts, 10.0, 1.0)"
 PG_WEIGHTS = "{0, 0, 0.1, 1.0}"  # D, C, B (body), A (title)
@@ -202,21 +205,72 @@ def search(
     """Ranked hits for ``query`` that ``scope`` may see, with highlighted, escaped snippets.
 
     ``prefix`` matches the last word as a prefix (typeahead)."""
+    return _results(db, query, scope, filters, limit, offset, prefix=prefix).hits
+
+
+@dataclass
+class Results:
+    """A page of hits, with the facets of the visible matches (``search_page``)."""
+
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]]
+    # True when there are more matches than FACET_POOL: the counts are among the best ones.
+    facets_partial: bool = False
+
+
+def search_page(
+    db: Session,
+    query: str,
+    scope: Scope,
+    filters: SearchFilters | None = None,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+) -> Results:
+    """A results page: ``search`` plus facets by kind, jurisdiction, subject, status and year.
+
+    The facets come from the same ranked candidates as the page (the best ``FACET_POOL``
+    matches), so the page costs one ranked query whatever the number of matches."""
+    return _results(db, query, scope, filters, limit, offset, facet_pool=FACET_POOL)
+
+
+def _results(
+    db: Session,
+    query: str,
+    scope: Scope,
+    filters: SearchFilters | None,
+    limit: int,
+    offset: int,
+    *,
+    prefix: bool = False,
+    facet_pool: int = 0,
+) -> Results:
     filters = filters or SearchFilters()
     parsed = parse(query, prefix_last=prefix)
     if not parsed:
-        return []
+        return Results([], {})
     # Rank and filter first; snippets are made afterwards for the page's rows only (the
     # engines would otherwise build one for every match before the LIMIT).
-    ranked = None if scope.is_public else _fast_page(db, parsed, scope, filters, limit, offset)
+    ranked, counted, partial = None, [], False
+    if not scope.is_public:
+        ranked, visible, more = _fast_page(db, parsed, scope, filters, limit, offset, facet_pool)
+        counted = visible[:facet_pool]
+        partial = bool(facet_pool) and (more or len(visible) > facet_pool)
     if ranked is None:
-        stmt = _match(db, _page_stmt(scope, _shape(filters)), parsed)
+        stmt = _match(db, _page_stmt(scope, _shape(filters), bool(facet_pool)), parsed)
+        values = _filter_values(filters)
         ranked = db.exec(
             stmt.order_by(_rank(db, parsed), SearchEntry.id).limit(limit).offset(offset),
-            params=_filter_values(filters),
+            params=values,
         ).all()
+        if facet_pool and scope.is_public:
+            pool = db.exec(
+                stmt.order_by(_rank(db, parsed), SearchEntry.id).limit(facet_pool + 1),
+                params=values,
+            ).all()
+            counted, partial = pool[:facet_pool], len(pool) > facet_pool
     snippets = _snippets(db, parsed, [r[0] for r in ranked])
-    return [
+    hits = [
         Hit(
             kind=r[1],
             item_id=r[2],
@@ -228,6 +282,24 @@ def search(
         )
         for r in ranked
     ]
+    return Results(hits, _count(counted) if facet_pool else {}, partial)
+
+
+def _count(rows: list[Any]) -> dict[str, list[tuple[str, int]]]:
+    """Facet counts over rows of ``FACET_COLUMNS``."""
+    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for r in rows:
+        kind, juris, subject, status, on = r[1], r[6], r[7], r[8], r[9]
+        for name, value in (
+            ("kind", kind),
+            ("jurisdiction", juris),
+            ("subject", subject),
+            ("status", status),
+            ("year", str(on.year) if on is not None else None),
+        ):
+            if value:
+                counts[name][value] += 1
+    return {name: c.most_common() for name, c in counts.items() if c}
 
 
 def _rank(db: Session, parsed: list[Term]) -> Any:
@@ -313,18 +385,22 @@ PAGE_COLUMNS = (
     Agency.name,
     Agency.jurisdiction,
 )
+# Facets need these too (after the page's columns).
+FACET_COLUMNS = (*PAGE_COLUMNS, RecordRequest.subject, RecordRequest.status, SearchEntry.on)
 
 
 @lru_cache(maxsize=256)
-def _page_stmt(scope: Scope, shape: Shape) -> Select[Any]:
+def _page_stmt(scope: Scope, shape: Shape, facets: bool = False) -> Select[Any]:
     """The page's columns for what ``scope`` may see (built once per viewer and filter shape)."""
-    return _base(scope, shape, *PAGE_COLUMNS)
+    return _base(scope, shape, *(FACET_COLUMNS if facets else PAGE_COLUMNS))
 
 
 @lru_cache(maxsize=256)
-def _checked_stmt(scope: Scope, shape: Shape) -> Select[Any]:
+def _checked_stmt(scope: Scope, shape: Shape, facets: bool = False) -> Select[Any]:
     """The page's columns for the given candidate entries that ``scope`` may see."""
-    return _page_stmt(scope, shape).where(SearchEntry.id.in_(bindparam("ids", expanding=True)))
+    return _page_stmt(scope, shape, facets).where(
+        SearchEntry.id.in_(bindparam("ids", expanding=True))
+    )
 
 
 @lru_cache(maxsize=64)
@@ -363,15 +439,18 @@ def _fast_page(
     filters: SearchFilters,
     limit: int,
     offset: int,
-) -> list[Any] | None:
-    """The page from the organization's best-ranked entries alone, when that is exact.
+    facet_pool: int = 0,
+) -> tuple[list[Any] | None, list[Any], bool]:
+    """The page from the organization's best-ranked entries alone, when that is exact; the
+    visible rows among those candidates (to count facets on); whether there were more.
 
     The engine ranks the organization's matches without any join (the same query as the best
-    raw one), a few more than the page needs; the access rules and filters are then applied
-    to those candidates only. The answer is exact when enough candidates pass or when they
-    were all the matches there are; otherwise None, and the caller runs the joined query.
+    raw one), a few more than the page needs (or ``facet_pool``); the access rules and filters
+    are then applied to those candidates only. The page is exact when enough candidates pass
+    or when they were all the matches there are; otherwise it is None, and the caller runs
+    the joined query.
     """
-    cap = 2 * (offset + limit) + 10
+    cap = max(2 * (offset + limit) + 10, facet_pool)
     dialect = _dialect(db)
     shape = _shape(filters)
     values = _filter_values(filters)
@@ -388,49 +467,18 @@ def _fast_page(
         ).all()
     ]
     if not candidates:
-        return []
+        return [], [], False
     # The candidates matched already: only the access rules and filters are left to apply.
-    checked = db.exec(_checked_stmt(scope, shape), params={**values, "ids": candidates}).all()
+    checked = db.exec(
+        _checked_stmt(scope, shape, bool(facet_pool)), params={**values, "ids": candidates}
+    ).all()
     rows = {r[0]: r for r in checked}
     passed = [rows[i] for i in candidates if i in rows]
-    if len(passed) < offset + limit and len(candidates) == cap:
-        return None  # too many candidates hidden or filtered out: rank the joined query
-    return passed[offset : offset + limit]
-
-
-def facets(
-    db: Session, query: str, scope: Scope, filters: SearchFilters | None = None
-) -> dict[str, list[tuple[str, int]]]:
-    """Counts of the visible matches by kind, jurisdiction, subject, status and year."""
-    parsed = parse(query)
-    if not parsed:
-        return {}
-    year = func.extract("year", SearchEntry.on)
-    keys = (
-        SearchEntry.kind,
-        Agency.jurisdiction,
-        RecordRequest.subject,
-        RecordRequest.status,
-        year,
-    )
-    filters = filters or SearchFilters()
-    stmt = _match(db, _base(scope, _shape(filters), *keys, func.count()), parsed)
-    counts: dict[str, Counter[str]] = {
-        name: Counter() for name in ("kind", "jurisdiction", "subject", "status", "year")
-    }
-    for kind, juris, subject, status, yr, n in db.exec(
-        stmt.group_by(*keys), params=_filter_values(filters)
-    ).all():
-        for name, value in (
-            ("kind", kind),
-            ("jurisdiction", juris),
-            ("subject", subject),
-            ("status", status),
-            ("year", str(int(yr)) if yr is not None else None),
-        ):
-            if value:
-                counts[name][value] += n
-    return {name: c.most_common() for name, c in counts.items() if c}
+    more = len(candidates) == cap
+    if len(passed) < offset + limit and more:
+        # Too many candidates hidden or filtered out: the caller ranks the joined query.
+        return None, passed, more
+    return passed[offset : offset + limit], passed, more
 
 
 def agencies(

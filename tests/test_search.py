@@ -189,6 +189,36 @@ def test_facets_and_filters(client, world):
     assert bad.status_code == 422
 
 
+def test_facets_count_the_best_matches_when_there_are_many(client, world, monkeypatch):
+    org, owner, h = world
+    al = _agency(client, h, "Mobile County Sheriff", level="sheriff", jurisdiction="AL")
+    for year in (2024, 2025, 2026):
+        _request(client, h, al["id"], f"Equitable sharing forms {year}", subject="forfeiture")
+    login(client, owner, org)
+    page = client.get("/search/?q=equitable").get_data(as_text=True)
+    assert "AL (3)" in page and "best matches" not in page  # every match counted
+    monkeypatch.setattr(search, "FACET_POOL", 2)
+    page = client.get("/search/?q=equitable").get_data(as_text=True)
+    assert "Counted among the 2 best matches." in page and "AL (2)" in page
+    assert page.count('class="snippet"') == 3  # the page still lists every hit
+
+
+def test_facets_count_only_what_the_member_may_see(client, world, factory):
+    org, owner, h = world
+    al = _agency(client, h, "Mobile County Sheriff", level="sheriff", jurisdiction="AL")
+    fl = _agency(client, h, "Pasco Sheriff", level="sheriff", jurisdiction="FL")
+    _request(client, h, al["id"], "Equitable sharing forms", subject="forfeiture")
+    _request(client, h, fl["id"], "Equitable sharing notes", visibility="private")
+    colleague = factory.user(org, role="editor")
+    login(client, colleague, org)
+    page = client.get("/search/?q=equitable").get_data(as_text=True)
+    assert "AL (1)" in page and "FL (" not in page and "Equitable sharing notes" not in page
+    other = factory.org()
+    login(client, factory.user(other), other)
+    page = client.get("/search/?q=equitable").get_data(as_text=True)
+    assert "Nothing matches" in page and "AL (" not in page
+
+
 def test_private_between_members_and_across_organizations(client, world, factory):
     org, owner, h = world
     agency = _agency(client, h, "Jefferson County Sheriff", level="sheriff", jurisdiction="AL")

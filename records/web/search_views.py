@@ -56,16 +56,15 @@ def parse_search_args(args: Any) -> tuple[str, search.SearchFilters, int]:
 def index() -> Any:
     org_id = current_org_id()
     db = get_session()
-    error, hits, facets = None, [], {}
+    error = None
+    results = search.Results([], {})
     query, page = "", 1
     try:
         query, filters, page = parse_search_args(request.args)
         scope = search.Scope.member(org_id, current_user.id)
-        hits = search.search(
+        results = search.search_page(
             db, query, scope, filters, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE
         )
-        if hits:
-            facets = search.facets(db, query, scope, filters)
     except ValidationError as exc:
         error = exc.message
     agencies = db.exec(
@@ -74,11 +73,13 @@ def index() -> Any:
     return render_template(
         "search/index.html",
         q=query,
-        hits=hits[:PER_PAGE],
-        more=len(hits) > PER_PAGE,
+        hits=results.hits[:PER_PAGE],
+        more=len(results.hits) > PER_PAGE,
         page=page,
         error=error,
-        facets=facets,
+        facets=results.facets,
+        facets_partial=results.facets_partial,
+        facet_pool=search.FACET_POOL,
         facet_labels=FACET_LABELS,
         agencies=agencies,
         args=request.args,

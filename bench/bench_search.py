@@ -40,7 +40,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
 import records.tables  # noqa: E402,F401  (every table on SQLModel.metadata)
@@ -299,11 +299,23 @@ def main() -> int:
 
             with app.app_context():
                 db = get_session()
-                same = [i for i, _s in raw(db, q, org_id)]
-                got = [i["id"] for i in through_app()]
-                # Same hits: the app returns item ids, the baseline entry ids; compare counts
-                # and, for documents (the whole data set), the ids.
-                assert len(got) == len(same), (q, got, same)
+                same = raw(db, q, org_id)
+                got = through_app()
+                # Same hits in the same order, with the same snippets (the app answers with
+                # item ids, the baseline with entry ids).
+                ids = [i for i, _s in same] or [0]
+                item = {
+                    r[0]: (r[1], r[2])
+                    for r in db.exec(
+                        select(SearchEntry.id, SearchEntry.kind, SearchEntry.item_id).where(
+                            SearchEntry.id.in_(ids)
+                        )
+                    ).all()
+                }
+                expected = [(*item[i], str(search.highlight(snip or ""))) for i, snip in same]
+                answered = [(h["kind"], h["id"], h["snippet_html"]) for h in got]
+                assert answered == expected, (q, answered[:3], expected[:3])
+                db.rollback()
 
                 def bare(q: str = q, db: Any = db) -> None:
                     raw(db, q, org_id)

@@ -43,7 +43,6 @@ CHUNK = re.compile(r'"([^"]*)"?|(\S+)')
 MAX_TERMS = 12
 FTS = table("searchentry_fts", column("rowid"))
 KINDS = ("request", "document", "letter", "event", "agency")
-FACETS = ("kind", "jurisdiction", "subject", "status", "year")
 # Facets are counted among this many best-ranked matches (all of them when there are fewer).
 FACET_POOL = 1000
 # Ranking: a word in the title counts ten times a word in the body.
@@ -287,19 +286,18 @@ def _results(
 
 def _count(rows: list[Any]) -> dict[str, list[tuple[str, int]]]:
     """Facet counts over rows of ``FACET_COLUMNS``."""
-    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for r in rows:
-        kind, juris, subject, status, on = r[1], r[6], r[7], r[8], r[9]
-        for name, value in (
-            ("kind", kind),
-            ("jurisdiction", juris),
-            ("subject", subject),
-            ("status", status),
-            ("year", str(on.year) if on is not None else None),
-        ):
-            if value:
-                counts[name][value] += 1
-    return {name: c.most_common() for name, c in counts.items() if c}
+    counts = {
+        "kind": Counter(r[1] for r in rows),
+        "jurisdiction": Counter(r[6] for r in rows),
+        "subject": Counter(r[7] for r in rows),
+        "status": Counter(r[8] for r in rows),
+        "year": Counter(r[9].year if r[9] is not None else None for r in rows),
+    }
+    return {
+        name: [(str(value), n) for value, n in c.most_common() if value]
+        for name, c in counts.items()
+        if any(value for value in c)
+    }
 
 
 def _rank(db: Session, parsed: list[Term]) -> Any:

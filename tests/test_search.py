@@ -219,6 +219,35 @@ def test_facets_count_only_what_the_member_may_see(client, world, factory):
     assert "Nothing matches" in page and "AL (" not in page
 
 
+def test_a_search_costs_the_same_statements_however_many_match(client, world, app):
+    from sqlalchemy import event
+
+    org, owner, h = world
+    agency = _agency(client, h, "Mobile County Sheriff", level="sheriff", jurisdiction="AL")
+    for i in range(12):
+        _request(client, h, agency["id"], f"Detainer log {i}" + (" quarry" if i == 0 else ""))
+
+    def statements(q):
+        seen = []
+
+        def tick(_conn, _cursor, statement, *_args):
+            seen.append(statement)
+
+        engine = app.extensions["db_engine"]
+        event.listen(engine, "before_cursor_execute", tick)
+        try:
+            items = _search(client, h, q)
+        finally:
+            event.remove(engine, "before_cursor_execute", tick)
+        return len(items), len(seen)
+
+    statements("warm")  # the first search also records when the token was last used
+    floor = statements("")[1]  # the token check alone: an empty query searches nothing
+    assert statements("nothingmatches") == (0, floor + 1)  # one index lookup
+    assert statements("quarry") == (1, floor + 3)  # ranked, access rules, snippets
+    assert statements("detainer") == (12, floor + 3)
+
+
 def test_private_between_members_and_across_organizations(client, world, factory):
     org, owner, h = world
     agency = _agency(client, h, "Jefferson County Sheriff", level="sheriff", jurisdiction="AL")

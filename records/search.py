@@ -466,11 +466,14 @@ def _fast_page(
     ]
     if not candidates:
         return [], [], False
-    # The candidates matched already: only the access rules and filters are left to apply.
-    checked = db.exec(
-        _checked_stmt(scope, shape, bool(facet_pool)), params={**values, "ids": candidates}
-    ).all()
-    rows = {r[0]: r for r in checked}
+    # The candidates matched already: only the access rules and filters are left to apply,
+    # first to those the page needs (all of them for facets), then to the rest if some failed.
+    stmt = _checked_stmt(scope, shape, bool(facet_pool))
+    need = len(candidates) if facet_pool else offset + limit
+    rows = {r[0]: r for r in db.exec(stmt, params={**values, "ids": candidates[:need]}).all()}
+    if len(rows) < need and len(candidates) > need:
+        rest = db.exec(stmt, params={**values, "ids": candidates[need:]}).all()
+        rows.update((r[0], r) for r in rest)
     passed = [rows[i] for i in candidates if i in rows]
     more = len(candidates) == cap
     if len(passed) < offset + limit and more:

@@ -248,6 +248,19 @@ def test_a_search_costs_the_same_statements_however_many_match(client, world, ap
     assert statements("detainer") == (12, floor + 3)
 
 
+def test_hidden_best_matches_do_not_hide_the_visible_ones(client, world, factory):
+    org, owner, h = world
+    agency = _agency(client, h, "Mobile County Sheriff", level="sheriff", jurisdiction="AL")
+    # Ranked first (equal titles, older first), and all private to their author.
+    for _ in range(20):
+        _request(client, h, agency["id"], "Quarry notes", visibility="private")
+    shared = [_request(client, h, agency["id"], "Quarry notes")["id"] for _ in range(2)]
+    colleague = factory.user(org, role="editor")
+    ch = bearer(factory.token(colleague, org))
+    assert sorted(_ids(_search(client, ch, "quarry"), "request")) == sorted(shared)
+    assert len(_search(client, h, "quarry")) == 20  # the author's page is full
+
+
 def test_private_between_members_and_across_organizations(client, world, factory):
     org, owner, h = world
     agency = _agency(client, h, "Jefferson County Sheriff", level="sheriff", jurisdiction="AL")

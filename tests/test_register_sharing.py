@@ -318,8 +318,8 @@ def test_bundles_carry_sharing_requests_and_quotes_are_checked_once_the_text_is_
         "/agreements/new",
         data={"kind": "equitable_sharing", "agency_id": ledger["bpd"].id, "title": "BPD ESA"},
     )
-    assert entry.status_code == 302
-    entry_id = int(entry.headers["Location"].rsplit("/", 1)[1])
+    entry_id = db.exec(select(Agreement.id).where(Agreement.title == "BPD ESA")).one()
+    assert_redirect(entry, f"/agreements/{entry_id}")
     resp = client.post(
         f"/agreements/{entry_id}/facts",
         data={

@@ -126,7 +126,8 @@ def test_a_drafted_follow_up_cancels_its_reminder(app, client, db, team, smtp):
         assert notify.plan_reminders(session, datetime(2027, 3, 2, 9, tzinfo=UTC)) == 2
         session.commit()
     resp = client.post(f"/agreements/follow-ups/{follow.id}", data={"action": "accept"})
-    db.refresh(follow)
+    db.rollback()  # end the test's read snapshot: see what the request wrote
+    follow = db.get(FollowUp, follow.id)
     assert follow.state == "accepted" and follow.request_id is not None
     assert_redirect(resp, f"/requests/{follow.request_id}")
     result = _sweep(app, datetime(2027, 3, 2, 14, tzinfo=UTC))

@@ -318,7 +318,7 @@ def test_bundles_carry_sharing_requests_and_quotes_are_checked_once_the_text_is_
         "/agreements/new",
         data={"kind": "equitable_sharing", "agency_id": ledger["bpd"].id, "title": "BPD ESA"},
     )
-    entry_id = db.exec(select(Agreement.id).where(Agreement.title == "BPD ESA")).one()
+    entry_id = int(entry.headers["Location"].rsplit("/", 1)[1])
     assert_redirect(entry, f"/agreements/{entry_id}")
     resp = client.post(
         f"/agreements/{entry_id}/facts",

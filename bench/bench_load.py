@@ -54,7 +54,11 @@ def login(port: int) -> str:
         r'value="([^"]+)"[^>]*name="csrf_token"', page
     )
     body = urlencode(
-        {"email": seed.EMAIL, "password": seed.PASSWORD, "csrf_token": match.group(1) if match else ""}
+        {
+            "email": seed.EMAIL,
+            "password": seed.PASSWORD,
+            "csrf_token": match.group(1) if match else "",
+        }
     )
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
     conn.request("POST", "/login", body=body, headers=headers)
@@ -65,7 +69,9 @@ def login(port: int) -> str:
     return (resp.getheader("Set-Cookie") or cookie).split(";")[0]
 
 
-def load(port: int, path: str, headers: dict[str, str], conns: int, seconds: float) -> tuple[float, int]:
+def load(
+    port: int, path: str, headers: dict[str, str], conns: int, seconds: float
+) -> tuple[float, int]:
     """``conns`` threads on keep-alive connections for ``seconds``: (responses/s, errors)."""
     done = [0] * conns
     errors = [0] * conns
@@ -169,7 +175,9 @@ def main() -> int:
             n = args.connections
             load(hello_port, "/", {}, n, 0.5)
             errors = 0
-            print(f"gunicorn {args.workers} workers, {n} connections, {seconds:g}s a turn, {db_name}")
+            print(
+                f"gunicorn {args.workers} workers, {n} connections, {seconds:g}s a turn, {db_name}"
+            )
             for name, (path, headers) in pages.items():
                 load(app_port, path, headers, n, 0.5)  # warm each worker
                 app_rps: list[float] = []

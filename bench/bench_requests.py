@@ -38,7 +38,9 @@ from records.db import get_session, make_engine  # noqa: E402
 from records.models import User  # noqa: E402
 
 PER_PAGE = 25
-VISIBLE = "r.org_id = :org AND (r.visibility != 'private' OR r.created_by = :me OR r.assignee_id = :me)"
+VISIBLE = (
+    "r.org_id = :org AND (r.visibility != 'private' OR r.created_by = :me OR r.assignee_id = :me)"
+)
 
 
 def baselines(engine: Engine, s: seed.Seeded, request_id: int) -> dict[str, Callable[[], None]]:
@@ -250,7 +252,9 @@ def main() -> int:
         for name, (page, raw) in full.items():
             report.check(f"{name} page/raw at {rows:,}", harness.paired_ratio(page, raw), 3)
             report.check(
-                f"{name} growth {rows // 10:,} -> {rows:,}", page.median / small[name][0].median, 1.5
+                f"{name} growth {rows // 10:,} -> {rows:,}",
+                page.median / small[name][0].median,
+                1.5,
             )
         app.extensions["db_engine"].dispose()
         engine.dispose()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -25,7 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness  # noqa: E402
-
 from sqlmodel import SQLModel  # noqa: E402
 
 import records.tables  # noqa: E402,F401  (every table on SQLModel.metadata)
@@ -79,6 +77,7 @@ def build(path: Path, requests: int, due: int, backlog: float) -> object:
                 "'sent', 'AL', ?, ?)",
                 [(i, f"Request {i}", TS, TS) for i in ids],
             )
+
             # The first ``due`` requests are due in two days; a backlog long overdue; the rest
             # next year.
             def day(i: int) -> date:

@@ -61,7 +61,10 @@ def base(engine: Engine) -> Seeded:
         ]
         conn.execute(
             insert(Membership),
-            [{"org_id": org_id, "user_id": u, "role": "owner", "created_at": START} for u in members],
+            [
+                {"org_id": org_id, "user_id": u, "role": "owner", "created_at": START}
+                for u in members
+            ],
         )
         conn.execute(
             insert(Agency),

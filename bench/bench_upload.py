@@ -96,6 +96,11 @@ def child(mb: int, rounds: int) -> int:
                 out.write(f"\r\n--{BOUNDARY}--\r\n".encode())
             size = body.stat().st_size
             with open(body, "rb") as fh:
+                if os.environ.get("BENCH_PROFILE"):
+                    import cProfile
+
+                    prof = cProfile.Profile()
+                    prof.enable()
                 t0 = time.perf_counter()
                 resp = client.post(
                     f"/api/v1/requests/{request_id}/documents",
@@ -105,6 +110,9 @@ def child(mb: int, rounds: int) -> int:
                     headers={"Authorization": f"Bearer {token}"},
                 )
                 elapsed = time.perf_counter() - t0
+                if os.environ.get("BENCH_PROFILE"):
+                    prof.disable()
+                    prof.dump_stats(os.environ["BENCH_PROFILE"])
             assert resp.status_code == 201, resp.get_data(as_text=True)[:300]
             samples["upload"].append(elapsed)
 

@@ -10,7 +10,7 @@ BANDIT = $(BIN)/bandit -q -r records -ll -ii -s B610
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test test-clock system-deps lint fmt bench clean
+.PHONY: help run serve test test-clock system-deps lint fmt bench bench-quick clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -65,8 +65,27 @@ lint: $(STAMP) ## ruff check, format check, mypy, import contracts and bandit
 fmt: $(STAMP) ## Format the code
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
-bench: $(STAMP) ## Run the benchmarks (ratios against in-run baselines)
-	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
+# Each benchmark prints `ratio = X (target ≤ Y): ok|MISSED` lines and exits 1 on a miss; all run,
+# then the target fails if any missed. BENCH_ARGS=--quick (or `make bench-quick`) uses small sizes;
+# BENCH_PG=postgresql+psycopg://... also runs the database benchmarks on PostgreSQL.
+BENCH_ARGS ?=
+BENCH_PG ?=
+bench: $(STAMP) ## Run every benchmark (ratios against in-run baselines); fails when a target is missed
+	@failed=""; \
+	for f in bench/bench_*.py; do \
+	  args=""; grep -q '^import harness' $$f && args="$(BENCH_ARGS)"; \
+	  echo "== $$f $$args"; $(BIN)/python $$f $$args || failed="$$failed $$f"; \
+	done; \
+	if [ -n "$(BENCH_PG)" ]; then \
+	  for f in bench/bench_requests.py bench/bench_load.py bench/bench_search.py; do \
+	    args=""; grep -q '^import harness' $$f && args="$(BENCH_ARGS)"; \
+	    echo "== $$f $$args (PostgreSQL)"; $(BIN)/python $$f $$args --pg "$(BENCH_PG)" || failed="$$failed $$f(pg)"; \
+	  done; \
+	fi; \
+	if [ -n "$$failed" ]; then echo "targets missed in:$$failed"; exit 1; fi
+
+bench-quick: ## The benchmarks at small sizes (a quick look; the targets are for full sizes)
+	$(MAKE) bench BENCH_ARGS=--quick
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache

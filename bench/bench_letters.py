@@ -6,7 +6,8 @@ batch pipeline and for python-docx writing the same paragraphs into a blank docu
 measured in this run, and their ratio (target: at most 2). It then measures peak traced
 memory for batches of 100 and N letters, which should be about the same: the ZIP is streamed.
 
-``--rss`` measures what the operating system sees instead: the resident set size a fresh
+Batch and baseline run in turn (ABBA rounds); the ratio is the median of the paired ratios.
+``--rss`` also measures what the operating system sees instead: the resident set size a fresh
 drafting process gains while the product's batch service drafts, stores and zips 100 letters
 and 2,000 letters (each in its own process, read from /proc/self/status: VmHWM, the peak,
 minus VmRSS before the batch). It prints both, their ratio, and the target (at most 1.5: flat).
@@ -25,11 +26,15 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from docx import Document
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from records.laws import law_codes
-from records.letters import AgencyInfo, Letter, LetterRequest, Requester, draft_batch
-from records.letters_docx import write_batch_zip
+import harness  # noqa: E402
+from docx import Document  # noqa: E402
+
+from records.laws import law_codes  # noqa: E402
+from records.letters import AgencyInfo, Letter, LetterRequest, Requester, draft_batch  # noqa: E402
+from records.letters_docx import write_batch_zip  # noqa: E402
 
 REQUESTER = Requester(
     name="Jane Roe",
@@ -188,41 +193,51 @@ def rss_growth(n: int) -> int:
     return int(out.stdout.strip().splitlines()[-1])
 
 
-def main_rss(small: int = 100, large: int = 2000) -> None:
-    """Print the RSS a drafting process gains at ``small`` and ``large`` letters."""
+def main_rss(report: harness.Report, small: int = 100, large: int = 2000) -> None:
+    """Check the RSS a drafting process gains at ``small`` and ``large`` letters."""
     a, b = rss_growth(small), rss_growth(large)
-    ratio = b / max(a, 1)
-    print(f"RSS growth: {small} letters {a / 1024:.1f} MB, {large} letters {b / 1024:.1f} MB")
-    print(f"ratio: x{ratio:.2f} (target <= 1.5: flat) {'OK' if ratio <= 1.5 else 'NOT FLAT'}")
+    report.info(f"RSS growth: {small} letters {a / 1024:.1f} MB, {large} letters {b / 1024:.1f} MB")
+    report.check(f"RSS growth {large} / {small} letters", b / max(a, 1), 1.5)
 
 
-def main(n: int = 500) -> None:
-    """Print time per letter, the ratio to bare python-docx, and peak memory at 100 vs n."""
+def main(n: int, rounds: int, report: harness.Report) -> None:
+    """Time per letter against bare python-docx (interleaved rounds) and peak memory 100 vs n."""
     run_batch(5)  # warm caches (law library, templates, python-docx's default template)
     letters = list(draft_batch(REQUEST, REQUESTER, agencies(n)))
-    ours = run_batch(n)
-    base = run_baseline(letters)
-    ratio = ours / base
-    print(f"letters: {n}")
-    print(f"batch pipeline: {ours / n * 1000:.2f} ms/letter")
-    print(f"python-docx alone: {base / n * 1000:.2f} ms/letter")
-    print(f"ratio: {ratio:.2f} (target <= 2) {'OK' if ratio <= 2 else 'OVER TARGET'}")
-    service = run_service_batch(n)
-    print(
-        f"batch service (requests + stored letters + ZIP): {service / n * 1000:.2f} ms/letter"
-        f" ({service / base:.2f}x python-docx alone)"
+    got = harness.interleave(
+        {"batch": lambda: run_batch(n), "docx": lambda: run_baseline(letters)}, rounds, warmup=0
     )
-    del letters
+    per = 1000 / n
+    report.info(
+        f"{n} letters: batch pipeline {got['batch'].show(per)} a letter; "
+        f"python-docx alone {got['docx'].show(per)} a letter"
+    )
+    report.check(
+        "batch pipeline / python-docx alone", harness.paired_ratio(got["batch"], got["docx"]), 2
+    )
+    service = run_service_batch(n)
+    report.info(
+        f"batch service (requests + stored letters + ZIP): {service / n * 1000:.2f} ms/letter"
+        f" ({service / got['docx'].median:.2f}x python-docx alone; no target)"
+    )
     small, large = peak_memory(100), peak_memory(n)
-    growth = large / small
-    print(f"peak memory: 100 letters {small / 1e6:.1f} MB, {n} letters {large / 1e6:.1f} MB")
-    print(f"growth: x{growth:.2f} (flat means about x1) {'OK' if growth < 1.5 else 'NOT FLAT'}")
+    report.info(
+        f"peak traced memory: 100 letters {small / 1e6:.1f} MB, {n} letters {large / 1e6:.1f} MB"
+    )
+    report.check(f"peak memory {n} / 100 letters", large / small, 1.5)
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--rss-child"]:
         rss_child(int(sys.argv[2]))
-    elif sys.argv[1:2] == ["--rss"]:
-        main_rss()
-    else:
-        main(int(sys.argv[1]) if len(sys.argv) > 1 else 500)
+        sys.exit(0)
+    parser = harness.parser(__doc__)
+    parser.add_argument("n", nargs="?", type=int, default=500, help="letters per batch")
+    parser.add_argument("--rss", action="store_true", help="also measure RSS growth 100 vs 2,000")
+    args = parser.parse_args()
+    verdicts = harness.Report("letters")
+    n = 200 if args.quick else args.n
+    main(n, args.rounds or (3 if args.quick else 5), verdicts)
+    if args.rss:
+        main_rss(verdicts, 100, 500 if args.quick else 2000)
+    sys.exit(verdicts.finish())

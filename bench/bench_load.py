@@ -1,85 +1,46 @@
-"""Load benchmark: gunicorn + PostgreSQL on loopback, 16 concurrent clients.
+"""Throughput: pages per second through gunicorn against a hello-world Flask app on the same settings.
 
-Usage: python bench/bench_load.py [--db URL] [--clients 16] [--seconds 5] [--workers 4]
+Usage: python bench/bench_load.py [--rows 10000] [--pg URL] [--workers 2] [--connections 8]
 
-Creates a scratch database next to the one in ``--db`` (default: BENCH_DATABASE_URL, then
-TEST_DATABASE_URL), seeds an organization with requests, starts gunicorn, logs in, and measures
-requests per second for the dashboard, a request page and search against ``/livez`` (no database,
-no template) on the same server in the same run. Prints each page's throughput as a ratio of the
-baseline (target: at least 0.2) and the error count; exits 1 on any error. The scratch database is
-dropped at the end.
+Seeds one organization with ``--rows`` requests (SQLite file, or a temporary schema of ``--pg``),
+starts the app and ``bench/hello_app.py`` under gunicorn with the same workers, and drives each
+with the same keep-alive load generator (``--connections`` threads on http.client, a logged-in
+session cookie or a bearer token). App page and hello-world are loaded in turn (ABBA rounds of
+``--seconds`` each); the ratio is the median of the rounds' pages/s over hello-world's.
+Target: every page at least 1/5 of hello-world. Exits 1 on a miss or on any error.
 """
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
 
-from sqlalchemy import text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-from sqlmodel import Session, SQLModel  # noqa: E402
+import harness  # noqa: E402
+import seed  # noqa: E402
+from sqlmodel import SQLModel  # noqa: E402
 
-import records.tables  # noqa: E402,F401  (every table on SQLModel.metadata)
 from records.db import make_engine  # noqa: E402
-from records.models import Agency, Membership, Organization, RecordRequest, User  # noqa: E402
-from records.security import hash_password  # noqa: E402
-
-EMAIL, PASSWORD = "bench@example.org", "bench password 123"
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def seed(url: str, n_requests: int) -> int:
-    """One organization, 20 agencies and ``n_requests`` requests; returns one request id."""
-    engine = make_engine(url)
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as db:
-        org = Organization(name="Bench newsroom")
-        user = User(email=EMAIL, name="Bench", password_hash=hash_password(PASSWORD))
-        db.add_all([org, user])
-        db.flush()
-        db.add(Membership(org_id=org.id, user_id=user.id, role="owner"))
-        agencies = [
-            Agency(org_id=org.id, name=f"County Sheriff {i}", jurisdiction="TX", level="sheriff")
-            for i in range(20)
-        ]
-        db.add_all(agencies)
-        db.flush()
-        reqs = [
-            RecordRequest(
-                org_id=org.id,
-                agency_id=agencies[i % 20].id,
-                created_by=user.id,
-                title=f"287(g) agreement records {i}",
-                description="Signed MOA, amendments, training records and statistics.",
-                subject="agreements",
-                law_code="TX",
-            )
-            for i in range(n_requests)
-        ]
-        db.add_all(reqs)
-        db.commit()
-        rid = reqs[0].id
-    engine.dispose()
-    return rid
 
 
 def login(port: int) -> str:
@@ -93,7 +54,11 @@ def login(port: int) -> str:
         r'value="([^"]+)"[^>]*name="csrf_token"', page
     )
     body = urlencode(
-        {"email": EMAIL, "password": PASSWORD, "csrf_token": match.group(1) if match else ""}
+        {
+            "email": seed.EMAIL,
+            "password": seed.PASSWORD,
+            "csrf_token": match.group(1) if match else "",
+        }
     )
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
     conn.request("POST", "/login", body=body, headers=headers)
@@ -104,17 +69,19 @@ def login(port: int) -> str:
     return (resp.getheader("Set-Cookie") or cookie).split(";")[0]
 
 
-def hammer(port: int, path: str, cookie: str, clients: int, seconds: float) -> tuple[float, int]:
-    """``clients`` threads on keep-alive connections for ``seconds``: (requests/s, errors)."""
-    done = [0] * clients
-    errors = [0] * clients
+def load(
+    port: int, path: str, headers: dict[str, str], conns: int, seconds: float
+) -> tuple[float, int]:
+    """``conns`` threads on keep-alive connections for ``seconds``: (responses/s, errors)."""
+    done = [0] * conns
+    errors = [0] * conns
     deadline = time.perf_counter() + seconds
 
     def client(i: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         while time.perf_counter() < deadline:
             try:
-                conn.request("GET", path, headers={"Cookie": cookie})
+                conn.request("GET", path, headers=headers)
                 resp = conn.getresponse()
                 resp.read()
                 if resp.status != 200:
@@ -127,7 +94,7 @@ def hammer(port: int, path: str, cookie: str, clients: int, seconds: float) -> t
         conn.close()
 
     start = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(conns)]
     for t in threads:
         t.start()
     for t in threads:
@@ -135,79 +102,105 @@ def hammer(port: int, path: str, cookie: str, clients: int, seconds: float) -> t
     return sum(done) / (time.perf_counter() - start), sum(errors)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--db",
-        default=os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL"),
-        help="a PostgreSQL URL whose server may host a scratch database",
-    )
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--requests", type=int, default=500)
-    args = parser.parse_args()
-    if not args.db or not args.db.startswith("postgresql"):
-        print("bench_load: skipped; set BENCH_DATABASE_URL or TEST_DATABASE_URL to PostgreSQL")
-        return 0
-    base = make_url(args.db)
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(args.db, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
+def serve(target: str, cwd: Path, env: dict[str, str], workers: int, log: Path) -> tuple[Any, int]:
     port = free_port()
-    server = None
-    try:
-        rid = seed(url, args.requests)
-        instance = tempfile.mkdtemp(prefix="records-bench-")
-        env = os.environ | {
-            "DATABASE_URL": url,
-            "RECORDS_INSTANCE_PATH": instance,
-            "SECRET_KEY": uuid.uuid4().hex,
-            "SCHEDULER_ENABLED": "false",
-        }
-        gunicorn = str(Path(sys.executable).parent / "gunicorn")
-        server = subprocess.Popen(  # noqa: S603
-            [gunicorn, "--workers", str(args.workers), "--bind", f"127.0.0.1:{port}", "app:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=open(Path(instance) / "gunicorn.log", "wb"),  # noqa: SIM115
-        )
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        cookie = login(port)
-        pages = {
-            "hello (/livez)": "/livez",
-            "dashboard": "/",
-            "request page": f"/requests/{rid}",
-            "search": "/search/?q=agreement",
-        }
-        for path in pages.values():  # warm every worker's caches and connections
-            hammer(port, path, cookie, args.clients, 0.5)
-        results = {label: hammer(port, path, cookie, args.clients, args.seconds)
-                   for label, path in pages.items()}  # fmt: skip
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-    hello = results["hello (/livez)"][0]
-    total_errors = sum(err for _rps, err in results.values())
-    print(f"gunicorn {args.workers} workers, {args.clients} clients, {args.seconds:.0f}s each")
-    for label, (rps, err) in results.items():
-        ratio = rps / hello if hello else 0.0
-        verdict = "" if label.startswith("hello") else ("  ok" if ratio >= 0.2 else "  BELOW 1/5")
-        print(f"  {label:16s} {rps:8.1f} req/s  ratio {ratio:5.2f}  errors {err}{verdict}")
-    print(f"errors: {total_errors}")
-    return 1 if total_errors else 0
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    proc = subprocess.Popen(  # noqa: S603 - fixed argv
+        [gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}", target],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(log, "wb"),  # noqa: SIM115
+    )
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"gunicorn {target} did not start; see its log")
+
+
+def main() -> int:
+    p = harness.parser(__doc__)
+    p.add_argument("--rows", type=int, default=10_000)
+    p.add_argument("--pg", default="", help="PostgreSQL URL (a temporary schema is used)")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--connections", type=int, default=8)
+    p.add_argument("--seconds", type=float, default=2.0)
+    args = p.parse_args()
+    rows = 1_000 if args.quick else args.rows
+    rounds = args.rounds or (2 if args.quick else 4)
+    seconds = 1.0 if args.quick else args.seconds
+    db_name = "postgresql" if args.pg else "sqlite"
+    report = harness.Report(f"throughput ({db_name}, {rows:,} requests)")
+    servers: list[Any] = []
+    with harness.scratch() as tmp, harness.database(args.pg, tmp) as url:
+        try:
+            engine = make_engine(url)
+            SQLModel.metadata.create_all(engine)
+            s = seed.base(engine)
+            seed.requests_up_to(engine, s, rows)
+            env = os.environ | {
+                "DATABASE_URL": url,
+                "RECORDS_INSTANCE_PATH": str(tmp / "instance"),
+                "SECRET_KEY": secrets.token_hex(16),
+                "SCHEDULER_ENABLED": "false",
+                "STORAGE_DIR": str(tmp / "storage"),
+            }
+            from records import create_app
+            from records.auth import issue_api_token
+            from records.db import get_session
+            from records.models import User
+
+            app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x", "TESTING": True})
+            with app.test_request_context():
+                user = get_session().get(User, s.user_id)
+                token = issue_api_token(user, s.org_id, "bench")
+                get_session().commit()
+            app.extensions["db_engine"].dispose()
+            engine.dispose()
+            app_proc, app_port = serve("app:app", ROOT, env, args.workers, tmp / "app.log")
+            servers.append(app_proc)
+            hello_proc, hello_port = serve("hello_app:app", BENCH, env, args.workers, tmp / "h.log")
+            servers.append(hello_proc)
+            cookie = {"Cookie": login(app_port)}
+            pages = {
+                "request list": ("/requests/", cookie),
+                "request page": (f"/requests/{s.first_request}", cookie),
+                "dashboard": ("/", cookie),
+                "search": ("/search/?q=agreement", cookie),
+                "api list": ("/api/v1/requests?per_page=25", {"Authorization": f"Bearer {token}"}),
+            }
+            n = args.connections
+            load(hello_port, "/", {}, n, 0.5)
+            errors = 0
+            print(
+                f"gunicorn {args.workers} workers, {n} connections, {seconds:g}s a turn, {db_name}"
+            )
+            for name, (path, headers) in pages.items():
+                load(app_port, path, headers, n, 0.5)  # warm each worker
+                app_rps: list[float] = []
+                hello_rps: list[float] = []
+                for r in range(rounds):
+                    turns = [("app", app_port, path, headers), ("hello", hello_port, "/", {})]
+                    for label, port, pth, hdr in turns if r % 2 == 0 else turns[::-1]:
+                        rps, err = load(port, pth, hdr, n, seconds)
+                        errors += err
+                        (app_rps if label == "app" else hello_rps).append(rps)
+                ratios = harness.Stats([a / h for a, h in zip(app_rps, hello_rps, strict=True)])
+                report.info(
+                    f"{name}: {harness.Stats(app_rps).median:.0f} pages/s, hello-world "
+                    f"{harness.Stats(hello_rps).median:.0f}/s; ratio spread "
+                    f"{min(ratios.samples):.3f}–{max(ratios.samples):.3f}"
+                )
+                report.check(f"{name} throughput / hello-world", ratios.median, 0.2, at_most=False)
+            report.check("errors", errors, 0)
+        finally:
+            for proc in servers:
+                proc.terminate()
+                proc.wait(timeout=30)
+    return report.finish()
 
 
 if __name__ == "__main__":

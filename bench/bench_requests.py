@@ -1,390 +1,264 @@
-"""Benchmark: the request list through the app against the same SQL run directly.
+"""Benchmark: the list pages and the request page against the raw indexed SQL they need.
 
-Usage: python bench/bench_requests.py [--rows 100000] [--orgs 50] [--repeat 30] [--pg URL]
+Usage: python bench/bench_requests.py [--rows 100000] [--pg URL] [--quick]
 
-Seeds requests over many organizations with bulk inserts (executemany), then times, for one
-member of one organization: (a) the HTML request list, page 1 and the last page, through the
-Flask test client; (b) the JSON API list with a bearer token; (c) the very statements
-``list_requests`` sends to the database, captured while it runs and replayed on the raw DBAPI
-connection. It does this at a tenth of the rows and at all of them, and prints the app/raw
-ratios, the growth between the two sizes, the query plans and the statements per HTTP request.
-Targets: app/raw at most 3; no growth with the table's size. ``--pg`` runs on PostgreSQL in a
-temporary schema of its own.
+Seeds one organization (the measured member's) with ``--rows`` requests, each with an open
+deadline, by bulk inserts, first a tenth of them and then all. At each size it times, through
+the Flask test client and logged in, the request list, the API list, the dashboard, the agency
+list, the public archive and one request page, each interleaved (ABBA) with a hand-written raw
+DBAPI query returning the same rows (the floor any implementation pays). Targets: page/raw at
+most 3 at full size; page time at full size at most 1.5x the tenth (flat). Prints the SQL
+statements each page sends. ``--pg`` runs in a temporary schema of that PostgreSQL database.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import random
 import secrets
 import sys
-import tempfile
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import harness  # noqa: E402
+import seed  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
-from sqlalchemy import event, insert, select, text  # noqa: E402
+from sqlalchemy import event  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
-import records.tables  # noqa: E402,F401  (every table on SQLModel.metadata)
 from records import create_app  # noqa: E402
-from records import record_requests as rr  # noqa: E402
 from records.auth import issue_api_token  # noqa: E402
+from records.core.clock import utc_today  # noqa: E402
 from records.db import get_session, make_engine  # noqa: E402
-from records.models import Agency, Membership, Organization, RecordRequest, User  # noqa: E402
-from records.security import hash_password  # noqa: E402
+from records.models import User  # noqa: E402
 
-AGENCIES_PER_ORG = 20
-MEMBERS_PER_ORG = 3
 PER_PAGE = 25
-SUBJECTS = ("agreements", "forfeiture", "communications", "other")
-STATUSES = ("draft", "sent", "acknowledged", "in_progress", "fulfilled", "denied")
-VISIBILITY = ("organization",) * 6 + ("private", "public")
-START = datetime(2024, 1, 1, tzinfo=UTC)
-Statements = list[tuple[str, Any]]
+VISIBLE = (
+    "r.org_id = :org AND (r.visibility != 'private' OR r.created_by = :me OR r.assignee_id = :me)"
+)
 
 
-def timed(fn: Callable[[], Any], repeat: int) -> float:
-    """Fastest wall time of ``fn`` in ms after two warm-up calls (the least disturbed by load)."""
-    fn()
-    fn()
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t0) * 1000)
-    return min(samples)
-
-
-class Seeder:
-    """Bulk inserts: organizations, members and agencies first, then requests round-robin."""
-
-    def __init__(self, engine: Engine, orgs: int) -> None:
-        self.engine = engine
-        self.rng = random.Random(20261124)  # reproducible fake data
-        self.org_ids: list[int] = []
-        self.members: dict[int, list[int]] = {}
-        self.agencies: dict[int, list[int]] = {}
-        self.seeded = 0
-        self._base(orgs)
-
-    def _base(self, orgs: int) -> None:
-        pw = hash_password("bench-password-1")
-        with self.engine.begin() as conn:
-            for n in range(orgs):
-                org = insert(Organization).values(
-                    name=f"Bench org {n}", kind="newsroom", created_at=START
-                )
-                org_id = conn.execute(org).inserted_primary_key[0]
-                self.org_ids.append(org_id)
-                users = [
-                    conn.execute(
-                        insert(User).values(
-                            email=f"m{m}.org{n}@bench.example",
-                            name=f"Member {m}",
-                            password_hash=pw,
-                            created_at=START,
-                        )
-                    ).inserted_primary_key[0]
-                    for m in range(MEMBERS_PER_ORG)
-                ]
-                conn.execute(
-                    insert(Membership),
-                    [
-                        {"org_id": org_id, "user_id": uid, "role": "owner", "created_at": START}
-                        for uid in users
-                    ],
-                )
-                self.members[org_id] = users
-                conn.execute(
-                    insert(Agency),
-                    [
-                        {
-                            "org_id": org_id,
-                            "name": f"Agency {a} of org {n}",
-                            "level": "city",
-                            "jurisdiction": "AL",
-                            "mailing_address": "",
-                            "notes": "",
-                            "created_at": START,
-                            "updated_at": START,
-                        }
-                        for a in range(AGENCIES_PER_ORG)
-                    ],
-                )
-                ids = conn.execute(select(Agency.id).where(Agency.org_id == org_id)).scalars()
-                self.agencies[org_id] = list(ids)
-
-    def requests_up_to(self, total: int, batch: int = 5000) -> None:
-        """Insert requests round-robin over the organizations until ``total`` exist."""
-        rng = self.rng
-        with self.engine.begin() as conn:
-            while self.seeded < total:
-                rows = []
-                for i in range(self.seeded, min(total, self.seeded + batch)):
-                    org_id = self.org_ids[i % len(self.org_ids)]
-                    users = self.members[org_id]
-                    stamp = START + timedelta(minutes=rng.randrange(0, 1_000_000))
-                    rows.append(
-                        {
-                            "org_id": org_id,
-                            "agency_id": rng.choice(self.agencies[org_id]),
-                            "created_by": rng.choice(users),
-                            "assignee_id": rng.choice([*users, None]),
-                            "subject": rng.choice(SUBJECTS),
-                            "title": f"Request {i}: 287(g) agreement records",
-                            "description": "",
-                            "tracking_number": f"2026-FOIA-{i:06d}",
-                            "visibility": rng.choice(VISIBILITY),
-                            "status": rng.choice(STATUSES),
-                            "law_code": "AL",
-                            "created_at": stamp,
-                            "updated_at": stamp + timedelta(days=rng.randrange(0, 30)),
-                        }
-                    )
-                conn.execute(insert(RecordRequest), rows)
-                self.seeded += len(rows)
-        if self.engine.dialect.name == "sqlite":
-            with self.engine.begin() as conn:
-                conn.execute(text("ANALYZE"))
-            return
-        # What autovacuum does soon after a bulk load: statistics, and the visibility map that
-        # lets PostgreSQL answer from the index alone.
-        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE recordrequest"))
-
-
-@contextmanager
-def capture(engine: Engine) -> Iterator[Statements]:
-    """Record the statements ``engine`` executes inside the block."""
-    seen: Statements = []
-
-    def record(_conn: Any, _cur: Any, statement: str, params: Any, *_rest: Any) -> None:
-        seen.append((statement, params))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
-def logged_in_client(app: Flask, user: User, org_id: int) -> FlaskClient:
-    """A test client whose session holds a logged-in member (as the login form would leave it)."""
-    client = app.test_client()
-    with client.session_transaction() as sess:
-        sess["_user_id"] = user.get_id()
-        sess["_fresh"] = True
-        sess["org_id"] = org_id
-    return client
-
-
-def api_headers(app: Flask, user: User, org_id: int) -> dict[str, str]:
-    with app.test_request_context():
-        token = issue_api_token(user, org_id, "bench")
-        get_session().commit()
-    return {"Authorization": f"Bearer {token}"}
-
-
-def raw_runner(engine: Engine, statements: Statements) -> Callable[[], None]:
-    """Replay ``statements`` on one raw DBAPI connection, fetching every row."""
+def baselines(engine: Engine, s: seed.Seeded, request_id: int) -> dict[str, Callable[[], None]]:
+    """Hand-written raw queries that return the rows each page shows (the fastest we know)."""
     raw = engine.raw_connection()
+    pg = engine.dialect.name == "postgresql"
+    user_table = '"user"'
+    today = utc_today()
+    p = {"org": s.org_id, "me": s.user_id, "today": today, "week": today.toordinal() + 7}
+    p["week"] = today.fromordinal(p["week"])
 
-    def run() -> None:
+    def q(sql: str, params: dict[str, Any]) -> list[Any]:
         cur = raw.cursor()
-        for sql, params in statements:
-            cur.execute(sql, params)
-            cur.fetchall()
+        if pg:
+            import re
+
+            sql = re.sub(r":(\w+)", r"%(\1)s", sql)
+        cur.execute(sql, params)
+        rows = cur.fetchall()
         cur.close()
+        return rows
+
+    def done() -> None:
         raw.commit()  # end the read transaction, as the app's session does
 
-    return run
+    def list_page(limit: int = PER_PAGE) -> None:
+        rows = q(
+            f"SELECT r.id, r.title, r.status, r.tracking_number, r.updated_at, a.name, u.name "
+            f"FROM recordrequest r JOIN agency a ON a.id = r.agency_id "
+            f"LEFT JOIN {user_table} u ON u.id = r.assignee_id WHERE {VISIBLE} "
+            f"ORDER BY r.updated_at DESC, r.id DESC LIMIT {limit}",
+            p,
+        )
+        q(f"SELECT count(*) FROM recordrequest r WHERE {VISIBLE}", p)
+        ids = ",".join(str(r[0]) for r in rows) or "0"
+        q(
+            "SELECT request_id, clock, due FROM deadline WHERE request_id IN "
+            f"({ids}) AND superseded_at IS NULL AND state = 'open' AND due IS NOT NULL",
+            {},
+        )
+
+    def requests() -> None:
+        list_page()
+        done()
+
+    def dashboard() -> None:
+        list_page(10)
+        q(f"SELECT r.status, count(*) FROM recordrequest r WHERE {VISIBLE} GROUP BY r.status", p)
+        for cond in ("d.due < :today", "d.due >= :today AND d.due <= :week"):
+            q(
+                "SELECT d.id, d.due, d.clock, r.id, r.title FROM deadline d "
+                f"JOIN recordrequest r ON r.id = d.request_id WHERE d.org_id = :org AND {VISIBLE} "
+                f"AND d.superseded_at IS NULL AND d.state = 'open' AND {cond} "
+                "ORDER BY d.due, d.id LIMIT 10",
+                p,
+            )
+            q(
+                f"SELECT count(*) FROM recordrequest r WHERE {VISIBLE} AND EXISTS (SELECT 1 "
+                "FROM deadline d WHERE d.request_id = r.id AND d.superseded_at IS NULL "
+                f"AND d.state = 'open' AND {cond})",
+                p,
+            )
+        done()
+
+    def agencies() -> None:
+        q(
+            "SELECT id, name, level, jurisdiction FROM agency WHERE org_id = :org "
+            f"ORDER BY name LIMIT {PER_PAGE}",
+            p,
+        )
+        q("SELECT count(*) FROM agency WHERE org_id = :org", p)
+        done()
+
+    def public() -> None:
+        q(
+            "SELECT r.id, r.title, r.status, a.name, o.name FROM recordrequest r "
+            "JOIN agency a ON a.id = r.agency_id JOIN organization o ON o.id = r.org_id "
+            f"WHERE r.visibility = 'public' ORDER BY r.id DESC LIMIT {PER_PAGE + 1}",
+            {},
+        )
+        q(
+            "SELECT a.name, a.jurisdiction FROM agency a WHERE EXISTS (SELECT 1 FROM "
+            "recordrequest r WHERE r.agency_id = a.id AND r.visibility = 'public') ORDER BY a.name",
+            {},
+        )
+        done()
+
+    def request_page() -> None:
+        pr = {"id": request_id}
+        q(
+            "SELECT r.*, a.name FROM recordrequest r JOIN agency a ON a.id = r.agency_id "
+            "WHERE r.id = :id",
+            pr,
+        )
+        q("SELECT * FROM deadline WHERE request_id = :id AND superseded_at IS NULL", pr)
+        q('SELECT * FROM event WHERE request_id = :id ORDER BY "on", id', pr)
+        done()
+
+    return {
+        "request list": requests,
+        "api list": requests,
+        "dashboard": dashboard,
+        "agencies": agencies,
+        "public archive": public,
+        "request page": request_page,
+    }
 
 
-def query_plans(engine: Engine, statements: Statements) -> list[str]:
-    """EXPLAIN QUERY PLAN (SQLite) or EXPLAIN (PostgreSQL) of each statement."""
-    sqlite = engine.dialect.name == "sqlite"
-    raw = engine.raw_connection()
-    out = []
-    try:
-        cur = raw.cursor()
-        for sql, params in statements:
-            if not sql.lstrip().upper().startswith("SELECT"):
-                continue  # BEGIN has no plan
-            cur.execute(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + sql, params)
-            out.append("\n".join(f"      {row[-1] if sqlite else row[0]}" for row in cur))
-        raw.commit()
-    finally:
-        raw.close()
-    return out
-
-
-def orm_list(engine: Engine, org_id: int, user_id: int, page: int) -> None:
-    """``list_requests`` itself, without HTTP, login or templates: the ORM's share."""
-    with Session(engine) as db:
-        rr.list_requests(db, org_id, user_id, rr.Filters(), page, PER_PAGE)
-
-
-def measure(app: Flask, engine: Engine, org_id: int, user_id: int, repeat: int) -> dict[str, Any]:
-    """Time page 1 and the last page: HTML list, API list and the raw SQL, for one member."""
-    with Session(engine, expire_on_commit=False) as db:
-        user = db.get(User, user_id)
+def pages(app: Flask, s: seed.Seeded, request_id: int) -> dict[str, Callable[[], None]]:
+    """Each page through the test client, logged in as the measured member (asserts 200)."""
+    client: FlaskClient = app.test_client()
+    with app.test_request_context():
+        db = get_session()
+        user = db.get(User, s.user_id)
         assert user is not None
-        total = rr.list_requests(db, org_id, user_id, rr.Filters(), 1, PER_PAGE).total
-    client = logged_in_client(app, user, org_id)
-    headers = api_headers(app, user, org_id)
-    last = max(1, -(-total // PER_PAGE))
-    pages: dict[str, Any] = {}
-    for label, page in (("page 1", 1), (f"page {last} (last)", last)):
-        with Session(engine) as db, capture(engine) as statements:
-            rr.list_requests(db, org_id, user_id, rr.Filters(), page, PER_PAGE)
-        html_url = f"/requests/?page={page}"
-        api_url = f"/api/v1/requests?page={page}&per_page={PER_PAGE}"
-        assert client.get(html_url).status_code == 200
-        api = client.get(api_url, headers=headers)
-        assert api.status_code == 200 and api.get_json()["items"], api.status_code
-        pages[label] = {
-            "html": timed(lambda u=html_url: client.get(u), repeat),
-            "api": timed(lambda u=api_url: client.get(u, headers=headers), repeat),
-            "raw": timed(raw_runner(engine, statements), repeat),
-            "orm": timed(lambda p=page: orm_list(engine, org_id, user_id, p), repeat),
-            "statements": statements,
-        }
-    return {"visible": total, "pages": pages}
+        with client.session_transaction() as sess:
+            sess["_user_id"] = user.get_id()
+            sess["_fresh"] = True
+            sess["org_id"] = s.org_id
+        token = issue_api_token(user, s.org_id, "bench")
+        db.commit()
+    bearer = {"Authorization": f"Bearer {token}"}
+    urls = {
+        "request list": ("/requests/", {}),
+        "api list": (f"/api/v1/requests?per_page={PER_PAGE}", bearer),
+        "dashboard": ("/", {}),
+        "agencies": ("/agencies/", {}),
+        "public archive": ("/public/", {}),
+        "request page": (f"/requests/{request_id}", {}),
+    }
+
+    def getter(url: str, headers: dict[str, str]) -> Callable[[], None]:
+        def get() -> None:
+            resp = client.get(url, headers=headers)
+            assert resp.status_code == 200, (url, resp.status_code)
+
+        return get
+
+    return {name: getter(url, h) for name, (url, h) in urls.items()}
 
 
-def statements_per_request(app: Flask, engine: Engine, org_id: int, user_id: int) -> dict[str, int]:
-    """Statements per HTTP request: a small constant count means no N+1."""
-    with Session(engine, expire_on_commit=False) as db:
-        user = db.get(User, user_id)
-        assert user is not None
-    client = logged_in_client(app, user, org_id)
-    headers = api_headers(app, user, org_id)
+def statement_counts(app: Flask, fns: dict[str, Callable[[], None]]) -> dict[str, int]:
+    """SQL statements each page sends (SQLAlchemy's before_cursor_execute)."""
+    engine = app.extensions["db_engine"]
     counts = {}
-    for name, url, hdrs in (
-        ("html list", "/requests/", {}),
-        ("api list", f"/api/v1/requests?per_page={PER_PAGE}", headers),
-        ("dashboard", "/", {}),
-    ):
-        with capture(app.extensions["db_engine"]) as seen:
-            assert client.get(url, headers=hdrs).status_code == 200
+    for name, fn in fns.items():
+        seen: list[str] = []
+
+        def record(*args: Any, _seen: list[str] = seen) -> None:
+            _seen.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            fn()
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
         counts[name] = len(seen)
     return counts
 
 
-def report(size: int, m: dict[str, Any]) -> None:
-    print(f"\n== {size:,} requests (the member sees {m['visible']:,} in the measured organization)")
-    for label, p in m["pages"].items():
-        print(
-            f"  {label:>16}: raw {p['raw']:6.2f} ms ({len(p['statements'])} statements) | "
-            f"orm {p['orm']:6.2f} ms x{p['orm'] / p['raw']:4.1f} | "
-            f"html {p['html']:6.2f} ms x{p['html'] / p['raw']:5.1f} | "
-            f"api {p['api']:6.2f} ms x{p['api'] / p['raw']:5.1f}"
-        )
-
-
-@contextmanager
-def database(pg_url: str, tmp: Path) -> Iterator[str]:
-    """A temporary SQLite file, or a temporary schema in the given PostgreSQL database."""
-    if not pg_url:
-        yield f"sqlite:///{tmp / 'bench.db'}"
-        return
-    schema = f"bench_{secrets.token_hex(4)}"
-    admin = make_engine(pg_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in pg_url else "?"
-    try:
-        yield f"{pg_url}{sep}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-def run(args: argparse.Namespace, url: str, tmp: Path) -> bool:
-    """Seed, measure at both sizes and print the report; True when every target is met."""
-    engine = make_engine(url)
-    SQLModel.metadata.create_all(engine)
-    os.environ["RECORDS_INSTANCE_PATH"] = str(tmp / "instance")
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": url,
-            "SECRET_KEY": secrets.token_hex(16),
-            "WTF_CSRF_ENABLED": False,
-            "STORAGE_DIR": str(tmp / "storage"),
-            "PAGE_SIZE": PER_PAGE,
-        }
-    )
-    t0 = time.perf_counter()
-    seeder = Seeder(engine, args.orgs)
-    org_id = seeder.org_ids[0]
-    user_id = seeder.members[org_id][0]
-    small = args.rows // 10
-    seeder.requests_up_to(small)
-    print(f"database: {engine.dialect.name}; {args.orgs} organizations; {PER_PAGE} rows a page")
-    print(f"seeded {small:,} requests in {time.perf_counter() - t0:.1f}s")
-    at_small = measure(app, engine, org_id, user_id, args.repeat)
-    report(small, at_small)
-
-    t0 = time.perf_counter()
-    seeder.requests_up_to(args.rows)
-    print(f"\nseeded up to {args.rows:,} requests in {time.perf_counter() - t0:.1f}s")
-    at_full = measure(app, engine, org_id, user_id, args.repeat)
-    report(args.rows, at_full)
-
-    print("\nquery plans at full size (page query, then the count):")
-    for label, p in at_full["pages"].items():
-        print(f"  {label}:")
-        print("\n      --\n".join(query_plans(engine, p["statements"])))
-    print("\nstatements per HTTP request (the same whatever a page holds: no N+1):")
-    for name, n in statements_per_request(app, engine, org_id, user_id).items():
-        print(f"  {name}: {n}")
-
-    print("\nsummary (targets: app/raw <= 3; growth about 1.0x):")
-    met = True
-    for (label, full), base in zip(
-        at_full["pages"].items(), at_small["pages"].values(), strict=True
-    ):
-        for kind in ("html", "api"):
-            ratio, growth = full[kind] / full["raw"], full[kind] / base[kind]
-            met &= ratio <= 3 and growth <= 1.5
-            print(
-                f"  {label:>16} {kind:4}: app/raw {ratio:5.1f}   "
-                f"growth {small:,} -> {args.rows:,}: {growth:4.2f}x"
-            )
-        print(
-            f"  {label:>16} orm : app/raw {full['orm'] / full['raw']:5.1f}   "
-            f"growth {small:,} -> {args.rows:,}: {full['orm'] / base['orm']:4.2f}x"
-        )
-        print(f"  {label:>16} raw : growth {full['raw'] / base['raw']:4.2f}x")
-    app.extensions["db_engine"].dispose()
-    engine.dispose()
-    return met
+def measure(
+    app: Flask, engine: Engine, s: seed.Seeded, rounds: int
+) -> dict[str, tuple[harness.Stats, harness.Stats]]:
+    request_id = s.first_request
+    apps = pages(app, s, request_id)
+    raws = baselines(engine, s, request_id)
+    out = {}
+    for name in apps:
+        got = harness.interleave({"app": apps[name], "raw": raws[name]}, rounds)
+        out[name] = (got["app"], got["raw"])
+        print(f"  {name:15s} app {got['app'].show()} | raw {got['raw'].show()}")
+    counts = statement_counts(app, apps)
+    print("  statements per page: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return out
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=100_000, help="requests at full size")
-    parser.add_argument("--orgs", type=int, default=50, help="organizations sharing them")
-    parser.add_argument("--repeat", type=int, default=30, help="timed calls per measurement")
-    parser.add_argument("--pg", default="", help="PostgreSQL URL (uses a temporary schema)")
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmpdir, database(args.pg, Path(tmpdir)) as url:
-        met = run(args, url, Path(tmpdir))
-    return 1 if args.strict and not met else 0
+    p = harness.parser(__doc__)
+    p.add_argument("--rows", type=int, default=100_000, help="requests at full size")
+    p.add_argument("--pg", default="", help="PostgreSQL URL (a temporary schema is used)")
+    args = p.parse_args()
+    rows = 5_000 if args.quick else args.rows
+    rounds = args.rounds or (7 if args.quick else 21)
+    report = harness.Report(f"pages ({'postgresql' if args.pg else 'sqlite'}, {rows:,} requests)")
+    with harness.scratch() as tmp, harness.database(args.pg, tmp) as url:
+        engine = make_engine(url)
+        SQLModel.metadata.create_all(engine)
+        os.environ["RECORDS_INSTANCE_PATH"] = str(tmp / "instance")
+        app = create_app(
+            {
+                "TESTING": True,
+                "DATABASE_URL": url,
+                "SECRET_KEY": secrets.token_hex(16),
+                "WTF_CSRF_ENABLED": False,
+                "STORAGE_DIR": str(tmp / "storage"),
+                "PAGE_SIZE": PER_PAGE,
+            }
+        )
+        s = seed.base(engine)
+        results = {}
+        for size in (rows // 10, rows):
+            seed.requests_up_to(engine, s, size)
+            print(f"\n== {size:,} requests in the measured organization ({engine.dialect.name})")
+            results[size] = measure(app, engine, s, rounds)
+        with Session(engine):
+            pass
+        print("\ntargets:")
+        small, full = results[rows // 10], results[rows]
+        for name, (page, raw) in full.items():
+            report.check(f"{name} page/raw at {rows:,}", harness.paired_ratio(page, raw), 3)
+            report.check(
+                f"{name} growth {rows // 10:,} -> {rows:,}",
+                page.median / small[name][0].median,
+                1.5,
+            )
+        app.extensions["db_engine"].dispose()
+        engine.dispose()
+    return report.finish()
 
 
 if __name__ == "__main__":

@@ -89,9 +89,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         links,
         search_index,
         security,
+        storage_local,
         tables,
     )
 
+    storage_local.install(app)  # large uploads spool where they will be stored: one write
     db.init_app(app)
     search_index.install()  # every write to an indexed row updates the search index
     audit.init_app(app)

@@ -14,9 +14,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from importlib import metadata as _metadata
 from importlib import resources
-
-import holidays
 
 from records.laws.model import Calendar, ExtraDay, Law
 
@@ -51,7 +50,9 @@ def _law_data_hash() -> str:
 
 # Stored with every computed deadline: a later recomputation that differs can be traced to new
 # holiday data (package upgrade) or an edited law entry (data hash).
-CALENDAR_VERSION = f"holidays-{holidays.__version__}+laws-{_law_data_hash()}"
+# The package's version from its metadata: ``holidays`` itself (and dateutil under it) is
+# imported when a year's calendar is first built, not when the app starts.
+CALENDAR_VERSION = f"holidays-{_metadata.version('holidays')}+laws-{_law_data_hash()}"
 
 
 def inauguration_day(year: int) -> date | None:
@@ -149,6 +150,8 @@ def _package_dates(cal: Calendar, year: int) -> list[tuple[date, str]]:
     for category in sorted({cal.category_of(name) for name in wanted}):
         # A holiday observed across the year boundary (Sat 2028-01-01 observed Fri 2027-12-31)
         # belongs to the year it is observed in, so the neighbouring years are generated too.
+        import holidays
+
         package = holidays.US(
             subdiv=cal.subdiv, years=(year - 1, year, year + 1), categories=(category,)
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -17,16 +18,57 @@ db_cli = AppGroup("db", help="Database migrations.")
 users_cli = AppGroup("users", help="Create users and API tokens.")
 
 
-def init_app(app: Flask) -> None:
-    """Register the core commands and the command groups of records.commands."""
-    from records.commands import backup, closures, deadlines, letters, scheduler, search
+# The command groups of records.commands, imported on first use of the command line.
+COMMAND_MODULES = ("backup", "closures", "deadlines", "letters", "scheduler", "search")
 
+
+class LazyAppGroup(AppGroup):
+    """The app's command group: the modules in ``COMMAND_MODULES`` (which import python-docx,
+    the law library, APScheduler...) are imported when the commands are first read (listed,
+    looked up or run), not when the app is built, so a web worker's start does not pay for
+    them. Adding a command never loads them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._commands: dict[str, click.Command] = {}
+        self._loaded = False
+        self._adding = 0
+        super().__init__(*args, **kwargs)
+
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, click.Command]:
+        if not self._adding and not self._loaded:
+            self._load()
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._commands = dict(value)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        self._adding += 1
+        try:
+            super().add_command(cmd, name)
+        finally:
+            self._adding -= 1
+
+    def _load(self) -> None:
+        import importlib
+
+        self._loaded = True
+        for name in COMMAND_MODULES:
+            module = importlib.import_module(f"records.commands.{name}")
+            for command in module.COMMANDS:
+                self.add_command(command)
+
+
+def init_app(app: Flask) -> None:
+    """Register the core commands, and the groups of ``COMMAND_MODULES`` for first use."""
+    group = LazyAppGroup(app.cli.name)
+    group.commands = app.cli.commands
+    app.cli = group
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_data)
-    for module in (backup, closures, deadlines, letters, scheduler, search):
-        for command in module.COMMANDS:
-            app.cli.add_command(command)
 
 
 def _session() -> Session:

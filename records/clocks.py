@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from records.calendars import OfficeClosure
 from records.core.clock import utc_now, utc_today
+from records.db import cached_read
 from records.deadlines import Clock, ClockEvent, compute_clocks, fmt, receipt_date
 from records.event_log import active_events, event_data, request_events
 from records.laws import UnknownLawError, get_law
@@ -366,14 +367,34 @@ def plan(db: Session, req: RecordRequest, events: Iterable[Any], *, today: date)
 
 
 def current_deadlines(db: Session, request_id: int) -> list[Deadline]:
-    """The request's current clocks (not superseded), earliest due first."""
-    rows = db.exec(
-        select(Deadline).where(
-            Deadline.request_id == request_id,
-            Deadline.superseded_at.is_(None),  # type: ignore[union-attr]
-        )
-    ).all()
+    """The request's current clocks (not superseded), earliest due first.
+
+    One query per page: the timeline, the overdue check and the letters panel share it until
+    the session next writes (``records.db.cached_read``)."""
+
+    def load() -> list[Deadline]:
+        rows = db.exec(
+            select(Deadline).where(
+                Deadline.request_id == request_id,
+                Deadline.superseded_at.is_(None),  # type: ignore[union-attr]
+            )
+        ).all()
+        return _earliest_first(rows)
+
+    return list(cached_read(db, ("current_deadlines", request_id), load))
+
+
+def _earliest_first(rows: Iterable[Deadline]) -> list[Deadline]:
     return sorted(rows, key=lambda d: (d.due is None, d.due or date.max, d.id or 0))
+
+
+def deadlines_with_history(db: Session, request_id: int) -> tuple[list[Deadline], list[Deadline]]:
+    """(current clocks earliest first, superseded values newest first) in one query; the
+    current ones then serve ``current_deadlines`` for the rest of the page."""
+    every = deadline_history(db, request_id)
+    current = _earliest_first(d for d in every if d.superseded_at is None)
+    cached_read(db, ("current_deadlines", request_id), lambda: current)
+    return list(current), [d for d in every if d.superseded_at is not None]
 
 
 def current_deadlines_for(db: Session, request_ids: list[int]) -> dict[int, list[Deadline]]:

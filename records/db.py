@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 from flask import Flask, abort, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
 T = TypeVar("T")
@@ -105,6 +107,35 @@ def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+_READ_CACHE = "records.read_cache"
+
+
+def cached_read(db: Session, key: Hashable, load: Callable[[], T]) -> T:
+    """``load()``, remembered on this session until it next writes, commits or rolls back.
+
+    For reads several parts of one page make (a request's current deadlines, the unread count):
+    the page sends the query once. Any flush, DML statement, commit or rollback forgets it all.
+    """
+    cache = db.info.setdefault(_READ_CACHE, {})
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
+
+
+def _forget_reads(session: OrmSession, *_args: Any) -> None:
+    session.info.pop(_READ_CACHE, None)
+
+
+def _forget_on_write(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        _forget_reads(state.session)
+
+
+for _name in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
+    event.listen(OrmSession, _name, _forget_reads)
+event.listen(OrmSession, "do_orm_execute", _forget_on_write)
 
 
 def valid_id(ident: Any) -> bool:

@@ -12,7 +12,6 @@ import secrets
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -130,6 +129,8 @@ def render(
     """An iCalendar document with one all-day event per deadline."""
     rows = list(rows)
     sequences = _sequences(db, rows)
+    from icalendar import Calendar, Event  # (and dateutil) imported when a feed is served
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -19,7 +19,6 @@ from email.utils import formatdate, make_msgid
 from io import BytesIO
 from typing import Any
 
-from docx import Document
 from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, col, select
 
@@ -1003,6 +1002,8 @@ def validate_letterhead(data: bytes) -> None:
         raise v.ValidationError("letterhead", "the letterhead must be at most 2 MB")
     if not data.startswith(b"PK"):
         raise v.ValidationError("letterhead", "the letterhead must be a Word .docx file")
+    from docx import Document  # imported on first use (see records.letters_docx)
+
     try:
         Document(BytesIO(data))
     except Exception:  # python-docx raises several types for broken packages

@@ -18,13 +18,10 @@ from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Pt
-
 from records.letters import Letter
+
+# python-docx (and lxml under it) is imported when a letter is first written or read, not when
+# the app starts: most processes never touch a .docx.
 
 __all__ = [
     "PdfConversionError",
@@ -49,6 +46,9 @@ _NUMBERED = re.compile(r"^\d+\. ")
 
 def _field(paragraph: Any, instruction: str) -> None:
     """Append a Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when laying out."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), instruction)
     run = OxmlElement("w:r")
@@ -61,6 +61,8 @@ def _field(paragraph: Any, instruction: str) -> None:
 
 def _page_numbers(doc: Any) -> None:
     """ "Page N of M" centred in the footer, unless a letterhead brings its own footer text."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
     footer = doc.sections[-1].footer
     if any(p.text.strip() for p in footer.paragraphs):
         return
@@ -79,6 +81,9 @@ def to_docx(letter: Letter, letterhead: bytes | None = None) -> bytes:
     with a hanging indent; the last paragraph before the complimentary close, the close and the
     signature block kept on one page, with room to sign after the close.
     """
+    from docx import Document
+    from docx.shared import Pt
+
     doc = Document(BytesIO(letterhead)) if letterhead else Document()
     doc.core_properties.title = letter.subject_line
     _page_numbers(doc)
@@ -112,6 +117,8 @@ def to_docx(letter: Letter, letterhead: bytes | None = None) -> bytes:
 
 def docx_paragraphs(data: bytes) -> list[str]:
     """The non-empty paragraph texts of a .docx, as python-docx reads them."""
+    from docx import Document
+
     return [p.text for p in Document(BytesIO(data)).paragraphs if p.text.strip()]
 
 

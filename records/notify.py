@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, update
+from sqlalchemy import and_, func, insert, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -47,6 +47,7 @@ CLAIM_TIMEOUT = timedelta(minutes=10)  # a claim older than this belonged to a d
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=6)
 BATCH = 100
+DIGEST_LIMIT = 20  # entries of each kind in a digest; the rest are counted and linked
 # The outcome a row carries while its email is being handed to the mail server: still there when
 # the row is claimed again, it means the process died mid-hand-off and the email may have gone.
 HANDING_OFF = "handing the email to the mail server"
@@ -293,75 +294,166 @@ def sweep(
         ids = claim_batch(engine, now, worker_id)
         if not ids:
             break
-        for reminder_id in ids:
-            outcome = deliver(engine, reminder_id, now, settings)
+        for outcome in deliver_batch(engine, ids, now, settings):
             setattr(result, outcome, getattr(result, outcome) + 1)
     return result
 
 
 def deliver(engine: Engine, reminder_id: int, now: datetime, settings: Mapping[str, Any]) -> str:
     """Deliver one claimed reminder; returns ``delivered``, ``failed`` or ``cancelled``."""
-    with write_intent(), Session(engine, expire_on_commit=False) as db:
-        reminder = db.get(Reminder, reminder_id)
-        if reminder is None or reminder.claimed_by is None:
-            return "cancelled"
-        token = reminder.claimed_by
-        user = db.get(User, reminder.user_id)
-        prefs = resolve(preference_rows(db, {reminder.org_id}), reminder.org_id, reminder.user_id)
-        why_not, content = _prepare(db, reminder, user, prefs, now, settings)
-        if why_not:
-            reminder.cancelled_at, reminder.outcome = now, why_not
-            db.add(reminder)
-            db.commit()
-            log.info("reminder %s cancelled: %s", reminder.id, why_not)
-            return "cancelled"
-        assert content is not None and user is not None
-        exists = db.exec(
-            select(Notification.id).where(Notification.reminder_id == reminder.id)
-        ).first()
-        if exists is None:
-            db.add(
-                Notification(
-                    org_id=reminder.org_id,
-                    user_id=reminder.user_id,
-                    request_id=reminder.request_id,
-                    reminder_id=reminder.id,
-                    kind=reminder.kind,
-                    title=content.title,
-                    body=content.body,
-                    url=content.url,
-                    created_at=now,
-                )
+    return deliver_batch(engine, [reminder_id], now, settings)[0]
+
+
+@dataclass
+class _Batch:
+    """What a batch of reminders needs, read in a fixed number of queries (not per reminder)."""
+
+    users: dict[int, User]
+    members: set[tuple[int, int]]
+    prefs: dict[tuple[int, int | None], Prefs]
+    requests: dict[int, RecordRequest]
+    deadlines: dict[tuple[int, str], Deadline]  # the current value of each (request, clock)
+    notified: set[int]  # reminders whose inbox row exists already
+
+
+def _batch(db: Session, reminders: list[Reminder]) -> _Batch:
+    user_ids = sorted({r.user_id for r in reminders})
+    org_ids = {r.org_id for r in reminders}
+    request_ids = sorted({r.request_id for r in reminders if r.request_id is not None})
+    ids = [r.id for r in reminders]
+    users = {u.id: u for u in db.exec(select(User).where(col(User.id).in_(user_ids))).all()}
+    members = set(
+        db.exec(
+            select(Membership.org_id, Membership.user_id).where(
+                col(Membership.org_id).in_(org_ids), col(Membership.user_id).in_(user_ids)
             )
-        smtp = smtp_settings(settings)
-        in_app_only = ""
-        if not prefs.email:
-            in_app_only = "in-app only (email turned off)"
-        elif not smtp.get("SMTP_HOST"):
-            in_app_only = "in-app only (email not configured)"
-        if in_app_only:
-            # Nothing leaves the database, so the inbox row and "delivered" commit together.
-            reminder.delivered_at, reminder.outcome, reminder.last_error = now, in_app_only, ""
-            db.add(reminder)
+        ).all()
+    )
+    requests: dict[int, RecordRequest] = {}
+    deadlines: dict[tuple[int, str], Deadline] = {}
+    if request_ids:
+        requests = {
+            r.id: r  # type: ignore[misc]
+            for r in db.exec(
+                select(RecordRequest).where(col(RecordRequest.id).in_(request_ids))
+            ).all()
+        }
+        for d in db.exec(
+            select(Deadline)
+            .where(col(Deadline.request_id).in_(request_ids), col(Deadline.superseded_at).is_(None))
+            .order_by(col(Deadline.id))
+        ).all():
+            deadlines.setdefault((d.request_id, d.clock), d)
+    notified = set(
+        db.exec(
+            select(Notification.reminder_id).where(col(Notification.reminder_id).in_(ids))
+        ).all()
+    )
+    return _Batch(
+        users,
+        members,  # type: ignore[arg-type]
+        preference_rows(db, org_ids),
+        requests,
+        deadlines,
+        notified,  # type: ignore[arg-type]
+    )
+
+
+def deliver_batch(
+    engine: Engine, ids: list[int], now: datetime, settings: Mapping[str, Any]
+) -> list[str]:
+    """Deliver claimed reminders; one outcome per id (``delivered``, ``failed``, ``cancelled``).
+
+    The batch is read in a fixed number of queries, and every inbox row, cancellation and
+    in-app-only delivery commits in one transaction (a process killed before it commits leaves
+    the rows claimed, to be taken over: each inbox row is still made once). Each email is then
+    handed off and recorded on its own, as before.
+    """
+    outcomes: dict[int, str] = {}
+    emails: list[tuple[Reminder, str, notify_content.Content, User]] = []
+    done: list[tuple[int, str, str]] = []
+    smtp = smtp_settings(settings)
+    with write_intent(), Session(engine, expire_on_commit=False) as db:
+        reminders = list(db.exec(select(Reminder).where(col(Reminder.id).in_(ids))).all())
+        batch = _batch(db, reminders)
+        for reminder in reminders:
+            assert reminder.id is not None
+            token = reminder.claimed_by
+            if token is None:
+                outcomes[reminder.id] = "cancelled"
+                continue
+            user = batch.users.get(reminder.user_id)
+            prefs = resolve(batch.prefs, reminder.org_id, reminder.user_id)
+            why_not, content = _prepare(db, batch, reminder, user, prefs, now, settings)
+            if why_not:
+                reminder.cancelled_at, reminder.outcome = now, why_not
+                db.add(reminder)
+                outcomes[reminder.id] = "cancelled"
+                done.append((reminder.id, "cancelled", why_not))
+                continue
+            assert content is not None and user is not None
+            if reminder.id not in batch.notified:
+                db.add(
+                    Notification(
+                        org_id=reminder.org_id,
+                        user_id=reminder.user_id,
+                        request_id=reminder.request_id,
+                        reminder_id=reminder.id,
+                        kind=reminder.kind,
+                        title=content.title,
+                        body=content.body,
+                        url=content.url,
+                        created_at=now,
+                    )
+                )
+            in_app_only = ""
+            if not prefs.email:
+                in_app_only = "in-app only (email turned off)"
+            elif not smtp.get("SMTP_HOST"):
+                in_app_only = "in-app only (email not configured)"
+            if in_app_only:
+                # Nothing leaves the database, so the inbox row and "delivered" commit together.
+                reminder.delivered_at, reminder.outcome, reminder.last_error = now, in_app_only, ""
+                db.add(reminder)
+                outcomes[reminder.id] = "delivered"
+                done.append((reminder.id, "delivered", in_app_only))
+            else:
+                emails.append((reminder, token, content, user))
         db.commit()
-    if in_app_only:
-        log.info("reminder %s delivered: %s", reminder_id, in_app_only)
-        return "delivered"
+    for reminder_id, outcome, why in done:
+        log.info("reminder %s %s: %s", reminder_id, outcome, why)
+    for reminder, token, content, user in emails:
+        assert reminder.id is not None
+        outcomes[reminder.id] = _email(engine, reminder, token, content, user, now, smtp)
+    return [outcomes.get(i, "cancelled") for i in ids]
+
+
+def _email(
+    engine: Engine,
+    reminder: Reminder,
+    token: str,
+    content: notify_content.Content,
+    user: User,
+    now: datetime,
+    smtp: Mapping[str, Any],
+) -> str:
+    """Hand one reminder's email to the mail server and record the outcome."""
+    assert reminder.id is not None
     message = notify_content.email_for(reminder, content, user.email)
     interrupted = reminder.outcome == HANDING_OFF
-    if not _hand_off(engine, reminder_id, token, str(message["Message-ID"])):
+    if not _hand_off(engine, reminder.id, token, str(message["Message-ID"])):
         return "cancelled"
     try:
         message_id = send(message, smtp)
     except MailError as exc:
-        return _failed(engine, reminder_id, token, now, str(exc))
+        return _failed(engine, reminder.id, token, now, str(exc))
     outcome = f"emailed to {user.email}"
     if interrupted:
         outcome += (
             "; sent again because an earlier attempt stopped while handing it to the mail "
             "server, so it may have arrived twice (same Message-ID)"
         )
-    return _finish(engine, reminder_id, token, now, outcome, message_id)
+    return _finish(engine, reminder.id, token, now, outcome, message_id)
 
 
 def _hand_off(engine: Engine, reminder_id: int, token: str, message_id: str) -> bool:
@@ -379,6 +471,7 @@ def _hand_off(engine: Engine, reminder_id: int, token: str, message_id: str) -> 
 
 def _prepare(
     db: Session,
+    batch: _Batch,
     reminder: Reminder,
     user: User | None,
     prefs: Prefs,
@@ -387,12 +480,7 @@ def _prepare(
 ) -> tuple[str, notify_content.Content | None]:
     """(reason to cancel, content): checks the reminder still makes sense right now."""
     today = now.date()
-    member = db.exec(
-        select(Membership.id).where(
-            Membership.org_id == reminder.org_id, Membership.user_id == reminder.user_id
-        )
-    ).first()
-    if user is None or member is None:
+    if user is None or (reminder.org_id, reminder.user_id) not in batch.members:
         return "recipient is no longer a member", None
     base_url = links.base_url(user, settings)
     if reminder.kind == register_reminders.KIND:
@@ -405,20 +493,17 @@ def _prepare(
             base_url,  # type: ignore[arg-type]
         )
     if reminder.kind == "digest":
-        rows = _digest_rows(db, reminder.org_id, user.id, today)  # type: ignore[arg-type]
-        if not rows:
+        digest = digest_rows(db, reminder.org_id, user.id, today)  # type: ignore[arg-type]
+        if not digest.rows:
             return "nothing due or overdue that week", None
-        return "", notify_content.digest(rows, reminder.due, today, base_url)
-    req = db.get(RecordRequest, reminder.request_id)
+        return "", notify_content.digest(
+            digest.rows, reminder.due, today, base_url, digest.overdue, digest.coming
+        )
+    req = batch.requests.get(reminder.request_id) if reminder.request_id else None
     if not can_see(db, Viewer.member(reminder.org_id, user.id), req):
         return "recipient can no longer see the request", None
-    deadline = db.exec(
-        select(Deadline).where(
-            Deadline.request_id == req.id,
-            Deadline.clock == reminder.clock,
-            col(Deadline.superseded_at).is_(None),
-        )
-    ).first()
+    assert req is not None and req.id is not None
+    deadline = batch.deadlines.get((req.id, reminder.clock))
     if deadline is None or deadline.state != "open":
         return f"the {reminder.clock} clock is no longer open", None
     if deadline.due != reminder.due:
@@ -431,21 +516,50 @@ def _prepare(
     return "", notify_content.request_reminder(reminder, req, deadline, today, base_url)
 
 
-def _digest_rows(
-    db: Session, org_id: int, user_id: int, today: date
-) -> list[tuple[Deadline, RecordRequest]]:
-    return list(
-        db.exec(
-            select(Deadline, RecordRequest)
+@dataclass
+class Digest:
+    """The digest's entries (the most urgent ``DIGEST_LIMIT`` of each kind) and the totals."""
+
+    rows: list[tuple[Deadline, RecordRequest]]
+    overdue: int
+    coming: int
+
+
+def digest_rows(db: Session, org_id: int, user_id: int, today: date) -> Digest:
+    """Open dates this member may see: overdue and due within seven days, at most
+    ``DIGEST_LIMIT`` of each (earliest first), with how many there are in all."""
+    where = [
+        Deadline.state == "open",
+        col(Deadline.superseded_at).is_(None),
+        visibility.where(RecordRequest, Viewer.member(org_id, user_id)),
+    ]
+    late = [col(Deadline.due) < today]
+    soon = [col(Deadline.due) >= today, col(Deadline.due) <= today + timedelta(days=7)]
+
+    def first(extra: list[Any]) -> list[tuple[Deadline, RecordRequest]]:
+        return list(
+            db.exec(
+                select(Deadline, RecordRequest)
+                .join(RecordRequest, col(RecordRequest.id) == Deadline.request_id)
+                .where(*where, *extra)
+                .order_by(col(Deadline.due), col(Deadline.id))
+                .limit(DIGEST_LIMIT)
+            ).all()
+        )
+
+    def count(extra: list[Any]) -> int:
+        return db.exec(
+            select(func.count())
+            .select_from(Deadline)
             .join(RecordRequest, col(RecordRequest.id) == Deadline.request_id)
-            .where(
-                Deadline.state == "open",
-                col(Deadline.due) <= today + timedelta(days=7),
-                col(Deadline.superseded_at).is_(None),
-                visibility.where(RecordRequest, Viewer.member(org_id, user_id)),
-            )
-            .order_by(col(Deadline.due), col(Deadline.id))
-        ).all()
+            .where(*where, *extra)
+        ).one()
+
+    overdue, coming = first(late), first(soon)
+    return Digest(
+        overdue + coming,
+        count(late) if len(overdue) == DIGEST_LIMIT else len(overdue),
+        count(soon) if len(coming) == DIGEST_LIMIT else len(coming),
     )
 
 

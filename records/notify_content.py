@@ -69,12 +69,27 @@ def request_reminder(
 
 
 def digest(
-    rows: list[tuple[Deadline, RecordRequest]], week_of: date, today: date, base_url: str
+    rows: list[tuple[Deadline, RecordRequest]],
+    week_of: date,
+    today: date,
+    base_url: str,
+    overdue_total: int | None = None,
+    coming_total: int | None = None,
 ) -> Content:
-    """Text for the weekly digest: every open date this week and everything overdue."""
-    url = f"{base_url.rstrip('/')}/"
+    """Text for the weekly digest: the most urgent open dates, overdue and this week.
+
+    ``rows`` may be the first few of each; the totals (default: the rows given) are named in
+    the title, and a group that has more than it lists links to the filtered request list.
+    """
+    base = base_url.rstrip("/")
+    url = f"{base}/"
     overdue = [(d, r) for d, r in rows if d.due is not None and d.due < today]
     coming = [(d, r) for d, r in rows if d.due is not None and d.due >= today]
+    totals = {
+        "Overdue": len(overdue) if overdue_total is None else overdue_total,
+        "This week": len(coming) if coming_total is None else coming_total,
+    }
+    filters = {"Overdue": "overdue", "This week": "week"}
     lines = [f"Deadlines for the week of {week_of:%d %b %Y}."]
     for heading, group in (("Overdue", overdue), ("This week", coming)):
         if group:
@@ -82,8 +97,13 @@ def digest(
             for d, r in group:
                 assert d.due is not None
                 lines.append(f"- {clock_label(d.clock)} {when(d.due, today)}: {r.title}")
-                lines.append(f"  {base_url.rstrip('/')}/requests/{r.id}")
-    title = f"Week of {week_of:%d %b}: {len(overdue)} overdue, {len(coming)} due this week"
+                lines.append(f"  {base}/requests/{r.id}")
+            more = totals[heading] - len(group)
+            if more > 0:
+                lines.append(f"And {more} more: {base}/requests/?due={filters[heading]}")
+    title = (
+        f"Week of {week_of:%d %b}: {totals['Overdue']} overdue, {totals['This week']} due this week"
+    )
     return Content(title=title, body="\n".join(lines), url=url)
 
 

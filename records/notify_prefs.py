@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from records import visibility
+from records.db import cached_read
 from records.models import RecordRequest
 from records.models_notify import Notification, Reminder, ReminderPreference
 from records.notify_content import digest_for_reader, digest_request_ids
@@ -98,17 +99,22 @@ def save_preferences(
 
 
 def unread_count(db: Session, org_id: int, user_id: int) -> int:
-    """How many inbox rows the user has not read yet."""
-    return db.exec(
-        select(func.count())
-        .select_from(Notification)
-        .where(
-            Notification.user_id == user_id,
-            Notification.org_id == org_id,
-            col(Notification.read_at).is_(None),
-            visibility.where(Notification, Viewer.member(org_id, user_id)),
-        )
-    ).one()
+    """How many inbox rows the user has not read yet (counted once a page: the navigation and
+    the dashboard panel share it)."""
+
+    def load() -> int:
+        return db.exec(
+            select(func.count())
+            .select_from(Notification)
+            .where(
+                Notification.user_id == user_id,
+                Notification.org_id == org_id,
+                col(Notification.read_at).is_(None),
+                visibility.where(Notification, Viewer.member(org_id, user_id)),
+            )
+        ).one()
+
+    return cached_read(db, ("unread_count", org_id, user_id), load)
 
 
 def inbox(db: Session, org_id: int, user_id: int, limit: int = 100) -> list[Any]:

@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from sqlalchemy import text, update
 from sqlalchemy.engine import Connection, Engine
@@ -175,6 +174,9 @@ class Ticker:
         self.lock = LeaderLock(app.extensions["db_engine"], app.instance_path)
         self.worker_id = worker_name()
         self.on_tick = on_tick
+        # APScheduler is imported only by the process that runs the clock.
+        from apscheduler.schedulers.background import BackgroundScheduler
+
         self.scheduler = BackgroundScheduler(timezone=UTC)
         self._was_leader = False
         self._standby_logged = False

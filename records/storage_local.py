@@ -19,10 +19,13 @@ import hashlib
 import logging
 import os
 import re
+import secrets
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
+
+from flask import Flask, Request, current_app
 
 from records.core.clock import epoch
 from records.storage import Storage, Stored, TooLarge
@@ -62,7 +65,15 @@ class LocalStorage:
         return blob.sha256, blob.size
 
     def store(self, stream: BinaryIO, *, max_bytes: int) -> Stored:
-        """Stream bytes in; say whether the blob is new. Either way it is marked as put now."""
+        """Stream bytes in; say whether the blob is new. Either way it is marked as put now.
+
+        An upload already spooled into this storage's temporary folder (``Spool``) is hashed
+        where it lies and renamed into place: its bytes are written to disk once, not twice.
+        """
+        if isinstance(stream, Spool) and stream.folder == self.tmp:
+            stored = self._adopt(stream, max_bytes)
+            if stored is not None:
+                return stored
         digest = hashlib.sha256()
         size = 0
         fd, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix=f"up-{os.getpid()}-")
@@ -79,7 +90,36 @@ class LocalStorage:
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
-            sha = digest.hexdigest()
+            return self._place(tmp_name, digest.hexdigest(), size)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp_name)
+            raise
+
+    def _adopt(self, spool: Spool, max_bytes: int) -> Stored | None:
+        """Store a spooled upload by hashing it in place, fsyncing it and linking it into place
+        (None when it cannot be linked: the caller then copies it)."""
+        digest = hashlib.sha256()
+        size = 0
+        spool.flush()
+        spool.seek(0)
+        while chunk := spool.read(CHUNK):
+            size += len(chunk)
+            if size > max_bytes:
+                raise TooLarge(f"larger than the limit of {max_bytes} bytes")
+            digest.update(chunk)
+        os.fsync(spool.fileno())
+        spool.seek(0)  # readers after the store (unpacking, checks) start from the top
+        try:
+            name = spool.link()
+        except OSError:  # no /proc, or the filesystem refuses: copy it instead
+            return None
+        return self._place(name, digest.hexdigest(), size)
+
+    def _place(self, tmp_name: str, sha: str, size: int) -> Stored:
+        """Move a written, fsynced temporary file to its content address (or drop it when the
+        blob is stored already), marking the blob as put now."""
+        try:
             target = self.path(sha)
             with self._locked(fcntl.LOCK_SH):
                 stamp = epoch()
@@ -156,6 +196,111 @@ class LocalStorage:
         if removed:
             log.info("removed %s unfinished upload(s) from storage", removed)
         return removed
+
+
+class Spool:
+    """One uploaded file part, written by the form parser straight into the storage's temporary
+    folder as an anonymous file (``O_TMPFILE``): it has no name until ``LocalStorage.store``
+    links it in, so a process killed mid-upload leaves nothing behind."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        fd = os.open(folder, os.O_TMPFILE | os.O_RDWR, 0o600)
+        self.file = os.fdopen(fd, "w+b")
+
+    def link(self) -> str:
+        """Give the file a temporary name in its folder (like every unfinished upload there)."""
+        name = str(self.folder / f"up-{os.getpid()}-{secrets.token_hex(8)}")
+        # linkat(AT_SYMLINK_FOLLOW) through /proc: Python calls plain link() unless a dir fd
+        # is given, and link() does not follow the /proc entry to the anonymous file.
+        proc = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.link(str(self.file.fileno()), name, src_dir_fd=proc, follow_symlinks=True)
+        finally:
+            os.close(proc)
+        return name
+
+    def write(self, data: bytes) -> int:
+        return self.file.write(data)
+
+    def read(self, size: int = -1) -> bytes:
+        return self.file.read(size)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.file.tell()
+
+    def flush(self) -> None:
+        self.file.flush()
+
+    def fileno(self) -> int:
+        return self.file.fileno()
+
+    def readable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    @property
+    def closed(self) -> bool:
+        return self.file.closed
+
+    def close(self) -> None:
+        self.file.close()
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.file)
+
+
+SPOOL_AT = 500 * 1024  # smaller bodies stay in memory (Werkzeug's own threshold)
+
+
+def spool_for(app: Any, total_content_length: int | None) -> Spool | None:
+    """A ``Spool`` for a large upload when the app stores files locally, else None."""
+    if total_content_length is None or total_content_length <= SPOOL_AT:
+        return None
+    storage = get_storage(app)
+    if not isinstance(storage, LocalStorage):
+        return None
+    try:
+        return Spool(storage.tmp)
+    except (OSError, AttributeError):  # no O_TMPFILE here (filesystem or platform)
+        return None
+
+
+class SpoolingRequest(Request):
+    """Flask's request, with large file parts spooled into the storage's temporary folder."""
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> IO[bytes]:
+        spool = spool_for(current_app, total_content_length)
+        if spool is not None:
+            return spool  # type: ignore[return-value]
+        return super()._get_file_stream(
+            total_content_length, content_type, filename, content_length
+        )
+
+
+def install(app: Flask) -> None:
+    """Uploads of this app spool their files next to where they will be stored."""
+    app.request_class = SpoolingRequest
 
 
 def _ns(seconds: float) -> int:

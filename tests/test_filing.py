@@ -61,6 +61,7 @@ def test_pdf_upload_returns_document_with_hash_and_pages(client, setup, db, app)
     assert [d["id"] for d in listed["items"]] == [body["id"]]
     dl = client.get(f"/api/v1/documents/{body['id']}/download", headers=bearer(token))
     assert dl.data == data
+    dl.close()
     assert dl.headers["X-Content-Type-Options"] == "nosniff"
     assert dl.headers["Content-Disposition"].startswith("attachment")
     dl.close()
@@ -337,3 +338,55 @@ def test_one_form_post_shares_the_file_budget(client, factory, db, app, monkeypa
     )
     assert "4 files chosen; one upload files at most 3 documents" in too_many.get_data(as_text=True)
     assert len(db.exec(select(Document)).all()) == 2
+
+
+def _spooled_upload(client, token, req_id, name, data):
+    """A multipart body sent as a stream with its length, as a browser or curl sends it."""
+    boundary = "spool-test-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return client.post(
+        f"/api/v1/requests/{req_id}/documents",
+        input_stream=io.BytesIO(body),
+        content_length=len(body),
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers=bearer(token),
+    )
+
+
+def test_a_large_upload_is_stored_from_its_spool_intact(client, setup, app):
+    """Past 500 KB the file part is spooled inside the storage folder and linked into place:
+    the stored bytes are the uploaded ones and nothing stays behind in its temporary folder."""
+    import hashlib
+
+    _org, _user, req, token = setup
+    data = b"".join(b"detainer,release,%07d\n" % n for n in range(60_000))  # about 1.5 MB
+    resp = _spooled_upload(client, token, req.id, "log.csv", data)
+    assert resp.status_code == 201, resp.json
+    assert resp.json["sha256"] == hashlib.sha256(data).hexdigest()
+    assert resp.json["size"] == len(data)
+    dl = client.get(f"/api/v1/documents/{resp.json['id']}/download", headers=bearer(token))
+    assert dl.data == data
+    dl.close()
+    storage = LocalStorage(app.config["STORAGE_DIR"])
+    assert list(storage.tmp.iterdir()) == []
+    again = _spooled_upload(client, token, req.id, "copy.csv", data)  # the same bytes again
+    assert again.status_code == 201 and again.json["sha256"] == resp.json["sha256"]
+    assert _blobs(app) == [resp.json["sha256"]]
+    assert list(storage.tmp.iterdir()) == []
+
+
+def test_a_large_upload_over_the_limit_leaves_nothing(client, setup, app):
+    _org, _user, req, token = setup
+    app.config["MAX_UPLOAD_MB"] = 1  # the stored-file limit; the body limit stays larger
+    data = b"x" * (1024 * 1024 + 10)
+    resp = _spooled_upload(client, token, req.id, "big.csv", data)
+    assert resp.status_code in (400, 413, 422), resp.status_code
+    assert _blobs(app) == []
+    assert list(LocalStorage(app.config["STORAGE_DIR"]).tmp.iterdir()) == []

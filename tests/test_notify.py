@@ -317,6 +317,67 @@ def test_weekly_digest_lists_overdue_and_this_week(app, db, factory, setup, smtp
     assert _sweep(app, monday + timedelta(days=2)).delivered == 0  # one digest per week
 
 
+def test_weekly_digest_lists_the_most_urgent_and_counts_and_links_the_rest(
+    app, db, factory, setup, smtp, monkeypatch
+):
+    org, user = setup
+    save_preferences(
+        db, org.id, user.id, Prefs(days_before=0, on_day=False, when_passed=False), NOW
+    )
+    db.commit()
+    monkeypatch.setattr(notify, "DIGEST_LIMIT", 2)
+    for n in range(5):  # a backlog: five dates passed long ago, the oldest first
+        add_deadline(
+            db, factory.request(org, user, title=f"Old jail log {n}"), date(2026, 6, 1 + n)
+        )
+    add_deadline(db, factory.request(org, user, title="DAG-71 forms"), date(2026, 11, 27))
+    monday = datetime(2026, 11, 23, 13, 30, tzinfo=UTC)
+    assert _sweep(app, monday).delivered == 1
+    body = smtp.messages[0].get_payload()
+    assert "Old jail log 0" in body and "Old jail log 1" in body
+    assert "Old jail log 2" not in body and "Old jail log 4" not in body
+    assert "And 3 more: " in body and "/requests/?due=overdue" in body
+    assert "DAG-71 forms" in body and "?due=week" not in body
+    assert "5 overdue, 1 due this week" in smtp.messages[0]["Subject"]
+    (inbox,) = db.exec(select(Notification)).all()
+    assert inbox.title.endswith("5 overdue, 1 due this week")
+
+
+def test_a_sweep_commits_per_batch_not_per_reminder(app, db, factory, setup):
+    """In-app deliveries (no mail server configured) commit together: as many commits for
+    twelve reminders as for two."""
+    from sqlalchemy import event
+
+    org, user = setup
+    app.config["SMTP_HOST"] = ""
+
+    def commits_for(count: int, day: date) -> tuple[int, int]:
+        for n in range(count):
+            add_deadline(db, factory.request(org, user, title=f"Contract {day} {n}"), day)
+        seen: list[int] = []
+
+        def on_commit(_conn):
+            seen.append(1)
+
+        event.listen(_engine(app), "commit", on_commit)
+        try:
+            result = _sweep(
+                app, datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=14)
+            )
+        finally:
+            event.remove(_engine(app), "commit", on_commit)
+        return result.delivered, len(seen)
+
+    few = commits_for(2, date(2026, 11, 25))
+    many = commits_for(12, date(2026, 11, 26))
+    # The second sweep also delivers the first two requests' "passed" reminders.
+    assert few[0] == 2 and many[0] == 14, (few, many)
+    assert many[1] == few[1], (few, many)
+    delivered = _reminders(db, kind="on_day")
+    assert len(delivered) == 14 and all(r.delivered_at is not None for r in delivered)
+    assert len(db.exec(select(Notification)).all()) == 16
+
+
 def test_inbox_unread_count_in_nav_and_mark_read(app, db, factory, client, member, smtp):
     org, user = member
     save_preferences(db, org.id, None, NO_DIGEST, NOW)

@@ -18,8 +18,7 @@ from records.auth import current_org_id, has_role, login_required_with_org, requ
 from records.clocks import (
     AGENCY_CLOCKS,
     CLOCK_LABELS,
-    current_deadlines,
-    deadline_history,
+    deadlines_with_history,
     state_label,
 )
 from records.core.clock import utc_today
@@ -66,7 +65,7 @@ def _appeal_clock(deadlines: list[Deadline]) -> Deadline | None:
 def _timeline_panel(req: RecordRequest) -> tuple[str, dict[str, Any]]:
     db = get_session()
     day = utc_today()
-    deadlines = current_deadlines(db, req.id)
+    deadlines, history = deadlines_with_history(db, req.id)
     events = request_events(db, req.id)
     by_id = {e.id: e for e in events}
     ctx = {
@@ -77,7 +76,7 @@ def _timeline_panel(req: RecordRequest) -> tuple[str, dict[str, Any]]:
         "kinds": EVENT_KINDS,
         "allowed": _allowed_kinds(req.status),
         "deadlines": deadlines,
-        "history": [d for d in deadline_history(db, req.id) if d.superseded_at is not None],
+        "history": history,
         "labels": CLOCK_LABELS,
         "state_label": state_label,
         "overdue": is_overdue(db, req, day),

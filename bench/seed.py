@@ -1,0 +1,156 @@
+"""Bulk seeding for the page and throughput benchmarks: everything in one organization.
+
+The measured member's organization holds the whole data set (not one organization among fifty),
+so the pages see every row the sizes name. Each request has one open response deadline: about
+one in ten is overdue, one in twenty due this week. One in eight requests is public.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import insert, select, text
+from sqlalchemy.engine import Engine
+
+import records.tables  # noqa: F401  (every table on SQLModel.metadata)
+from records.models import Agency, Membership, Organization, RecordRequest, User
+from records.models_lifecycle import Deadline
+from records.security import hash_password
+
+EMAIL, PASSWORD = "bench@example.org", "bench password 123"
+AGENCIES = 200
+SUBJECTS = ("agreements", "forfeiture", "communications", "other")
+STATUSES = ("draft", "sent", "acknowledged", "in_progress", "fulfilled", "denied")
+VISIBILITY = ("organization",) * 6 + ("private", "public")
+START = datetime(2024, 1, 1, tzinfo=UTC)
+TODAY = date(2026, 11, 24)  # the suite's day; pages read the real clock, which only shifts the mix
+
+
+@dataclass
+class Seeded:
+    """Ids the benchmarks need: the organization, its members and agencies, one request."""
+
+    org_id: int
+    user_id: int
+    members: list[int]
+    agencies: list[int]
+    seeded: int = 0
+    first_request: int = 0
+    rng: random.Random = field(default_factory=lambda: random.Random(20261124))
+
+
+def base(engine: Engine) -> Seeded:
+    """One organization, three members (the first logs in with EMAIL/PASSWORD), 200 agencies."""
+    pw = hash_password(PASSWORD)
+    with engine.begin() as conn:
+        org_id = conn.execute(
+            insert(Organization).values(name="Bench newsroom", kind="newsroom", created_at=START)
+        ).inserted_primary_key[0]
+        members = [
+            conn.execute(
+                insert(User).values(
+                    email=EMAIL if m == 0 else f"m{m}@bench.example",
+                    name=f"Member {m}",
+                    password_hash=pw,
+                    created_at=START,
+                )
+            ).inserted_primary_key[0]
+            for m in range(3)
+        ]
+        conn.execute(
+            insert(Membership),
+            [
+                {"org_id": org_id, "user_id": u, "role": "owner", "created_at": START}
+                for u in members
+            ],
+        )
+        conn.execute(
+            insert(Agency),
+            [
+                {
+                    "org_id": org_id,
+                    "name": f"County {a} Sheriff's Office",
+                    "level": "sheriff",
+                    "jurisdiction": "AL",
+                    "mailing_address": "",
+                    "notes": "",
+                    "created_at": START,
+                    "updated_at": START,
+                }
+                for a in range(AGENCIES)
+            ],
+        )
+        agencies = list(conn.execute(select(Agency.id).where(Agency.org_id == org_id)).scalars())
+    return Seeded(org_id, members[0], members, agencies)
+
+
+def requests_up_to(engine: Engine, s: Seeded, total: int, batch: int = 5000) -> None:
+    """Insert requests (each with one open deadline) until ``total`` exist."""
+    rng = s.rng
+    with engine.begin() as conn:
+        while s.seeded < total:
+            n = min(total, s.seeded + batch) - s.seeded
+            rows = []
+            for i in range(s.seeded, s.seeded + n):
+                stamp = START + timedelta(minutes=rng.randrange(0, 1_000_000))
+                rows.append(
+                    {
+                        "org_id": s.org_id,
+                        "agency_id": rng.choice(s.agencies),
+                        "created_by": rng.choice(s.members),
+                        "assignee_id": rng.choice([*s.members, None]),
+                        "subject": rng.choice(SUBJECTS),
+                        "title": f"Request {i}: 287(g) agreement records",
+                        "description": "",
+                        "tracking_number": f"2026-FOIA-{i:06d}",
+                        "visibility": rng.choice(VISIBILITY),
+                        "status": rng.choice(STATUSES),
+                        "law_code": "AL",
+                        "created_at": stamp,
+                        "updated_at": stamp + timedelta(days=rng.randrange(0, 30)),
+                    }
+                )
+            conn.execute(insert(RecordRequest), rows)
+            ids = list(
+                conn.execute(
+                    select(RecordRequest.id)
+                    .where(RecordRequest.org_id == s.org_id)
+                    .order_by(RecordRequest.id.desc())  # type: ignore[union-attr]
+                    .limit(n)
+                ).scalars()
+            )
+            if not s.first_request:
+                s.first_request = min(ids)
+
+            def due() -> date:
+                x = rng.random()
+                if x < 0.1:
+                    return TODAY - timedelta(days=rng.randrange(1, 400))
+                if x < 0.15:
+                    return TODAY + timedelta(days=rng.randrange(0, 7))
+                return TODAY + timedelta(days=rng.randrange(8, 300))
+
+            conn.execute(
+                insert(Deadline),
+                [
+                    {
+                        "org_id": s.org_id,
+                        "request_id": rid,
+                        "clock": "response",
+                        "due": due(),
+                        "statutory": True,
+                        "state": "open",
+                        "computed_at": START,
+                    }
+                    for rid in ids
+                ],
+            )
+            s.seeded += n
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))

@@ -113,11 +113,17 @@ _READ_CACHE = "records.read_cache"
 
 
 def cached_read(db: Session, key: Hashable, load: Callable[[], T]) -> T:
-    """``load()``, remembered on this session until it next writes, commits or rolls back.
+    """``load()``, remembered on the web request's own session until it next writes, commits or
+    rolls back.
 
     For reads several parts of one page make (a request's current deadlines, the unread count):
     the page sends the query once. Any flush, DML statement, commit or rollback forgets it all.
+    Only the session serving a web request remembers: a job, a command or any other long-lived
+    session reads afresh every time, since another process may change the rows between its
+    reads and it would never see it (deadlines moved by a closure added elsewhere).
     """
+    if not has_request_context() or g.get("db_session") is not db:
+        return load()
     cache = db.info.setdefault(_READ_CACHE, {})
     if key not in cache:
         cache[key] = load()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -230,6 +230,24 @@ def viewer_clause(viewer: visibility.Viewer) -> ColumnElement[bool]:
     return visibility.where(RecordRequest, viewer)
 
 
+def _joined(stmt: Any, where: Sequence[ColumnElement[bool]]) -> Any:
+    return (
+        stmt.select_from(RequestFigure)
+        .join(RecordRequest, col(RecordRequest.id) == col(RequestFigure.request_id))
+        .join(Agency, col(Agency.id) == col(RecordRequest.agency_id))
+        .where(*where)
+    )
+
+
+_DAY_LISTS: tuple[tuple[str, Any], ...] = (
+    ("ack_calendar", RequestFigure.ack_calendar_days),
+    ("ack_business", RequestFigure.ack_business_days),
+    ("answer_calendar", RequestFigure.answer_calendar_days),
+    ("answer_business", RequestFigure.answer_business_days),
+    ("fees", RequestFigure.fee_asked_cents),
+)
+
+
 def build_cards(
     db: Session,
     where: Sequence[ColumnElement[bool]],
@@ -238,66 +256,62 @@ def build_cards(
     today: date,
     min_n: int = 0,
 ) -> list[Card]:
-    """One card per group over the sent requests matching ``where`` (with the viewer's rule)."""
-    by_key = _key(group)
-    rows = db.execute(
+    """One card per group over the sent requests matching ``where`` (with the viewer's rule).
+
+    Every query is grouped in the database (per group and value, with a count), so what comes
+    back grows with the number of groups and of distinct day counts, not with the requests.
+    """
+    key = _key(group)
+    conn = db.connection()
+    is_open = case((col(RecordRequest.status).in_(OPEN), 1), else_=0)
+    head = _joined(
         sa_select(
-            by_key,
-            col(Agency.name),
-            col(Agency.jurisdiction),
-            col(Agency.level),
-            col(RecordRequest.status),
-            col(RequestFigure.ack_calendar_days),
-            col(RequestFigure.ack_business_days),
-            col(RequestFigure.answer_calendar_days),
-            col(RequestFigure.answer_business_days),
-            col(RequestFigure.outcome),
-            col(RequestFigure.exemptions),
-            col(RequestFigure.appeal_filed_on),
-            col(RequestFigure.appeal_outcome),
-            col(RequestFigure.fee_asked_cents),
-        )
-        .join(RecordRequest, col(RecordRequest.id) == col(RequestFigure.request_id))
-        .join(Agency, col(Agency.id) == col(RecordRequest.agency_id))
-        .where(*where)
-    ).all()
+            key,
+            func.min(col(Agency.name)),
+            func.min(col(Agency.jurisdiction)),
+            func.min(col(Agency.level)),
+            func.count(),
+            func.count(col(RequestFigure.answer_calendar_days)),
+            func.sum(is_open),
+            func.count(col(RequestFigure.appeal_filed_on)),
+        ),
+        where,
+    ).group_by(key)
     cards: dict[Any, Card] = {}
-    for (k, name, juris, level, status, ack_c, ack_b, ans_c, ans_b, outcome, exemptions,
-         appeal_on, appeal_outcome, fee) in rows:  # fmt: skip
-        card = cards.get(k)
-        if card is None:
-            if group == "agency":
-                card = Card(str(k), name, agency_id=k, jurisdiction=juris, level=level)
-            elif group == "named":
-                card = Card(str(k), name, jurisdiction=juris, level=level)
+    for k, name, juris, level, filed, answered, pending, appeals in conn.execute(head):
+        if group == "agency":
+            card = Card(str(k), name, agency_id=k, jurisdiction=juris, level=level)
+        elif group == "named":
+            card = Card(str(k), name, jurisdiction=juris, level=level)
+        else:
+            card = Card(str(k), str(k), jurisdiction=juris if group == "jurisdiction" else "")
+        card.min_n = min_n
+        card.filed, card.answered, card.pending = filed, answered, pending or 0
+        card.appeals = appeals
+        cards[k] = card
+    for attr, column in _DAY_LISTS:
+        stmt = _joined(sa_select(key, col(column), func.count()), [*where, col(column).isnot(None)])
+        for k, value, n in conn.execute(stmt.group_by(key, col(column))):
+            if k in cards:
+                getattr(cards[k], attr).extend([value] * n)
+    appealed = col(RequestFigure.appeal_filed_on).isnot(None)
+    counted: list[tuple[str, Any, list[Any]]] = [
+        ("outcomes", col(RequestFigure.outcome), []),
+        ("appeal_outcomes", col(RequestFigure.appeal_outcome), [appealed]),
+        ("exemptions", col(RequestFigure.exemptions), [col(RequestFigure.exemptions) != "[]"]),
+    ]
+    for attr, column, extra in counted:
+        stmt = _joined(sa_select(key, column, func.count()), [*where, *extra, column != ""])
+        for k, value, n in conn.execute(stmt.group_by(key, column)):
+            found = cards.get(k)
+            if found is None:
+                continue
+            if attr == "exemptions":
+                for cited in set(json.loads(value)):
+                    found.exemptions[cited] += n
             else:
-                card = Card(str(k), str(k), jurisdiction=juris if group == "jurisdiction" else "")
-            card.min_n = min_n
-            cards[k] = card
-        card.filed += 1
-        if ans_c is not None:
-            card.answered += 1
-        if status in OPEN:
-            card.pending += 1
-        if ack_c is not None:
-            card.ack_calendar.append(ack_c)
-            if ack_b is not None:
-                card.ack_business.append(ack_b)
-        if ans_c is not None:
-            card.answer_calendar.append(ans_c)
-            if ans_b is not None:
-                card.answer_business.append(ans_b)
-        if outcome:
-            card.outcomes[outcome] += 1
-        if exemptions and exemptions != "[]":
-            card.exemptions.update(set(json.loads(exemptions)))
-        if appeal_on is not None:
-            card.appeals += 1
-            if appeal_outcome:
-                card.appeal_outcomes[appeal_outcome] += 1
-        if fee is not None:
-            card.fees.append(fee)
-    _clocks(db, where, by_key, cards, today)
+                getattr(found, attr)[value] += n
+    _clocks(db, where, key, cards, today)
     return list(cards.values())
 
 
@@ -325,15 +339,15 @@ def _clocks(
         )
         .group_by(key, col(Deadline.clock), col(Deadline.state), col(RequestFigure.received_year))
     )
-    for k, clock, state, year, n in db.execute(base).all():
+    for k, clock, state, year, n in db.connection().execute(base):
         card = cards.get(k)
         if card is None:
             continue
         slot = 0 if state == "met" else 1
         card.on_time.setdefault(clock, [0, 0])[slot] += n
         card.on_time_by_year.setdefault(year, [0, 0])[slot] += n
-    overdue = (
-        sa_select(key, col(Deadline.request_id), func.min(col(Deadline.due)))
+    per_request = (
+        sa_select(key.label("k"), func.min(col(Deadline.due)).label("due"))
         .join(RecordRequest, col(RecordRequest.id) == col(Deadline.request_id))
         .join(Agency, col(Agency.id) == col(RecordRequest.agency_id))
         .where(
@@ -346,11 +360,15 @@ def _clocks(
             col(Deadline.due) < today,
         )
         .group_by(key, col(Deadline.request_id))
+        .subquery()
     )
-    for k, _request_id, due in db.execute(overdue).all():
+    overdue = sa_select(per_request.c.k, per_request.c.due, func.count()).group_by(
+        per_request.c.k, per_request.c.due
+    )
+    for k, due, n in db.connection().execute(overdue):
         card = cards.get(k)
-        if card is not None:
-            card.overdue_days.append((today - due).days if due else 0)
+        if card is not None and due is not None:
+            card.overdue_days.extend([(today - due).days] * n)
 
 
 def merge(cards: Sequence[Card], key: str, label: str, min_n: int) -> Card:

@@ -52,6 +52,7 @@ _CONFIG = {
 _STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
 _SCRIPT = re.compile(r"<script[^>]*>.*?</script>", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_TOOLTIP_DATA = re.compile(r'<desc class="[^"]*">.*?</desc>', re.S)  # for pygal's tooltip script
 _ROOT = re.compile(r"<svg\b([^>]*)>", re.S)
 
 
@@ -59,6 +60,7 @@ def _finish(chart: pygal.graph.graph.Graph, key: str, title: str, description: s
     """The chart's SVG with its style removed, a role, a title and a description."""
     svg = chart.render(is_unicode=True)
     svg = _COMMENT.sub("", _SCRIPT.sub("", _STYLE_ELEMENT.sub("", svg)))
+    svg = _TOOLTIP_DATA.sub("", svg)
     svg = svg.replace(' id=""', "", 1).replace(' style="opacity: 0"', ' display="none"')
     svg = re.sub(r"<title>.*?</title>", "", svg, flags=re.S)  # replaced by ours, with an id
     labelled = (

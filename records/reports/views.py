@@ -169,7 +169,7 @@ def _state_page(code: str, where: list[Any], *, public: bool, min_n: int) -> Any
         (c.label, c.days("answer_business").value if c.days("answer_business").shown else None)
         for c in cards
     ]
-    chart = (
+    compare_svg = (
         charts.comparison(
             "state-compare",
             f"{code}: {kind} agencies, median business days to answer",
@@ -185,7 +185,7 @@ def _state_page(code: str, where: list[Any], *, public: bool, min_n: int) -> Any
         level=level,
         levels=sorted(LEVELS),
         cards=cards,
-        chart=chart,
+        compare_svg=compare_svg,
         deadline=deadline,
         error=error,
         public=public,

@@ -16,7 +16,7 @@ from records.core.clock import utc_today
 from records.db import get_session
 from records.models import Subject
 from records.reports import exports, service
-from records.reports.views import _ended
+from records.reports.views import _ended, stream_session
 from records.visibility import current_viewer
 
 
@@ -58,6 +58,7 @@ def export_requests() -> Any:
     db = get_session()
     where = exports.request_where(current_org_id(), g.api_user.id, filters, utc_today())
     if request.args.get("format") == "csv":
+        db = stream_session()
         resp = Response(
             stream_with_context(_ended(db, exports.requests_csv(db, where, filters))),
             mimetype=csvout.MIMETYPE,

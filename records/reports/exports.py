@@ -69,7 +69,6 @@ def _request_rows(
         ids = [_rid(r) for r, _n, _j in part]
         clocks = current_deadlines_for(db, ids)
         yield [(r, n, j, {d.clock: d for d in clocks.get(_rid(r), [])}) for r, n, j in part]
-        db.expunge_all()  # nothing read so far is kept: memory stays flat
 
 
 def request_where(org_id: int, user_id: int, filters: rr.Filters, today: date) -> list[Any]:
@@ -136,7 +135,6 @@ def _events(db: Session, where: Sequence[Any]) -> Iterator[Event]:
     )
     for part in db.exec(stmt).partitions(CHUNK):
         yield from part
-        db.expunge_all()
 
 
 def _event_row(e: Event) -> list[Any]:

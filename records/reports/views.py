@@ -14,7 +14,7 @@ from records import record_requests as rr
 from records.auth import current_org_id, login_required_with_org
 from records.clocks import CLOCK_LABELS
 from records.core.clock import utc_today
-from records.db import get_session
+from records.db import get_engine, get_session
 from records.laws import UnknownLawError, get_law
 from records.models import SUBJECT_LABELS, Agency, AgencyLevel
 from records.reports import charts, exports, service
@@ -207,11 +207,16 @@ def _export_where() -> tuple[list[Any], rr.Filters]:
     return where, filters
 
 
+def stream_session() -> Session:
+    """A session of the stream's own: the request's is closed before a streamed body is written."""
+    return Session(get_engine(), expire_on_commit=False)
+
+
 def _ended(db: Session, chunks: Iterator[str]) -> Iterator[str]:
     """The chunks, then the session closed, also when the download is cut short.
 
-    The request's own teardown has already run when a streamed body is written, so the session
-    the rows are read with is closed here (its transaction would otherwise stay open).
+    The request's own teardown has already run when a streamed body is written, so the stream
+    reads with a session of its own, closed here (its transaction would otherwise stay open).
     """
     try:
         yield from chunks
@@ -230,7 +235,7 @@ def _stream(db: Session, chunks: Iterator[str], mimetype: str, filename: str) ->
 def export_requests(ext: str) -> Any:
     """The request list's current filter, with every request's current clocks (CSV or JSON)."""
     where, filters = _export_where()
-    db = get_session()
+    db = stream_session()
     if ext == "csv":
         return _stream(
             db, exports.requests_csv(db, where, filters), csvout.MIMETYPE, "requests.csv"
@@ -246,7 +251,7 @@ def export_requests(ext: str) -> Any:
 def export_events(ext: str) -> Any:
     """Every event of the requests the list's current filter shows (CSV or JSON)."""
     where, _filters = _export_where()
-    db = get_session()
+    db = stream_session()
     if ext == "csv":
         return _stream(db, exports.events_csv(db, where), csvout.MIMETYPE, "events.csv")
     if ext == "json":

@@ -20,9 +20,7 @@ def _check(page: Any, axe_source: str) -> None:
     assert not bad, describe(bad)
 
 
-def test_agency_report_card_and_state_comparison(
-    browser: Any, site: Site, axe_source: str
-) -> None:
+def test_agency_report_card_and_state_comparison(browser: Any, site: Site, axe_source: str) -> None:
     errors: list[str] = []
     for viewport in (DESKTOP, PHONE):
         # axe-core is injected as an inline script; the charts carry no inline style or script
@@ -49,7 +47,9 @@ def test_agency_report_card_and_state_comparison(
             "|| document.body).fill"
         )
         assert fill and fill != "rgb(0, 0, 0)", fill
-        expect(page.locator("table caption", has_text="Days taken, counted from receipt")).to_be_visible()
+        expect(
+            page.locator("table caption", has_text="Days taken, counted from receipt")
+        ).to_be_visible()
         _check(page, axe_source)
         if viewport is PHONE:
             wide = overflow(page)

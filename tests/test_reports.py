@@ -88,6 +88,13 @@ def timeline(app, factory):
             "other": other, "outsider": outsider, "client": client}  # fmt: skip
 
 
+def test_pending_statuses_are_the_lifecycle_s():
+    from records import lifecycle
+    from records.reports import service
+
+    assert service.OPEN == lifecycle.OPEN
+
+
 def test_percentiles_by_hand():
     assert median([4, 5, 9, 14]) == 7
     assert median([1, 2, 7, 11, 18]) == 7

@@ -298,3 +298,32 @@ def test_agency_without_sent_requests(app, member, factory):
     login(client, _user, org)
     body = client.get(f"/reports/agencies/{agency.id}").get_data(as_text=True)
     assert "Report card: Quiet Office" in body and "<svg" not in body
+
+
+def test_documents_export_lists_what_the_member_may_see(timeline, app, factory):
+    t = timeline
+    editor = factory.user(t["org"], role="editor")
+    own = factory.token(editor, t["org"])
+    for token, name, vis in ((t["token"], "reply.txt", "organization"),
+                             (own, "mine-only.txt", "private")):  # fmt: skip
+        resp = t["client"].post(
+            f"/api/v1/requests/{t['ids']['r1']}/documents",
+            data={"file": (io.BytesIO(f"text of {name}".encode()), name), "visibility": vis},
+            headers=bearer(token),
+            content_type="multipart/form-data",
+        )
+        assert resp.status_code == 201, resp.get_json()
+
+    def names(user):
+        client = app.test_client()
+        login(client, user, t["org"])
+        text = client.get("/reports/exports/documents.csv").get_data(as_text=True)
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+        assert rows[0][:3] == ["id", "request_id", "name"]
+        return {r[2] for r in rows[1:]}
+
+    assert names(t["owner"]) == {"reply.txt"}
+    assert names(editor) == {"reply.txt", "mine-only.txt"}
+    outsider = app.test_client()
+    login(outsider, t["outsider"], t["other"])
+    assert "reply.txt" not in outsider.get("/reports/exports/documents.json").get_data(as_text=True)

@@ -181,6 +181,7 @@ RULES: dict[str, Rule] = {
     "reports.state": Rule(MEMBER, VW),
     "reports.export_requests": Rule(MEMBER, VW),
     "reports.export_events": Rule(MEMBER, VW),
+    "reports.export_documents": Rule(MEMBER, VW),
     "public_reports.public_index": Rule(OPEN),
     "public_reports.public_agency": Rule(OPEN),
     "public_reports.public_state": Rule(OPEN),

@@ -15,11 +15,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
-from records import csvout
+from records import csvout, visibility
 from records import record_requests as rr
 from records.clocks import CLOCK_LABELS, current_deadlines_for, deadline_json
 from records.lifecycle import event_data
 from records.models import Agency, RecordRequest
+from records.models_filing import Document
 from records.models_lifecycle import Event
 
 CHUNK = 500
@@ -186,3 +187,58 @@ def count(db: Session, where: Sequence[Any]) -> int:
         .where(*where)
     )
     return int(db.exec(stmt).one())
+
+
+DOCUMENT_HEADER = (
+    "id",
+    "request_id",
+    "name",
+    "mime",
+    "size",
+    "pages",
+    "sha256",
+    "source",
+    "date_received",
+    "visibility",
+    "embargo_until",
+    "created_at",
+)
+
+
+def _documents(db: Session, where: Sequence[Any], viewer: visibility.Viewer) -> Iterator[Any]:
+    ids = (
+        select(RecordRequest.id)
+        .join(Agency, col(Agency.id) == col(RecordRequest.agency_id))
+        .where(*where)
+    )
+    stmt = (
+        select(Document)
+        .where(col(Document.request_id).in_(ids), visibility.where(Document, viewer))
+        .order_by(col(Document.request_id), col(Document.id))
+        .execution_options(yield_per=CHUNK)
+    )
+    for part in db.exec(stmt).partitions(CHUNK):
+        yield from part
+
+
+def _document_row(d: Any) -> list[Any]:
+    return [
+        d.id, d.request_id, d.name, d.mime, d.size, d.pages, d.sha256, d.source,
+        d.date_received.isoformat() if d.date_received else "", d.visibility,
+        d.embargo_until.isoformat() if d.embargo_until else "", d.created_at.isoformat(),
+    ]  # fmt: skip
+
+
+def documents_csv(db: Session, where: Sequence[Any], viewer: visibility.Viewer) -> Iterator[str]:
+    """The metadata of the filtered requests' documents the viewer may see (never their text)."""
+    return csvout.stream(DOCUMENT_HEADER, (_document_row(d) for d in _documents(db, where, viewer)))
+
+
+def documents_json(db: Session, where: Sequence[Any], viewer: visibility.Viewer) -> Iterator[str]:
+    yield "["
+    first = True
+    for d in _documents(db, where, viewer):
+        item = dict(zip(DOCUMENT_HEADER, _document_row(d), strict=True))
+        yield ("" if first else ",") + json.dumps(item, sort_keys=True)
+        first = False
+    yield "]\n"

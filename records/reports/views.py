@@ -259,6 +259,22 @@ def export_events(ext: str) -> Any:
     abort(404)
 
 
+@bp.route("/exports/documents.<ext>")
+@login_required_with_org
+def export_documents(ext: str) -> Any:
+    """The metadata of the documents of the requests the list's current filter shows."""
+    where, _filters = _export_where()
+    viewer = visibility.current_viewer()
+    db = stream_session()
+    if ext == "csv":
+        return _stream(db, exports.documents_csv(db, where, viewer), csvout.MIMETYPE,
+                       "documents.csv")  # fmt: skip
+    if ext == "json":
+        return _stream(db, exports.documents_json(db, where, viewer), "application/json",
+                       "documents.json")  # fmt: skip
+    abort(404)
+
+
 # ------------------------------------------------------------------------------------------
 # The public archive's report cards: public requests only, figures under PUBLIC_MIN_N hidden
 # ------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 
 from records.reports import charts
 from records.reports.figures import PUBLIC_MIN_N, median, percentile
-from tests.conftest import bearer, login
+from tests.conftest import assert_redirect, bearer, login
 
 SENT = "2026-09-14"  # a Monday
 
@@ -232,6 +232,7 @@ def test_public_cards_use_public_requests_and_hide_small_n(timeline, app):
     state = client.get("/public/reports/states/VA?level=sheriff").get_data(as_text=True)
     assert "Sheriff A" in state
     assert client.get("/public/reports/agency?name=Nobody&jurisdiction=VA").status_code == 404
+    assert_redirect(client.get("/public/reports/agency"), "/public/reports/")
 
 
 def test_export_round_trips_the_filtered_list(timeline, app, monkeypatch):

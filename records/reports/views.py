@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 from sqlmodel import Session
 
@@ -308,7 +317,7 @@ def public_agency() -> Any:
     name = request.args.get("name", "")[:300]
     juris = request.args.get("jurisdiction", "").upper()
     if not name or juris not in JURISDICTIONS:
-        abort(404)
+        return redirect(url_for("public_reports.public_index"))  # pick an agency there
     where = [*_public_where(), *service.filters(name=name, jurisdiction=juris)]
     cards = service.build_cards(
         get_session(), where, group="named", today=utc_today(), min_n=PUBLIC_MIN_N

@@ -16,6 +16,9 @@ from sqlmodel import Field, SQLModel
 class RequestFigure(SQLModel, table=True):
     """How one request has been answered so far; days are counted as the deadlines count them."""
 
+    # Derived from the events and clocks, which the audit trail already records.
+    __audit__ = False
+
     request_id: int = Field(primary_key=True, foreign_key="recordrequest.id", ondelete="CASCADE")
     org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
     received_on: date  # the day the request counts as received (the law's receipt rules)

@@ -328,3 +328,20 @@ def test_documents_export_lists_what_the_member_may_see(timeline, app, factory):
     outsider = app.test_client()
     login(outsider, t["outsider"], t["other"])
     assert "reply.txt" not in outsider.get("/reports/exports/documents.json").get_data(as_text=True)
+
+
+def test_report_card_as_pdf(timeline, app):
+    from pypdf import PdfReader
+
+    t = timeline
+    client = app.test_client()
+    login(client, t["owner"], t["org"])
+    resp = client.get(f"/reports/agencies/{t['a']['id']}/card.pdf")
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:200]
+    assert resp.mimetype == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(resp.data)).pages)
+    assert "Report card: Sheriff A (VA)" in text
+    assert "Days taken, counted from receipt" in text and "Filed (sent)" in text
+    outsider = app.test_client()
+    login(outsider, t["outsider"], t["other"])
+    assert outsider.get(f"/reports/agencies/{t['a']['id']}/card.pdf").status_code == 404

@@ -178,6 +178,7 @@ RULES: dict[str, Rule] = {
     # Report cards and exports (records/reports): a member's own, the public archive's.
     "reports.index": Rule(MEMBER, VW),
     "reports.agency": Rule(MEMBER, VW),
+    "reports.agency_pdf": Rule(MEMBER, VW),
     "reports.state": Rule(MEMBER, VW),
     "reports.export_requests": Rule(MEMBER, VW),
     "reports.export_events": Rule(MEMBER, VW),

@@ -147,6 +147,37 @@ def agency(agency_id: int) -> Any:
     )
 
 
+@bp.route("/agencies/<int:agency_id>/card.pdf")
+@login_required_with_org
+def agency_pdf(agency_id: int) -> Any:
+    """The agency's report card as a PDF (LibreOffice), for an appeal or a court filing."""
+    from records.letters_docx import to_pdf
+    from records.reports.printout import card_docx
+
+    db = get_session()
+    found = db.get(Agency, agency_id)
+    if found is None or found.org_id != current_org_id():
+        abort(404)
+    where = [*_member_where(), *service.filters(agency_id=agency_id)]
+    cards = service.build_cards(db, where, today=utc_today())
+    card = cards[0] if cards else service.Card(str(agency_id), found.name)
+    docx = card_docx(
+        card,
+        title=f"Report card: {found.name} ({found.jurisdiction})",
+        built_on=utc_today(),
+        scope="From every request of the organization the member who printed it may see.",
+        clock_labels=CLOCK_LABELS,
+        outcome_labels=service.OUTCOME_LABELS,
+    )
+    pdf = to_pdf(docx)
+    if pdf is None:
+        msg = "PDF needs LibreOffice on the server; print the report card page instead.\n"
+        return Response(msg, 503, mimetype="text/plain")
+    resp = Response(pdf, mimetype="application/pdf")
+    resp.headers["Content-Disposition"] = f'attachment; filename="report-card-{agency_id}.pdf"'
+    return resp
+
+
 @bp.route("/states/<code>")
 @login_required_with_org
 def state(code: str) -> Any:

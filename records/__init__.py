@@ -110,6 +110,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from records import register
 
     register.init_app(app)  # the agreement register: before api_bp, which carries its routes
+    from records import reports
+
+    reports.init_app(app)  # report cards and exports: before api_bp too
     app.register_blueprint(api_bp)
     from records import inbound
 

@@ -465,6 +465,9 @@ def recompute(
         result.append(new)
     for row in current.values():  # clocks that no longer apply
         _supersede(db, row, now, reason)
+    from records.reports.service import refresh
+
+    refresh(db, req, events)  # the report cards' figures follow the same events
     db.flush()
     return sorted(result, key=lambda d: (d.due is None, d.due or date.max))
 

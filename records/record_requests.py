@@ -266,12 +266,10 @@ def _next_due() -> Any:
     )
 
 
-def list_requests(
-    db: Session, org_id: int, user_id: int, filters: Filters, page: int, per_page: int
-) -> Page:
-    """One indexed query for the page (agency and assignee joined: no N+1), one count and one
-    query for the page's next deadlines."""
-    today = utc_today()
+def filter_clauses(
+    org_id: int, user_id: int, filters: Filters, today: date
+) -> list[ColumnElement[bool]]:
+    """The list's conditions (visibility first); a jurisdiction filter needs Agency joined."""
     where = [visible_clause(org_id, user_id)]
     if filters.status:
         where.append(RecordRequest.status == filters.status)
@@ -297,6 +295,16 @@ def list_requests(
                 func.lower(RecordRequest.tracking_number).like(like),
             )
         )
+    return where
+
+
+def list_requests(
+    db: Session, org_id: int, user_id: int, filters: Filters, page: int, per_page: int
+) -> Page:
+    """One indexed query for the page (agency and assignee joined: no N+1), one count and one
+    query for the page's next deadlines."""
+    today = utc_today()
+    where = filter_clauses(org_id, user_id, filters, today)
     column = _next_due() if filters.sort == "due" else SORTS[filters.sort]
     if filters.sort == "due":  # requests with no open deadline last, either way
         order = [

@@ -18,3 +18,4 @@ from records import (  # noqa: F401
 )
 from records.inbound import models as inbound_models  # noqa: F401
 from records.register import models as register_models  # noqa: F401
+from records.reports import models as report_models  # noqa: F401

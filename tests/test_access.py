@@ -54,6 +54,11 @@ EXEMPT = {
     "notifications.feed": "secret feed token, tested in test_ical",
     "public_register.entry": "public register by stable id, tested in test_register",
     "api.get_agreement": "by stable id (a string), cross-organization 404 tested in test_register",
+    "reports.state": "<code> is a state; the caller's own requests only, tested in test_reports",
+    "reports.export_requests": "<ext> is a format; the caller's own list, tested in test_reports",
+    "reports.export_events": "<ext> is a format; the caller's own list, tested in test_reports",
+    "reports.export_documents": "<ext> is a format; the caller's own list, tested in test_reports",
+    "public_reports.public_state": "public report cards, public requests only (test_reports)",
 }
 
 EML = (

@@ -293,6 +293,7 @@ def _values(app, world: dict[str, Any], rule: Any) -> Iterator[dict[str, Any]]:
     strings: dict[str, list[Any]] = {
         "code": [*sorted(load_laws()), "ca", "ZZ"],
         "fmt": ["docx", "txt", "exe"],
+        "ext": ["csv", "json", "exe"],
         "piece": [*piece_names(), "no-such-piece"],
         "filename": [*_static_files(app), "no-such-file.css"],
         "token": [*world["feed_tokens"], *world["invite_tokens"], "not-a-real-token"],

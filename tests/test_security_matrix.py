@@ -175,6 +175,21 @@ RULES: dict[str, Rule] = {
     "api.get_agreement": Rule(API, VW),
     "api.get_ledger": Rule(API, VW),
     "api.list_sharing_requests": Rule(API, VW),
+    # Report cards and exports (records/reports): a member's own, the public archive's.
+    "reports.index": Rule(MEMBER, VW),
+    "reports.agency": Rule(MEMBER, VW),
+    "reports.agency_pdf": Rule(MEMBER, VW),
+    "reports.state": Rule(MEMBER, VW),
+    "reports.export_requests": Rule(MEMBER, VW),
+    "reports.export_events": Rule(MEMBER, VW),
+    "reports.export_documents": Rule(MEMBER, VW),
+    "public_reports.public_index": Rule(OPEN),
+    "public_reports.public_agency": Rule(OPEN),
+    "public_reports.public_state": Rule(OPEN),
+    "public_reports.chart_css": Rule(OPEN),
+    "api.report_cards": Rule(API, VW),
+    "api.report_card": Rule(API, VW),
+    "api.export_requests": Rule(API, VW),
 }
 
 # Harmless values for string parameters; ids without a builder point at a row that does not exist.
@@ -184,6 +199,7 @@ STRING_ARGS = {
     "token": "not-a-real-token",
     "action": "accept",
     "fmt": "docx",
+    "ext": "csv",
     "which": "appeal",
     "piece": "closing",
     "scope": "org",

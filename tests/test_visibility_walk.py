@@ -462,6 +462,10 @@ def _args(rule: Any, world: World) -> list[tuple[dict[str, Any], bool]] | None:
             values = [("txt", False), ("docx", False)]
         elif arg == "piece":
             values = [("closing", False)]
+        elif arg == "ext":
+            values = [("csv", False), ("json", False)]
+        elif arg == "code":
+            values = [(code, False) for code in ("TX", "AL")]
         elif arg == "token":
             values = [(path.split("/")[-1][: -len(".ics")], False) for path in world.feeds]
         else:

@@ -373,7 +373,9 @@ def build_world(app: Flask, factory: Factory, db: Session, smtp: SmtpSink, clock
             *db.exec(select(StoredLetter.id).where(StoredLetter.request_id == later.id)).scalars(),
         ],
         "batch_id": [batch.id],
-        "agency_id": list(db.exec(select(Agency.id).where(Agency.org_id == a.id)).scalars()),
+        "agency_id": list(
+            db.exec(select(Agency.id).where(Agency.created_by_org_id == a.id)).scalars()
+        ),
         "proposed_id": proposals,
     }
     private_requests = {private.id, later.id, secret_row["request_id"]}
@@ -532,7 +534,14 @@ def test_every_get_route_is_walked(app: Flask, factory: Factory, db: Session) ->
     stub = World(app, {}, {}, {})
     stub.ids = {
         k: [1]
-        for k in ("request_id", "doc_id", "letter_id", "batch_id", "agency_id", "agreement_id")
+        for k in (
+            "request_id",
+            "doc_id",
+            "letter_id",
+            "batch_id",
+            "agency_id",
+            "agreement_id",
+        )
     }
     stub.ids["uid"] = ["agr-0000000000"]  # type: ignore[list-item]
     stub.feeds = {"/calendar/cal_x.ics": "viewer"}

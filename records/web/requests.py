@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlmodel import select
+from sqlmodel import col, select
 
 from records import csvout, storage_sweep
 from records import record_requests as rr
@@ -49,9 +49,7 @@ def request_or_404(request_id: int) -> RecordRequest:
 def _choices(form: RequestForm, org_id: int) -> None:
     db = get_session()
     agencies = db.exec(
-        select(Agency.id, Agency.name, Agency.jurisdiction)
-        .where(Agency.org_id == org_id)
-        .order_by(Agency.name)
+        select(Agency.id, Agency.name, Agency.jurisdiction).order_by(Agency.name)
     ).all()
     form.agency_id.choices = [("", "— choose an agency —")] + [
         (str(i), f"{n} ({j})") for i, n, j in agencies
@@ -91,8 +89,14 @@ def index() -> Any:
     page = rr.list_requests(
         db, org_id, current_user.id, filters, page_no, current_app.config["PAGE_SIZE"]
     )
-    agencies = db.exec(
-        select(Agency.id, Agency.name).where(Agency.org_id == org_id).order_by(Agency.name)
+    agencies = db.exec(  # the shared directory: the agencies this organization writes to
+        select(Agency.id, Agency.name)
+        .where(
+            col(Agency.id).in_(
+                select(RecordRequest.agency_id).where(RecordRequest.org_id == org_id)
+            )
+        )
+        .order_by(Agency.name)
     ).all()
     return render_template(
         "requests/index.html",

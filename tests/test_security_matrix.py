@@ -76,6 +76,7 @@ RULES: dict[str, Rule] = {
     "requests.edit": Rule(MEMBER, ED),
     "requests.delete": Rule(MEMBER, ED),
     "requests.bulk": Rule(MEMBER, VW),  # viewers may export; changes need an editor (tested)
+    "file_again.file_again": Rule(MEMBER, ED),
     "audit.index": Rule(MEMBER, OW),
     "audit.export_csv": Rule(MEMBER, OW),
     "documents.upload": Rule(MEMBER, ED),

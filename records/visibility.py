@@ -65,6 +65,7 @@ from records.models_letters import BatchJob, OrgLetterSettings, RequesterProfile
 from records.models_lifecycle import Deadline, Event
 from records.models_notify import CalendarFeed, Notification, Reminder, ReminderPreference
 from records.models_ops import AuditLog
+from records.models_projects import Project, ProjectRequest
 from records.register.models import (
     Agreement,
     FollowUp,
@@ -465,6 +466,8 @@ RULES: dict[type, Rule] = {
         org_level=True,
     ),
     AgencyNote: _org_rule(),
+    Project: _org_rule(),  # its requests are seen as each member may see them
+    ProjectRequest: _org_rule(),
     Membership: _org_rule(),
     Invite: _org_rule(),
     ApiToken: _org_rule(),

@@ -15,6 +15,7 @@ from records.models_filing import Document, ProposedEvent
 from records.models_letters import BatchJob
 from records.models_lifecycle import AgencyClosure, Event
 from records.models_notify import CalendarFeed, Notification
+from records.models_projects import Project, ProjectRequest
 from records.register.models import Agreement, FollowUp, RegisterFact, RegisterProposal
 from tests.conftest import assert_redirect, bearer, login
 
@@ -35,6 +36,7 @@ ID_ARGS = {
     "fact_id": "fact",
     "proposal_id": "register_proposal",
     "follow_up_id": "follow_up",
+    "project_id": "project",
 }
 # Arguments that are not object ids, with a valid value for each.
 OTHER_ARGS = {"fmt": "docx", "which": "follow-up", "action": "confirm"}
@@ -116,7 +118,13 @@ def victim(app, client, factory, db):
     assert event.status_code in (200, 201), event.get_data(as_text=True)
     now = datetime(2026, 11, 24, tzinfo=UTC)
     held_mail = _held_mail(app, org)
+    project = Project(org_id=org.id, name="Victim project")
+    db.add(project)
+    db.commit()
+    db.add(ProjectRequest(org_id=org.id, project_id=project.id, request_id=req.id))
+    db.commit()
     objs = {
+        "project": project,
         "held_mail": held_mail,
         "org": org,
         "request": req,

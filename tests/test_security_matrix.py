@@ -77,6 +77,13 @@ RULES: dict[str, Rule] = {
     "requests.delete": Rule(MEMBER, ED),
     "requests.bulk": Rule(MEMBER, VW),  # viewers may export; changes need an editor (tested)
     "file_again.file_again": Rule(MEMBER, ED),
+    "projects.index": Rule(MEMBER, VW),  # creating one needs an editor (tested)
+    "projects.show": Rule(MEMBER, VW),
+    "projects.remove": Rule(MEMBER, ED),
+    "api.list_projects": Rule(API, VW),
+    "api.create_project": Rule(API, ED),
+    "api.get_project": Rule(API, VW),
+    "api.add_project_requests": Rule(API, ED),
     "audit.index": Rule(MEMBER, OW),
     "audit.export_csv": Rule(MEMBER, OW),
     "documents.upload": Rule(MEMBER, ED),

@@ -1,4 +1,5 @@
-"""One agency directory for the whole instance, with per-organization notes and an edit history.
+"""One agency directory for the whole instance, with per-organization notes and an edit history;
+projects (named groups of an organization's requests).
 
 Until now each organization kept its own copy of every agency. The copies of one office (same
 normalized name in the same jurisdiction, at most one copy per organization) become one shared
@@ -171,8 +172,51 @@ def _merge_copies(bind: Any) -> None:
         )
 
 
+def _create_projects() -> None:
+    op.create_table(
+        "project",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["created_by"], ["user.id"], ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("org_id", "name", name="uq_project_org_name"),
+    )
+    op.create_index(op.f("ix_project_org_id"), "project", ["org_id"], unique=False)
+    op.create_table(
+        "projectrequest",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("request_id", sa.Integer(), nullable=False),
+        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["project_id"], ["project.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["request_id"], ["recordrequest.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("project_id", "request_id", name="uq_projectrequest"),
+    )
+    for column in ("org_id", "project_id", "request_id"):
+        op.create_index(
+            op.f(f"ix_projectrequest_{column}"), "projectrequest", [column], unique=False
+        )
+
+
+def _drop_projects() -> None:
+    for column in ("org_id", "project_id", "request_id"):
+        op.drop_index(op.f(f"ix_projectrequest_{column}"), table_name="projectrequest")
+    op.drop_table("projectrequest")
+    op.drop_index(op.f("ix_project_org_id"), table_name="project")
+    op.drop_table("project")
+
+
 def upgrade() -> None:
     bind = op.get_bind()
+    _create_projects()
     op.create_table(
         "agencynote",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -255,6 +299,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
+    _drop_projects()
     op.execute("DELETE FROM searchentry WHERE kind = 'agency'")
     with op.batch_alter_table("agency", schema=None) as batch_op:
         batch_op.add_column(sa.Column("org_id", sa.Integer(), nullable=True))

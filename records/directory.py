@@ -425,7 +425,7 @@ def merge_agencies(
     db: Session, keep: Agency, drop: Agency, *, org_id: int, user_id: int | None
 ) -> MergeResult:
     """Merge ``drop`` into ``keep``: every request, letter, closure day, register entry, ledger
-    line, follow-up, child office, note and revision that pointed at ``drop`` points at
+    line, sharing request, follow-up, child office, note and revision that pointed at ``drop`` points at
     ``keep``; then ``drop`` is deleted. Nothing is lost: a ledger line both entries hold for
     the same organization, year, fund and line refuses the merge (ValidationError).
 
@@ -436,7 +436,7 @@ def merge_agencies(
     from records.models_filing import SearchEntry
     from records.models_lifecycle import AgencyClosure
     from records.models_ops import AuditLog
-    from records.register.models import Agreement, FollowUp, LedgerFigure
+    from records.register.models import Agreement, FollowUp, LedgerFigure, SharingRequest
 
     if keep.id is None or drop.id is None or keep.id == drop.id:
         raise v.ValidationError("merge_id", "choose another agency to merge into this one")
@@ -481,6 +481,7 @@ def merge_agencies(
         (Agreement, "federal_agency_id"),
         (LedgerFigure, "agency_id"),
         (FollowUp, "agency_id"),
+        (SharingRequest, "agency_id"),
         (Agency, "parent_id"),
         (AgencyRevision, "agency_id"),
     ):

@@ -1,6 +1,6 @@
-"""Migration 0010 turns each organization's copies of one agency into one shared entry.
+"""Migration 0012 turns each organization's copies of one agency into one shared entry.
 
-Rows are written as the schema before 0010 held them (each organization with its own copies),
+Rows are written as the schema before 0012 held them (each organization with its own copies),
 then the migration runs, on SQLite and (with TEST_DATABASE_URL) on PostgreSQL: every reference
 moves to the kept row, notes become each organization's own, nothing is lost.
 """
@@ -137,7 +137,7 @@ def _old_world(conn: Any) -> None:
 
 
 def _check(url: str) -> None:
-    upgrade(url, "0009")
+    upgrade(url, "0011")
     engine = make_engine(url)
     with engine.begin() as conn:
         _old_world(conn)
@@ -191,7 +191,7 @@ def _check(url: str) -> None:
         ("request", 2, 2),
         ("request", 3, 2),
     }
-    downgrade(url, "0009")
+    downgrade(url, "0011")
     engine = make_engine(url)
     with engine.begin() as conn:
         back = conn.execute(text("SELECT id, org_id, notes FROM agency ORDER BY id")).all()
@@ -204,11 +204,11 @@ def _check(url: str) -> None:
     ]
 
 
-def test_0010_merges_copies_on_sqlite(tmp_path):
+def test_0012_merges_copies_on_sqlite(tmp_path):
     _check(f"sqlite:///{tmp_path / 'm.db'}")
 
 
-def test_0010_merges_copies_on_postgres():
+def test_0012_merges_copies_on_postgres():
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         # The PostgreSQL leg of CI sets TEST_DATABASE_URL; on SQLite runs this checks SQLite only.

@@ -19,7 +19,7 @@ from records.migrate import upgrade
 
 T = SQLModel.metadata.tables
 WHEN = datetime(2026, 11, 1, tzinfo=UTC)
-# The agency table as it was before migration 0010 (each organization kept its own copy).
+# The agency table as it was before migration 0012 (each organization kept its own copy).
 OLD_AGENCY = sa.table(
     "agency",
     *(

@@ -12,8 +12,8 @@ was kept is recorded as the one that added the agency.
 Downgrade gives every agency back an ``org_id`` (the one that added it) and that
 organization's notes; the merged copies are not split again.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
@@ -74,6 +74,7 @@ REFERENCES = (
     ("agreement", "federal_agency_id"),
     ("ledgerfigure", "agency_id"),
     ("followup", "agency_id"),
+    ("sharingrequest", "agency_id"),
     ("agency", "parent_id"),
     ("searchentry", "agency_id"),
 )

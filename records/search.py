@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import Select, and_, bindparam, column, func, or_, select, table, text
+from sqlalchemy import Select, and_, bindparam, column, func, select, table, text
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 

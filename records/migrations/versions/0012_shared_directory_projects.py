@@ -106,6 +106,9 @@ def _foreign_keys_off() -> Iterator[None]:
 
 
 def _merge_copies(bind: Any) -> None:
+    """Group the copies, then move every reference in one statement per column (a temporary
+    table maps each merged copy to the row kept), so the work grows with the rows, not with
+    rows times copies."""
     now = datetime.now(UTC)
     rows = bind.execute(
         sa.text(
@@ -117,6 +120,9 @@ def _merge_copies(bind: Any) -> None:
     # (name key, jurisdiction) -> kept rows, each with the organizations whose copy it holds.
     kept: dict[tuple[str, str], list[dict[str, Any]]] = {}
     notes: list[dict[str, Any]] = []
+    merges: list[dict[str, Any]] = []
+    revisions: list[dict[str, Any]] = []
+    filled: dict[int, dict[str, Any]] = {}
     for row in rows:
         key = (_name_key(row["name"]), row["jurisdiction"])
         target = None
@@ -133,43 +139,70 @@ def _merge_copies(bind: Any) -> None:
             continue
         target["orgs"].add(row["org_id"])
         keep_id, drop_id = target["row"]["id"], row["id"]
-        for table, column in REFERENCES:
-            bind.execute(
-                sa.text(f"UPDATE {table} SET {column} = :keep WHERE {column} = :drop"),  # noqa: S608
-                {"keep": keep_id, "drop": drop_id},
-            )
-        filled = {}
+        merges.append({"drop_id": drop_id, "keep_id": keep_id})
         for field in CONTACTS:
             if not target["row"][field] and row[field]:
                 target["row"][field] = row[field]
-                filled[field] = row[field]
-        if filled:
-            sets = ", ".join(f"{f} = :{f}" for f in filled)
-            bind.execute(sa.text(f"UPDATE agency SET {sets} WHERE id = :id"), {**filled, "id": keep_id})  # noqa: S608
+                filled[keep_id] = target["row"]
         if row["notes"]:
             notes.append({"org_id": row["org_id"], "agency_id": keep_id, "notes": row["notes"]})
         merged = {k: row[k] for k in ("id", "name", "jurisdiction")}
+        revisions.append(
+            {"a": keep_id, "o": row["org_id"], "c": json.dumps({"merged": [merged, None]}), "at": now}
+        )
+    if merges:
+        bind.execute(
+            sa.text(
+                "CREATE TEMPORARY TABLE agency_merge_map "
+                "(drop_id INTEGER PRIMARY KEY, keep_id INTEGER NOT NULL)"
+            )
+        )
+        bind.execute(
+            sa.text("INSERT INTO agency_merge_map (drop_id, keep_id) VALUES (:drop_id, :keep_id)"),
+            merges,
+        )
+        for table, column in REFERENCES:
+            bind.execute(
+                sa.text(
+                    f"UPDATE {table} SET {column} = (SELECT m.keep_id FROM agency_merge_map m "  # noqa: S608
+                    f"WHERE m.drop_id = {table}.{column}) "
+                    f"WHERE {column} IN (SELECT drop_id FROM agency_merge_map)"
+                )
+            )
+        bind.execute(
+            sa.text("DELETE FROM agency WHERE id IN (SELECT drop_id FROM agency_merge_map)")
+        )
+        bind.execute(sa.text("DROP TABLE agency_merge_map"))
         bind.execute(
             sa.text(
                 "INSERT INTO agencyrevision (agency_id, org_id, user_id, action, changes, at) "
                 "VALUES (:a, :o, NULL, 'merge', :c, :at)"
             ),
-            {"a": keep_id, "o": row["org_id"], "c": json.dumps({"merged": [merged, None]}), "at": now},
+            revisions,
         )
-        bind.execute(sa.text("DELETE FROM agency WHERE id = :id"), {"id": drop_id})
-    for group in kept.values():
-        for item in group:
-            bind.execute(
-                sa.text("UPDATE agency SET name_key = :k, created_by_org_id = :o WHERE id = :id"),
-                {"k": item["key"], "o": item["row"]["org_id"], "id": item["row"]["id"]},
-            )
-    for note in notes:
+    if filled:
+        sets = ", ".join(f"{f} = :{f}" for f in CONTACTS)
+        bind.execute(
+            sa.text(f"UPDATE agency SET {sets} WHERE id = :id"),  # noqa: S608
+            [{**{f: r[f] for f in CONTACTS}, "id": i} for i, r in filled.items()],
+        )
+    updates = [
+        {"k": item["key"], "o": item["row"]["org_id"], "id": item["row"]["id"]}
+        for group in kept.values()
+        for item in group
+    ]
+    if updates:
+        bind.execute(
+            sa.text("UPDATE agency SET name_key = :k, created_by_org_id = :o WHERE id = :id"),
+            updates,
+        )
+    if notes:
         bind.execute(
             sa.text(
                 "INSERT INTO agencynote (org_id, agency_id, notes, updated_by, updated_at) "
                 "VALUES (:org_id, :agency_id, :notes, NULL, :at)"
             ),
-            {**note, "at": now},
+            [{**note, "at": now} for note in notes],
         )
 
 

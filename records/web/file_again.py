@@ -42,7 +42,9 @@ def _context(req: RecordRequest, values: dict[str, Any], error: str | None) -> d
 def _panel(req: RecordRequest) -> tuple[str, dict[str, Any]] | None:
     if not has_role(Role.EDITOR):
         return None
-    return "requests/_file_again.html", _context(req, {}, None)
+    # No agency list here (the request page stays a fixed number of queries): the panel files
+    # again for a new period; choosing other agencies is the form page's.
+    return "requests/_file_again.html", {"req": req}
 
 
 REQUEST_PANELS.append(Panel(60, _panel))

@@ -187,6 +187,22 @@ def has_role(role: Role) -> bool:
     return membership is not None and ROLE_RANK[Role(membership.role)] >= ROLE_RANK[role]
 
 
+def is_instance_admin() -> bool:
+    """True when the acting user's email is listed in ``INSTANCE_ADMINS``."""
+    from flask import current_app
+
+    user = acting_user()
+    listed = str(current_app.config.get("INSTANCE_ADMINS") or "")
+    admins = {e.strip().lower() for e in listed.split(",") if e.strip()}
+    return user is not None and user.email.lower() in admins
+
+
+def can_merge_agencies() -> bool:
+    """Merging two directory entries touches every organization's rows: an owner of the
+    acting organization or an instance administrator only."""
+    return has_role(Role.OWNER) or is_instance_admin()
+
+
 def require_role(role: Role) -> None:
     """Abort 403 unless the acting user holds at least ``role`` in the current organization."""
     if current_membership() is None:

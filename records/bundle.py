@@ -25,8 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from records import clocks, csvout, directory, filing, lifecycle, visibility
 from records import record_requests as rr
@@ -391,19 +390,13 @@ AGENCY_KEYS = (
 def _agency_for(
     db: Session, org_id: int, raw: Any, *, file: str = "request.json", what: str = "agency"
 ) -> Agency:
-    """The receiving organization's agency of that name, else a new one (validated like the API)."""
+    """The directory's agency of that name, else a new one (validated like the API)."""
     data = _obj(raw, what, file)
     values = {k: data.get(k) for k in AGENCY_KEYS} | {"source": "imported from an evidence bundle"}
     with _part(what, file):
         cleaned = directory.clean_agency(values)
-        found = db.exec(
-            select(Agency).where(
-                Agency.org_id == org_id,
-                func.lower(Agency.name) == cleaned["name"].lower(),
-                Agency.jurisdiction == cleaned["jurisdiction"],
-            )
-        ).first()
-        return found or directory.create_agency(db, org_id, values)
+        found = directory.find_duplicate(db, cleaned["name"], cleaned["jurisdiction"])
+        return found or directory.create_agency(db, org_id, values, action="import")
 
 
 def _visibility(value: Any) -> str:

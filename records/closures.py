@@ -62,12 +62,12 @@ def clean_agency_closure(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def add_agency_closure(
-    db: Session, agency: Agency, data: dict[str, Any], *, actor_id: int | None
+    db: Session, org_id: int, agency: Agency, data: dict[str, Any], *, actor_id: int | None
 ) -> AgencyClosure:
-    """Record a closure for the organization's agency; flushes. Raises ValidationError."""
+    """Record a closure the organization knows of at an agency; flushes. Raises ValidationError."""
     assert agency.id is not None
     row = AgencyClosure(
-        org_id=agency.org_id, agency_id=agency.id, created_by=actor_id, **clean_agency_closure(data)
+        org_id=org_id, agency_id=agency.id, created_by=actor_id, **clean_agency_closure(data)
     )
     db.add(row)
     db.flush()

@@ -40,6 +40,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("PAGE_SIZE", 25, "Rows per page in lists.", int),
     Setting(
+        "INSTANCE_ADMINS",
+        "",
+        "Comma-separated emails of the instance's administrators (may merge any two agencies).",
+    ),
+    Setting(
         "LOGIN_MAX_ATTEMPTS", 5, "Failed logins allowed per account and address per window.", int
     ),
     Setting("LOGIN_WINDOW_SECONDS", 900, "Window for counting failed logins.", int),

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from records import lifecycle
 from records.core.clock import utc_today
+from records.directory import find_duplicate, name_key
 from records.models import Agency, Membership, Organization, RecordRequest, Role, User
 from records.security import hash_password
 
@@ -190,9 +191,10 @@ def seed_demo(db: Session, storage: Any = None) -> bool:
     db.add(Membership(org_id=org.id, user_id=user.id, role=Role.OWNER))
     by_name: dict[str, Agency] = {}
     for name, level, juris, component, parent, email, portal, address in AGENCIES:
-        agency = Agency(
-            org_id=org.id,
+        agency = find_duplicate(db, name, juris) or Agency(
+            created_by_org_id=org.id,
             name=name,
+            name_key=name_key(name),
             level=level,
             jurisdiction=juris,
             component=component,

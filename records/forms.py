@@ -104,7 +104,15 @@ class AgencyForm(FlaskForm):
 
 
 class AgencyImportForm(FlaskForm):
-    file = FileField("CSV file", validators=[FileRequired()])
+    kind = SelectField(
+        "What the file is",
+        choices=[
+            ("directory", "The directory's CSV (the columns listed above)"),
+            ("287g", "ICE's list of 287(g) participating agencies (.xlsx, or CSV)"),
+        ],
+        default="directory",
+    )
+    file = FileField("File", validators=[FileRequired()])
 
 
 class RequestForm(FlaskForm):

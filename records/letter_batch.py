@@ -119,15 +119,15 @@ def kept_csv(
 
 
 def agencies_by_ids(db: Session, org_id: int, raw: str) -> list[Agency]:
-    """The org's agencies named by a comma-separated list of ids (as the agreement register's
-    filters pass them); ids of agencies outside the org's directory are left out."""
+    """The directory's agencies named by a comma-separated list of ids (as the agreement
+    register's filters pass them); ids no longer in the directory are left out."""
     parts = [p.strip() for p in (raw or "").split(",") if p.strip()]
     if len(parts) > MAX_AGENCIES or not all(p.isdigit() and len(p) <= 12 for p in parts):
         raise v.ValidationError("agency_ids", "the list of chosen agencies is not valid")
     ids = list(dict.fromkeys(int(p) for p in parts))
     if not ids:
         return []
-    stmt = select(Agency).where(Agency.org_id == org_id, Agency.id.in_(ids))  # type: ignore[attr-defined]
+    stmt = select(Agency).where(Agency.id.in_(ids))  # type: ignore[attr-defined]
     return sorted(db.exec(stmt).all(), key=lambda a: (a.jurisdiction, a.name.lower()))
 
 
@@ -157,13 +157,7 @@ def agencies_from_csv(db: Session, org_id: int, raw: bytes) -> tuple[list[int], 
     for line, row in enumerate(rows, start=2):
         name = (row.get("name") or "").strip()
         juris = (row.get("jurisdiction") or "").strip().upper()
-        existing = db.exec(
-            select(Agency).where(
-                Agency.org_id == org_id,
-                func.lower(Agency.name) == name.lower(),
-                Agency.jurisdiction == juris,
-            )
-        ).first()
+        existing = directory.find_duplicate(db, name, juris)
         if existing is not None:
             ids.append(existing.id)
             continue
@@ -174,7 +168,7 @@ def agencies_from_csv(db: Session, org_id: int, raw: bytes) -> tuple[list[int], 
         }
         try:
             with db.begin_nested():
-                agency = directory.create_agency(db, org_id, data)
+                agency = directory.create_agency(db, org_id, data, action="import")
         except v.ValidationError as exc:
             errors.append(f"line {line}: {exc.message}")
             continue
@@ -245,7 +239,7 @@ def preview(
     ids = list(dict.fromkeys(agency_ids))[: MAX_AGENCIES + 1]
     existing = existing_requests(db, org_id, options, ids)
     rows = []
-    for agency in db.exec(select(Agency).where(Agency.org_id == org_id, Agency.id.in_(ids))):
+    for agency in db.exec(select(Agency).where(Agency.id.in_(ids))):  # type: ignore[attr-defined]
         try:
             law = get_law(agency.jurisdiction).name
         except UnknownLawError:
@@ -296,9 +290,9 @@ def create_batch(
         raise v.ValidationError("agencies", "no agencies chosen: adjust the filters or the CSV")
     if len(ids) > MAX_AGENCIES:
         raise v.ValidationError("agencies", f"a batch may hold at most {MAX_AGENCIES} agencies")
-    known = set(db.exec(select(Agency.id).where(Agency.org_id == org_id, Agency.id.in_(ids))).all())
+    known = set(db.exec(select(Agency.id).where(Agency.id.in_(ids))).all())  # type: ignore[attr-defined]
     if len(known) != len(ids):
-        raise v.ValidationError("agencies", "some agencies are not in this organization")
+        raise v.ValidationError("agencies", "some agencies are not in the directory")
     batch = BatchJob(
         org_id=org_id,
         created_by=user_id,
@@ -364,7 +358,7 @@ def process_batch(
         agency_id = pending.pop(0)
         handled += 1
         agency = db.get(Agency, agency_id)
-        if agency is None or agency.org_id != batch.org_id:
+        if agency is None:
             out.append({"agency_id": agency_id, "agency": "(deleted)", "error": "agency removed"})
             batch.failed += 1
             continue

@@ -19,7 +19,7 @@ from email.utils import formatdate, make_msgid
 from io import BytesIO
 from typing import Any
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from records import mailer, outbound, visibility
@@ -1074,22 +1074,20 @@ def save_mail_settings(
 
 
 def seed_federal_offices(db: Session, org_id: int) -> int:
-    """Add the seeded federal offices to the org's directory; returns how many were new."""
+    """Add the seeded federal offices to the shared directory where missing; returns how many
+    were new (an office already there, however spelled, is kept as it is)."""
+    from records.directory import find_duplicate, name_key, notes_text, set_notes
+
     offices = federal_agencies()
     by_name: dict[str, Agency] = {}
     created = 0
     for office in offices.values():
-        existing = db.exec(
-            select(Agency).where(
-                Agency.org_id == org_id,
-                func.lower(Agency.name) == office.name.lower(),
-                Agency.jurisdiction == office.jurisdiction,
-            )
-        ).first()
+        existing = find_duplicate(db, office.name, office.jurisdiction)
         if existing is None:
             existing = Agency(
-                org_id=org_id,
+                created_by_org_id=org_id,
                 name=office.name,
+                name_key=name_key(office.name),
                 level=office.level,
                 jurisdiction=office.jurisdiction,
                 component=office.component,
@@ -1097,13 +1095,15 @@ def seed_federal_offices(db: Session, org_id: int) -> int:
                 portal_url=office.portal_url,
                 mailing_address=office.mailing_address,
                 phone=office.phone,
-                notes=office.notes,
                 source=office.source[:500],
                 last_verified=office.last_verified,
             )
             db.add(existing)
             db.flush()
             created += 1
+        # The seed's notes (how the office takes requests) become the organization's notes.
+        if office.notes and existing.id and not notes_text(db, org_id, existing.id):
+            set_notes(db, org_id, existing.id, office.notes)
         by_name[office.name] = existing
     for office in offices.values():
         row = by_name[office.name]

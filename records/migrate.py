@@ -35,3 +35,21 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 def downgrade(url: str, revision: str) -> None:
     command.downgrade(alembic_config(url), revision)
+
+
+def reindex_if_current(conn: Any) -> bool:
+    """Rebuild the search index from the rows, when the indexed tables already have every
+    column the models describe (a migration before the head must not read a later schema;
+    the migration that brings those columns rebuilds the index itself). True when it ran."""
+    from sqlalchemy import inspect
+
+    from records.search_index import INDEXED, reindex
+
+    inspector = inspect(conn)
+    for model in INDEXED:
+        table = model.__table__  # type: ignore[union-attr]
+        present = {c["name"] for c in inspector.get_columns(table.name)}
+        if not {c.name for c in table.columns} <= present:
+            return False
+    reindex(conn)
+    return True

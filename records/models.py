@@ -1,4 +1,7 @@
-"""SQLModel tables. Every organization-owned row carries ``org_id``; queries filter on it."""
+"""SQLModel tables. Every organization-owned row carries ``org_id``; queries filter on it.
+
+The agency directory is the exception: agencies are shared by the whole instance.
+"""
 
 from __future__ import annotations
 
@@ -169,13 +172,20 @@ class LoginAttempt(SQLModel, table=True):
 
 
 class Agency(SQLModel, table=True):
+    """An office in the directory every organization on the instance shares.
+
+    ``name_key`` is the normalized name duplicates are found by (``records.directory``); who
+    added the entry and from where is kept (``created_by*``, ``source``), each edit in
+    ``AgencyRevision``. What an organization writes about an agency is private: ``AgencyNote``.
+    """
+
     __table_args__ = (
-        UniqueConstraint("org_id", "name", "jurisdiction", name="uq_agency_org_name_juris"),
-        Index("ix_agency_org_name", "org_id", "name"),
+        Index("ix_agency_key_juris", "name_key", "jurisdiction"),
+        Index("ix_agency_name", "name"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=300)
+    name_key: str = Field(default="", max_length=300)
     level: str = Field(default=AgencyLevel.OTHER, max_length=20)
     jurisdiction: str = Field(max_length=2, index=True)
     parent_id: int | None = Field(default=None, foreign_key="agency.id", ondelete="SET NULL")
@@ -184,11 +194,40 @@ class Agency(SQLModel, table=True):
     portal_url: str = Field(default="", max_length=500)
     mailing_address: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     phone: str = Field(default="", max_length=50)
-    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     source: str = Field(default="", max_length=500)
     last_verified: date | None = None
+    created_by_org_id: int | None = Field(
+        default=None, foreign_key="organization.id", ondelete="SET NULL"
+    )
+    created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = _ts()
     updated_at: datetime = _ts(onupdate=utc_now)
+
+
+class AgencyNote(SQLModel, table=True):
+    """One organization's private notes on a shared agency (never shown to another)."""
+
+    __table_args__ = (UniqueConstraint("org_id", "agency_id", name="uq_agencynote_org_agency"),)
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    agency_id: int = Field(foreign_key="agency.id", index=True, ondelete="CASCADE")
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    updated_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    updated_at: datetime = _ts(onupdate=utc_now)
+
+
+class AgencyRevision(SQLModel, table=True):
+    """One change to a shared agency: who, from which organization, when, old and new values."""
+
+    __table_args__ = (Index("ix_agencyrevision_agency_at", "agency_id", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", ondelete="CASCADE")
+    org_id: int | None = Field(default=None, foreign_key="organization.id", ondelete="SET NULL")
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    action: str = Field(max_length=20)  # create | edit | import | merge
+    # {"field": [old, new], ...} as JSON; a merge names the entry merged in.
+    changes: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    at: datetime = _ts()
 
 
 class RecordRequest(SQLModel, table=True):

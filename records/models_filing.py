@@ -125,7 +125,10 @@ class SearchEntry(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=10)  # request | document | letter | event | agency
     item_id: int
-    org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    # None for an agency's entry: the directory is shared by every organization.
+    org_id: int | None = Field(
+        default=None, foreign_key="organization.id", index=True, ondelete="CASCADE"
+    )
     # None for an agency's own entry.
     request_id: int | None = Field(
         default=None, foreign_key="recordrequest.id", index=True, ondelete="CASCADE"

@@ -90,8 +90,8 @@ def _check_refs(
 ) -> None:
     if "agency_id" in values:
         agency = db.get(Agency, values["agency_id"])
-        if agency is None or agency.org_id != org_id:
-            raise v.ValidationError("agency_id", "agency not found in this organization")
+        if agency is None:  # the directory is shared: any agency in it
+            raise v.ValidationError("agency_id", "agency not found in the directory")
         values["law_code"] = agency.jurisdiction
     if values.get("assignee_id") is not None:
         member = db.exec(

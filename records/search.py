@@ -415,15 +415,17 @@ def _candidates_sql(dialect: str, tsq: str, shape: Shape) -> Any:
         )
         if on
     )
+    # Agencies' entries are the shared directory's: they belong to no organization.
+    mine = "(e.org_id = :org OR e.org_id IS NULL)"
     if dialect == "sqlite":
         sql = (
             "SELECT e.id FROM searchentry_fts JOIN searchentry e ON e.id = searchentry_fts.rowid "  # noqa: S608
-            f"WHERE searchentry_fts MATCH :q AND e.org_id = :org{extra} "
+            f"WHERE searchentry_fts MATCH :q AND {mine}{extra} "
             f"ORDER BY {SQLITE_RANK}, e.id LIMIT :n"
         )
     else:
         sql = (
-            f"SELECT e.id FROM searchentry e WHERE e.tsv @@ {tsq} AND e.org_id = :org{extra} "  # noqa: S608
+            f"SELECT e.id FROM searchentry e WHERE e.tsv @@ {tsq} AND {mine}{extra} "  # noqa: S608
             f"ORDER BY ts_rank('{PG_WEIGHTS}', e.tsv, {tsq}, 1) DESC, e.id LIMIT :n"
         )
     # Safe: built from our own fragments; every value is a bind parameter.
@@ -485,16 +487,15 @@ def _fast_page(
 def agencies(
     db: Session, query: str, org_id: int, *, limit: int = 20, offset: int = 0, prefix: bool = False
 ) -> tuple[list[int], int]:
-    """Agency ids of ``org_id`` best matching ``query`` (name, abbreviations, notes), and the
-    number of matches: a word-boundary match, so "ICE" is not every "Sheriff's Office"."""
+    """Directory agency ids best matching ``query`` (name and abbreviations), and the number of
+    matches: a word-boundary match, so "ICE" is not every "Sheriff's Office". The directory is
+    shared by the instance; ``org_id`` is kept for callers and not needed to filter."""
     parsed = parse(query, prefix_last=prefix)
     if not parsed:
         return [], 0
     stmt = _match(
         db,
-        select(SearchEntry.item_id).where(
-            SearchEntry.org_id == org_id, SearchEntry.kind == "agency"
-        ),
+        select(SearchEntry.item_id).where(SearchEntry.kind == "agency"),
         parsed,
     )
     total = db.exec(select(func.count()).select_from(stmt.subquery())).one()

@@ -84,10 +84,12 @@ def _day(value: Any) -> date | None:
 def _entry(conn: Connection, obj: Any) -> dict[str, Any] | None:
     """The entry for one item, or None when it is not searchable (a voided event)."""
     if isinstance(obj, Agency):
-        # The abbreviations ride in the title (ranked first); hits show the agency's name.
+        # The abbreviations ride in the title (ranked first); hits show the agency's name. The
+        # directory is shared, so the entry belongs to no organization (and holds no one's
+        # notes: those are each organization's own).
         title = " ".join([obj.name, *abbreviations(obj.name)])
-        body = "\n".join([obj.component, obj.jurisdiction, obj.notes])
-        return _row("agency", obj.id, obj.org_id, None, obj.id, title, body, _day(obj.created_at))
+        body = "\n".join([obj.component, obj.jurisdiction])
+        return _row("agency", obj.id, None, None, obj.id, title, body, _day(obj.created_at))
     if isinstance(obj, RecordRequest):
         agency = conn.execute(
             select(col(Agency.name)).where(col(Agency.id) == obj.agency_id)
@@ -133,7 +135,7 @@ def _entry(conn: Connection, obj: Any) -> dict[str, Any] | None:
 def _row(
     kind: str,
     item_id: int | None,
-    org_id: int,
+    org_id: int | None,
     request_id: int | None,
     agency_id: int | None,
     title: str,

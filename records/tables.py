@@ -15,6 +15,7 @@ from records import (  # noqa: F401
     models_lifecycle,
     models_notify,
     models_ops,
+    models_projects,
 )
 from records.inbound import models as inbound_models  # noqa: F401
 from records.register import models as register_models  # noqa: F401

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, exists, false, inspect, or_, select
+from sqlalchemy import and_, exists, false, inspect, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
@@ -51,6 +51,8 @@ from sqlmodel import Session
 from records.core.clock import utc_today
 from records.models import (
     Agency,
+    AgencyNote,
+    AgencyRevision,
     ApiToken,
     Invite,
     Membership,
@@ -63,6 +65,7 @@ from records.models_letters import BatchJob, OrgLetterSettings, RequesterProfile
 from records.models_lifecycle import Deadline, Event
 from records.models_notify import CalendarFeed, Notification, Reminder, ReminderPreference
 from records.models_ops import AuditLog
+from records.models_projects import Project, ProjectRequest
 from records.register.models import (
     Agreement,
     FollowUp,
@@ -336,8 +339,9 @@ def _proposed_py(v: Viewer, p: Any, get: Lookup) -> bool:
 
 
 def _search_sql(m: Any, v: Viewer) -> ColumnElement[bool]:
-    """A search entry: an agency's with the organization's rows; the others with their request,
-    a document's with its document and, for the public, a letter's only once sent."""
+    """A search entry: an agency's (the shared directory) for every member; the others with
+    their request, a document's with its document and, for the public, a letter's only once
+    sent."""
     letter = _alias(StoredLetter)
     sent = exists().where(letter.id == m.item_id, letter.sent_on.is_not(None))
     about = and_(
@@ -346,14 +350,14 @@ def _search_sql(m: Any, v: Viewer) -> ColumnElement[bool]:
     )
     if v.is_public:
         return and_(m.kind != "agency", about, or_(m.kind != "letter", sent))
-    return and_(m.org_id == v.org_id, or_(m.kind == "agency", about))
+    return or_(m.kind == "agency", and_(m.org_id == v.org_id, about))
 
 
 def _search_py(v: Viewer, m: Any, get: Lookup) -> bool:
+    if m.kind == "agency":  # the shared directory
+        return not v.is_public
     if not v.is_public and m.org_id != v.org_id:
         return False
-    if m.kind == "agency":
-        return not v.is_public
     if not _request_visible_py(v, m.request_id, get):
         return False
     if m.kind == "document":
@@ -449,7 +453,21 @@ RULES: dict[type, Rule] = {
     StoredLetter: _about_request(public=True, sent_only=True),
     Reminder: _scheduled(),
     Notification: _addressed(),
-    Agency: _org_rule(),
+    # The directory is shared by every organization on the instance (members, not the
+    # public); what an organization writes about an agency is its own.
+    Agency: Rule(
+        lambda m, v: true() if not v.is_public else false(),
+        lambda v, _obj, _get: not v.is_public,
+        org_level=True,
+    ),
+    AgencyRevision: Rule(
+        lambda m, v: true() if not v.is_public else false(),
+        lambda v, _obj, _get: not v.is_public,
+        org_level=True,
+    ),
+    AgencyNote: _org_rule(),
+    Project: _org_rule(),  # its requests are seen as each member may see them
+    ProjectRequest: _org_rule(),
     Membership: _org_rule(),
     Invite: _org_rule(),
     ApiToken: _org_rule(),
@@ -501,7 +519,7 @@ def search_entries_joined(viewer: Viewer) -> ColumnElement[bool]:
             about,
             or_(SearchEntry.kind != "letter", StoredLetter.sent_on.is_not(None)),
         )
-    return and_(SearchEntry.org_id == viewer.org_id, or_(SearchEntry.kind == "agency", about))
+    return or_(SearchEntry.kind == "agency", and_(SearchEntry.org_id == viewer.org_id, about))
 
 
 def _getter(db: Session) -> Lookup:

@@ -29,7 +29,8 @@ import records.tables  # noqa: F401  (every table on SQLModel.metadata)
 from records import create_app
 from records.auth import issue_api_token
 from records.db import make_engine
-from records.models import Agency, Membership, Organization, RecordRequest, Role, User
+from records.directory import name_key
+from records.models import Agency, AgencyNote, Membership, Organization, RecordRequest, Role, User
 from records.security import hash_password
 from tests.notify_support import SmtpSink
 
@@ -215,7 +216,13 @@ class Factory:
 
     def agency(self, org: Organization, **kw: Any) -> Agency:
         values = {"name": f"Agency {next(_counter)}", "level": "city", "jurisdiction": "AL"} | kw
-        return self._save(Agency(org_id=org.id, **values))
+        notes = values.pop("notes", "")
+        agency = self._save(
+            Agency(created_by_org_id=org.id, name_key=name_key(values["name"]), **values)
+        )
+        if notes:
+            self._save(AgencyNote(org_id=org.id, agency_id=agency.id, notes=notes))
+        return agency
 
     def request(
         self, org: Organization, user: User, agency: Agency | None = None, **kw: Any

@@ -15,6 +15,7 @@ from records.models_filing import Document, ProposedEvent
 from records.models_letters import BatchJob
 from records.models_lifecycle import AgencyClosure, Event
 from records.models_notify import CalendarFeed, Notification
+from records.models_projects import Project, ProjectRequest
 from records.register.models import Agreement, FollowUp, RegisterFact, RegisterProposal
 from tests.conftest import assert_redirect, bearer, login
 
@@ -35,9 +36,21 @@ ID_ARGS = {
     "fact_id": "fact",
     "proposal_id": "register_proposal",
     "follow_up_id": "follow_up",
+    "project_id": "project",
 }
 # Arguments that are not object ids, with a valid value for each.
 OTHER_ARGS = {"fmt": "docx", "which": "follow-up", "action": "confirm"}
+# Routes about a shared directory entry (its only object argument): every member may read
+# them, and nothing of another organization's (its notes, requests, closure days) may show.
+SHARED = {
+    "agencies.show",
+    "agencies.edit",
+    "agencies.add_closure",
+    "agencies.history_page",
+    "agencies.merge",
+    "api.get_agency",
+    "api.patch_agency",
+}
 # Routes not about another organization's objects, each with the reason.
 EXEMPT = {
     "static": "app assets",
@@ -72,7 +85,10 @@ EML = (
 def victim(app, client, factory, db):
     org = factory.org("Victim Org")
     owner = factory.user(org)
-    agency = factory.agency(org, name="Victim Agency", level="police", jurisdiction="AL")
+    # The directory is shared: the agency itself is everyone's, its notes the victim's own.
+    agency = factory.agency(
+        org, name="Shared County Police", level="police", jurisdiction="AL", notes="Victim Agency"
+    )
     req = factory.request(org, owner, agency, title="Victim request", visibility="organization")
     h = bearer(factory.token(owner, org))
     c = app.test_client()
@@ -107,7 +123,13 @@ def victim(app, client, factory, db):
     assert event.status_code in (200, 201), event.get_data(as_text=True)
     now = datetime(2026, 11, 24, tzinfo=UTC)
     held_mail = _held_mail(app, org)
+    project = Project(org_id=org.id, name="Victim project")
+    db.add(project)
+    db.commit()
+    db.add(ProjectRequest(org_id=org.id, project_id=project.id, request_id=req.id))
+    db.commit()
     objs = {
+        "project": project,
         "held_mail": held_mail,
         "org": org,
         "request": req,
@@ -235,7 +257,10 @@ def test_every_object_route_is_404_for_another_org(app, factory, victim):
             headers=bearer(token) if api else {},
             json={} if api and method != "GET" else None,
         )
-        assert resp.status_code == 404, f"{method} {url} answered {resp.status_code}"
+        if rule.endpoint in SHARED:
+            assert resp.status_code < 500, f"{method} {url} answered {resp.status_code}"
+        else:
+            assert resp.status_code == 404, f"{method} {url} answered {resp.status_code}"
         assert b"Victim" not in resp.data, f"{method} {url} leaked the victim's data"
         checked.append(f"{method} {rule.rule}")
     assert len(checked) >= 40, checked
@@ -260,8 +285,9 @@ def test_lists_and_search_do_not_leak_other_orgs(app, factory, victim):
         for secret in ("Victim request", "Victim Agency", "Victim cell", "Victim due"):
             assert secret not in body, f"{url} leaked {secret!r}"
     token = factory.token(user, org)
-    for url in ("/api/v1/requests", "/api/v1/agencies"):
-        assert client.get(url, headers=bearer(token)).json["total"] == 0
+    assert client.get("/api/v1/requests", headers=bearer(token)).json["total"] == 0
+    shared = client.get("/api/v1/agencies", headers=bearer(token)).json
+    assert shared["total"] == 1 and shared["items"][0]["notes"] == ""  # not the victim's
     hits = client.get("/api/v1/search?q=Victim", headers=bearer(token)).get_data(as_text=True)
     assert "Victim request" not in hits and "Victim cell" not in hits
 

@@ -34,7 +34,7 @@ def test_create_edit_and_search(client, member, db):
         },
     )
     ice = db.exec(select(Agency).where(Agency.name == "ICE FOIA Office")).one()
-    assert ice.parent_id == dhs.id and ice.org_id == org.id
+    assert ice.parent_id == dhs.id and ice.created_by_org_id == org.id
     page = client.get(f"/agencies/{ice.id}").get_data(as_text=True)
     assert "Department of Homeland Security" in page
     r = client.post(
@@ -98,13 +98,13 @@ def test_csv_import_reports_rows_and_keeps_good_ones(client, member, db):
         content_type="multipart/form-data",
     )
     html = resp.get_data(as_text=True)
-    assert "2 imported, 3 rejected" in html
+    assert "2 imported, 0 already in the directory, 3 rejected" in html
     assert (
         "jurisdiction must be US" in html
         and "not a valid email" in html
         and "Nobody Named This" in html
     )
-    names = set(db.exec(select(Agency.name).where(Agency.org_id == org.id)).all())
+    names = set(db.exec(select(Agency.name).where(Agency.created_by_org_id == org.id)).all())
     assert names == {"Dona Ana County Sheriff", "Detention Center"}
     child = db.exec(select(Agency).where(Agency.name == "Detention Center")).one()
     parent = db.exec(select(Agency).where(Agency.name == "Dona Ana County Sheriff")).one()

@@ -38,7 +38,7 @@ def test_agency_and_request_crud(client, api):
     assert a.status_code == 201
     agency = a.json
     assert (
-        set(agency) == set(AGENCY_KEYS)
+        set(agency) == {*AGENCY_KEYS, "notes"}
         and agency["jurisdiction"] == "US"
         and agency["component"] == "DHS"
     )
@@ -138,7 +138,9 @@ def test_other_org_objects_are_404(client, api, factory):
     foreign = factory.request(other, other_user)
     org, user, h = api
     assert client.get(f"/api/v1/requests/{foreign.id}", headers=h).status_code == 404
-    assert client.get(f"/api/v1/agencies/{foreign.agency_id}", headers=h).status_code == 404
+    # The directory is shared: the other organization's agency is readable, its notes are not.
+    shared = client.get(f"/api/v1/agencies/{foreign.agency_id}", headers=h)
+    assert shared.status_code == 200 and shared.json["notes"] == ""
     assert (
         client.patch(
             f"/api/v1/requests/{foreign.id}", json={"title": "pwned"}, headers=h
@@ -146,13 +148,9 @@ def test_other_org_objects_are_404(client, api, factory):
         == 404
     )
     mine = factory.agency(org)
-    resp = client.post(
-        "/api/v1/requests", json={"agency_id": foreign.agency_id, "title": "x"}, headers=h
-    )
+    resp = client.post("/api/v1/requests", json={"agency_id": 999_999, "title": "x"}, headers=h)
     assert resp.status_code == 422
-    resp = client.patch(
-        f"/api/v1/agencies/{mine.id}", json={"parent_id": foreign.agency_id}, headers=h
-    )
+    resp = client.patch(f"/api/v1/agencies/{mine.id}", json={"parent_id": 999_999}, headers=h)
     assert resp.status_code == 422
 
 

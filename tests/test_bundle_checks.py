@@ -103,7 +103,9 @@ def _refused(client, db, exported, request_json: dict[str, Any], case: str = "")
     assert resp.status_code == 422, (case, resp.json)
     kept = db.exec(select(RecordRequest).where(RecordRequest.org_id == exported["partner"].id))
     assert kept.all() == []
-    agencies = db.exec(select(Agency).where(Agency.org_id == exported["partner"].id)).all()
+    agencies = db.exec(
+        select(Agency).where(Agency.created_by_org_id == exported["partner"].id)
+    ).all()
     assert agencies == []
     return resp.json["error"]["message"]
 

@@ -248,7 +248,11 @@ def world(app, client, factory, db, clock, runner) -> dict[str, Any]:  # noqa: C
     ]
 
     requests = [org_req, private, public, federal, draft, copy]
+    project = post("/api/v1/projects", json={"name": "Crawled project"})["id"]
+    visible = [r for r in requests if r != private]  # another member's private one: a 404
+    post(f"/api/v1/projects/{project}/requests", json={"request_ids": visible})
     ids = {
+        "project_id": [project, 987654, 2147483648],
         "agreement_id": [agreement],
         "uid": [uid, "agr-0000000000"],
         "request_id": requests,

@@ -87,7 +87,9 @@ def test_batch_from_csv_adds_unknown_agencies(client, db, member, profile):
     )
     batch = db.exec(select(BatchJob)).one()
     assert_redirect(resp, f"/letters/batch/{batch.id}")
-    names = sorted(a.name for a in db.exec(select(Agency).where(Agency.org_id == org.id)))
+    names = sorted(
+        a.name for a in db.exec(select(Agency).where(Agency.created_by_org_id == org.id))
+    )
     assert names == ["Los Angeles County Sheriff", "Travis County Sheriff"]
     assert [r["law_code"] for r in json.loads(batch.results)] == ["TX", "CA"]
 

@@ -115,7 +115,9 @@ def test_csv_preview_then_draft_without_uploading_again(client, db, member, prof
     batch = db.exec(select(BatchJob)).one()
     assert_redirect(resp, f"/letters/batch/{batch.id}")
     assert (batch.total, batch.done, batch.failed) == (2, 2, 0)
-    names = sorted(a.name for a in db.exec(select(Agency).where(Agency.org_id == org.id)))
+    names = sorted(
+        a.name for a in db.exec(select(Agency).where(Agency.created_by_org_id == org.id))
+    )
     assert names == ["Los Angeles County Sheriff", "Travis County Sheriff"]
 
 

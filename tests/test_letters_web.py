@@ -310,12 +310,12 @@ def test_add_federal_offices_is_idempotent(client, db, member):
     org, _ = member
     resp = client.post("/letters/seed-federal")
     assert_redirect(resp, "/agencies/?level=federal")
-    rows = db.exec(select(Agency).where(Agency.org_id == org.id)).all()
+    rows = db.exec(select(Agency).where(Agency.created_by_org_id == org.id)).all()
     assert len(rows) == len(federal_agencies())
     ice = next(a for a in rows if a.name == "U.S. Immigration and Customs Enforcement")
     assert ice.parent_id is not None and ice.source and ice.last_verified
     client.post("/letters/seed-federal")
-    assert len(db.exec(select(Agency).where(Agency.org_id == org.id)).all()) == len(rows)
+    assert len(db.exec(select(Agency).where(Agency.created_by_org_id == org.id)).all()) == len(rows)
 
 
 def test_mark_sent_by_mail_records_event(client, db, factory, member, today):

@@ -19,6 +19,29 @@ from records.migrate import upgrade
 
 T = SQLModel.metadata.tables
 WHEN = datetime(2026, 11, 1, tzinfo=UTC)
+# The agency table as it was before migration 0013 (each organization kept its own copy).
+OLD_AGENCY = sa.table(
+    "agency",
+    *(
+        sa.column(name)
+        for name in [
+            "id",
+            "org_id",
+            "name",
+            "level",
+            "jurisdiction",
+            "component",
+            "foia_email",
+            "portal_url",
+            "mailing_address",
+            "phone",
+            "notes",
+            "source",
+            "created_at",
+            "updated_at",
+        ]
+    ),
+)
 
 
 def _old_world(conn: Any) -> None:
@@ -40,7 +63,7 @@ def _old_world(conn: Any) -> None:
         ],
     )
     conn.execute(
-        T["agency"].insert(),
+        OLD_AGENCY.insert(),
         [
             {
                 "id": 1,

@@ -277,7 +277,8 @@ def test_private_between_members_and_across_organizations(client, world, factory
     other = factory.org()
     stranger = bearer(factory.token(factory.user(other), other))
     assert _search(client, stranger, "quarantine") == []
-    assert _search(client, stranger, "jefferson") == []  # another organization's agency
+    # The directory is shared: the agency is found, the other organization's request is not.
+    assert [h["kind"] for h in _search(client, stranger, "jefferson")] == ["agency"]
     assert b"Quarantine" not in client.get("/public/search?q=quarantine").data
     # Visibility changes take effect at once, both ways.
     client.patch(f"/api/v1/requests/{req['id']}", json={"visibility": "organization"}, headers=h)

@@ -68,12 +68,22 @@ RULES: dict[str, Rule] = {
     "agencies.import_csv": Rule(MEMBER, ED),
     "agencies.add_closure": Rule(MEMBER, ED),
     "agencies.remove_closure": Rule(MEMBER, ED),
+    "agencies.history_page": Rule(MEMBER, VW),
+    "agencies.merge": Rule(MEMBER, OW),  # or an instance administrator (tested)
     "requests.index": Rule(MEMBER, VW),
     "requests.new": Rule(MEMBER, ED),
     "requests.show": Rule(MEMBER, VW),
     "requests.edit": Rule(MEMBER, ED),
     "requests.delete": Rule(MEMBER, ED),
     "requests.bulk": Rule(MEMBER, VW),  # viewers may export; changes need an editor (tested)
+    "file_again.file_again": Rule(MEMBER, ED),
+    "projects.index": Rule(MEMBER, VW),  # creating one needs an editor (tested)
+    "projects.show": Rule(MEMBER, VW),
+    "projects.remove": Rule(MEMBER, ED),
+    "api.list_projects": Rule(API, VW),
+    "api.create_project": Rule(API, ED),
+    "api.get_project": Rule(API, VW),
+    "api.add_project_requests": Rule(API, ED),
     "audit.index": Rule(MEMBER, OW),
     "audit.export_csv": Rule(MEMBER, OW),
     "documents.upload": Rule(MEMBER, ED),
@@ -213,6 +223,7 @@ MARK = {
     "org": "Zqinternal orgonly5520",
     "public": "Zqopen public9034",
     "agency": "Zqsheriff agencyA6612",
+    "notes": "Zqnotes agencynotes8120",  # organization A's own notes on the shared agency
     "member": "Zqperson memberA3307",
 }
 
@@ -242,7 +253,7 @@ def world(app, factory):
     }
     people["author"].name = MARK["member"]
     factory._save(people["author"])
-    agency = factory.agency(a, name=MARK["agency"])
+    agency = factory.agency(a, name=MARK["agency"], notes=MARK["notes"])
     pub_agency = factory.agency(a, name="Public County Sheriff")
     # An org-wide register entry and ledger figure: the register list, its filters and the
     # ledger's charts name the agency to members only.
@@ -290,9 +301,11 @@ IDENTITIES = ["anonymous", "owner", "editor", "viewer", "author", "outsider"]
 
 
 def _may_see(identity: str) -> set[str]:
-    if identity in ("anonymous", "outsider"):
+    if identity == "anonymous":
         return {"public"}
-    seen = {"public", "org", "agency", "member"}
+    if identity == "outsider":  # the agency directory is shared; A's notes on it are not
+        return {"public", "agency"}
+    seen = {"public", "org", "agency", "member", "notes"}
     return seen | {"private"} if identity == "author" else seen
 
 
@@ -329,7 +342,14 @@ def _urls(rule: Any, world: dict) -> list[tuple[str, str | None, bool]]:
     return out
 
 
-def _allowed(rule: Rule, identity: str, req: str | None, real: bool, has_ids: bool) -> bool:
+def _allowed(
+    rule: Rule,
+    identity: str,
+    req: str | None,
+    real: bool,
+    has_ids: bool,
+    agency_only: bool = False,
+) -> bool:
     if rule.kind == OPEN:
         return True
     if rule.kind == TOKEN:
@@ -339,6 +359,8 @@ def _allowed(rule: Rule, identity: str, req: str | None, real: bool, has_ids: bo
     if rule.kind == LOGIN:
         return True
     if identity == "outsider":
+        if agency_only:  # a shared directory entry: as for their own organization's members
+            return RANK[_role(identity)] >= RANK[rule.role]
         return not has_ids  # their own organization's lists and forms
     if req == "private" and identity != "author":
         return False
@@ -387,11 +409,12 @@ def test_access_matrix(app, world, db):
         if policy is None:
             continue  # reported by test_every_route_is_classified
         has_ids = any(a.endswith("_id") for a in rule.arguments)
+        agency_only = set(rule.arguments) == {"agency_id"}
         for url, req, real in _urls(rule, world):
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 before = _state(db) if method != "GET" else None
                 for identity in IDENTITIES:
-                    allowed = _allowed(policy, identity, req, real, has_ids)
+                    allowed = _allowed(policy, identity, req, real, has_ids, agency_only)
                     if method != "GET" and allowed and real:
                         continue  # permitted writes are covered by each feature's own tests
                     headers = {}

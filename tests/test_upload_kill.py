@@ -58,7 +58,9 @@ def _prepare(tmp_path: Path) -> tuple[dict[str, str], int, str]:
         db.add_all([org, user])
         db.flush()
         db.add(Membership(org_id=org.id, user_id=user.id, role="owner"))
-        agency = Agency(org_id=org.id, name="Sheriff", jurisdiction="AL")
+        agency = Agency(
+            created_by_org_id=org.id, name="Sheriff", name_key="sheriff", jurisdiction="AL"
+        )
         db.add(agency)
         db.flush()
         req = RecordRequest(org_id=org.id, agency_id=agency.id, created_by=user.id, title="Jail")

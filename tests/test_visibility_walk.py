@@ -238,6 +238,18 @@ def build_world(app: Flask, factory: Factory, db: Session, smtp: SmtpSink, clock
         visibility="private",
     )
     later = _new_request(author, db, title=MARK["later_title"], agency_id=str(police.id))
+    # A project holding the shared and the private requests: others see only the shared one.
+    made = author.post("/projects/", data={"name": "Walked project"})
+    project_id = int(made.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    bulk = author.post(
+        "/requests/bulk",
+        data={
+            "action": "project",
+            "project_id": str(project_id),
+            "ids": [str(shared.id), str(private.id), str(later.id)],
+        },
+    )
+    assert_redirect(bulk, "/requests/")
     for req in (shared, private, later):
         _event(author if req.id != shared.id else owner, req.id, "sent", "2026-11-06")
     _event(author, private.id, "acknowledged", "2026-11-09", note=MARK["event_note"])
@@ -373,8 +385,11 @@ def build_world(app: Flask, factory: Factory, db: Session, smtp: SmtpSink, clock
             *db.exec(select(StoredLetter.id).where(StoredLetter.request_id == later.id)).scalars(),
         ],
         "batch_id": [batch.id],
-        "agency_id": list(db.exec(select(Agency.id).where(Agency.org_id == a.id)).scalars()),
+        "agency_id": list(
+            db.exec(select(Agency.id).where(Agency.created_by_org_id == a.id)).scalars()
+        ),
         "proposed_id": proposals,
+        "project_id": [project_id],
     }
     private_requests = {private.id, later.id, secret_row["request_id"]}
     world.private = {
@@ -536,7 +551,15 @@ def test_every_get_route_is_walked(app: Flask, factory: Factory, db: Session) ->
     stub = World(app, {}, {}, {})
     stub.ids = {
         k: [1]
-        for k in ("request_id", "doc_id", "letter_id", "batch_id", "agency_id", "agreement_id")
+        for k in (
+            "request_id",
+            "doc_id",
+            "letter_id",
+            "batch_id",
+            "agency_id",
+            "agreement_id",
+            "project_id",
+        )
     }
     stub.ids["uid"] = ["agr-0000000000"]  # type: ignore[list-item]
     stub.feeds = {"/calendar/cal_x.ics": "viewer"}

@@ -77,6 +77,7 @@ from records.api import (  # noqa: E402,F401
     events,
     letters,
     openapi,
+    projects,
     resources,
     search,
 )

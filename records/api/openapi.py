@@ -65,7 +65,12 @@ TIMESTAMPS = {
 }
 AGENCY = {
     "type": "object",
-    "properties": {**AGENCY_INPUT["properties"], **TIMESTAMPS},
+    # A shared directory entry; ``notes`` are the asking organization's own.
+    "properties": {
+        **AGENCY_INPUT["properties"],
+        **TIMESTAMPS,
+        "created_by_org_id": NULLABLE_INT,
+    },
     "required": ["id", "name", "level", "jurisdiction"],
 }
 REQUEST = {
@@ -136,7 +141,7 @@ ERRORS = {
 PATHS: dict[str, Any] = {
     "/agencies": {
         "get": {
-            "summary": "List the organization's agencies",
+            "summary": "List the agency directory (shared by the instance)",
             "parameters": PAGING
             + [
                 {"name": "q", "in": "query", "schema": {"type": "string"}},
@@ -146,7 +151,7 @@ PATHS: dict[str, Any] = {
             "responses": {"200": _json("#/components/schemas/AgencyList"), **ERRORS},
         },
         "post": {
-            "summary": "Add an agency",
+            "summary": "Add an agency (409 when the directory already holds it)",
             "requestBody": {
                 "required": True,
                 "content": {
@@ -155,7 +160,11 @@ PATHS: dict[str, Any] = {
                     }
                 },
             },
-            "responses": {"201": _json("#/components/schemas/Agency", "Created"), **ERRORS},
+            "responses": {
+                "201": _json("#/components/schemas/Agency", "Created"),
+                "409": _error(),
+                **ERRORS,
+            },
         },
     },
     "/agencies/{agency_id}": {
@@ -165,12 +174,16 @@ PATHS: dict[str, Any] = {
             "responses": {"200": _json("#/components/schemas/Agency"), **ERRORS},
         },
         "patch": {
-            "summary": "Change an agency",
+            "summary": "Change an agency (kept in its history; notes are the caller's own)",
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": AGENCY_INPUT}},
             },
-            "responses": {"200": _json("#/components/schemas/Agency"), **ERRORS},
+            "responses": {
+                "200": _json("#/components/schemas/Agency"),
+                "409": _error(),
+                **ERRORS,
+            },
         },
     },
     "/requests": {

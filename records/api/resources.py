@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import current_app, g, request
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from records import directory, storage_sweep
 from records import record_requests as rr
@@ -17,7 +17,7 @@ from records.api.serialize import agency_json, request_json, requests_json
 from records.auth import current_org_id, has_role
 from records.core.clock import utc_now
 from records.db import get_session, valid_id
-from records.models import Agency, RecordRequest, Role
+from records.models import Agency, AgencyNote, RecordRequest, Role
 from records.storage_local import get_storage
 from records.validation import ValidationError
 
@@ -38,10 +38,19 @@ def _paging() -> tuple[int, int]:
 
 
 def agency_or_404(agency_id: int) -> Agency:
+    """A directory entry: the directory is shared by every organization on the instance."""
+    current_org_id()
     agency = get_session().get(Agency, agency_id) if valid_id(agency_id) else None
-    if agency is None or agency.org_id != current_org_id():
+    if agency is None:
         raise ApiError(404, "not_found", f"agency {agency_id} not found")
     return agency
+
+
+def _agency_out(agency: Agency) -> dict[str, Any]:
+    """The entry with the current organization's notes (never another's)."""
+    return agency_json(
+        agency, directory.notes_text(get_session(), current_org_id(), agency.id or 0)
+    )
 
 
 def request_or_404(request_id: int) -> RecordRequest:
@@ -66,21 +75,37 @@ def list_agencies() -> Any:
     )
     total = db.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = db.exec(stmt.offset((page - 1) * per).limit(per)).all()
-    return {"items": [agency_json(a) for a in rows], "page": page, "per_page": per, "total": total}
+    notes = dict(
+        db.exec(
+            select(AgencyNote.agency_id, AgencyNote.notes).where(
+                AgencyNote.org_id == current_org_id(),
+                col(AgencyNote.agency_id).in_([a.id for a in rows]),
+            )
+        ).all()
+    )
+    return {
+        "items": [agency_json(a, notes.get(a.id or 0, "")) for a in rows],
+        "page": page,
+        "per_page": per,
+        "total": total,
+    }
 
 
 @api_bp.post("/agencies")
 def create_agency() -> Any:
     _require(Role.EDITOR)
     db = get_session()
-    agency = directory.create_agency(db, current_org_id(), json_body())
+    try:
+        agency = directory.create_agency(db, current_org_id(), json_body(), user_id=g.api_user.id)
+    except directory.DuplicateAgency as exc:
+        raise ApiError(409, "duplicate", exc.message, "name") from None
     db.commit()
-    return agency_json(agency), 201
+    return _agency_out(agency), 201
 
 
 @api_bp.get("/agencies/<int:agency_id>")
 def get_agency(agency_id: int) -> Any:
-    return agency_json(agency_or_404(agency_id))
+    return _agency_out(agency_or_404(agency_id))
 
 
 @api_bp.patch("/agencies/<int:agency_id>")
@@ -88,9 +113,14 @@ def patch_agency(agency_id: int) -> Any:
     agency = agency_or_404(agency_id)
     _require(Role.EDITOR)
     db = get_session()
-    directory.update_agency(db, agency, json_body())
+    try:
+        directory.update_agency(
+            db, agency, json_body(), org_id=current_org_id(), user_id=g.api_user.id
+        )
+    except directory.DuplicateAgency as exc:
+        raise ApiError(409, "duplicate", exc.message, "name") from None
     db.commit()
-    return agency_json(agency)
+    return _agency_out(agency)
 
 
 @api_bp.get("/requests")

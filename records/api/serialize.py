@@ -9,7 +9,14 @@ from typing import Any
 from records.directory import AGENCY_FIELDS
 from records.models import Agency, RecordRequest
 
-AGENCY_KEYS = ("id", *AGENCY_FIELDS, "last_verified", "created_at", "updated_at")
+AGENCY_KEYS = (
+    "id",
+    *(f for f in AGENCY_FIELDS if f != "notes"),
+    "last_verified",
+    "created_by_org_id",
+    "created_at",
+    "updated_at",
+)
 REQUEST_KEYS = (
     "id",
     "agency_id",
@@ -35,8 +42,9 @@ def _value(value: Any) -> Any:
     return value
 
 
-def agency_json(agency: Agency) -> dict[str, Any]:
-    return {key: _value(getattr(agency, key)) for key in AGENCY_KEYS}
+def agency_json(agency: Agency, notes: str = "") -> dict[str, Any]:
+    """A shared directory entry, with the asking organization's own ``notes`` on it."""
+    return {key: _value(getattr(agency, key)) for key in AGENCY_KEYS} | {"notes": notes}
 
 
 # Features add keys to the request JSON (e.g. lifecycle: ``overdue`` and ``deadlines``). Each

@@ -182,7 +182,12 @@ def _by_sender(db: Session, mail: Mail, org_id: int) -> Match | None:
         return None
     domain = mail.sender.rsplit("@", 1)[-1]
     agencies = db.exec(
-        select(Agency.id, Agency.foia_email).where(Agency.org_id == org_id, Agency.foia_email != "")
+        select(Agency.id, Agency.foia_email).where(  # the agencies the org writes to
+            col(Agency.id).in_(
+                select(RecordRequest.agency_id).where(RecordRequest.org_id == org_id)
+            ),
+            Agency.foia_email != "",
+        )
     ).all()
     exact = [aid for aid, email in agencies if email.lower() == mail.sender]
     same_domain = [

@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from records.core.clock import utc_today
+from records.directory import find_duplicate, name_key
 from records.models import Agency, RecordRequest, User
 from records.models_filing import Document, TextStatus
 from records.register import extract, service
@@ -182,10 +183,11 @@ def seed(db: Session, org_id: int, user: User, storage: Any = None) -> None:
         log.info("demo register entries skipped: no file storage to keep their documents")
         return
     viewer = Viewer.member(org_id, user.id)
-    agencies = {a.name: a for a in db.exec(select(Agency).where(Agency.org_id == org_id)).all()}
-    oakland = Agency(
-        org_id=org_id,
+    agencies = {a.name: a for a in db.exec(select(Agency)).all()}
+    oakland = find_duplicate(db, "Oakland Police Department", "CA") or Agency(
+        created_by_org_id=org_id,
         name="Oakland Police Department",
+        name_key=name_key("Oakland Police Department"),
         level="police",
         jurisdiction="CA",
         mailing_address="455 7th Street, Oakland, CA 94607",

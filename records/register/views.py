@@ -112,9 +112,7 @@ def _index_page(**form_state: Any) -> Any:
         rows = service.without_copy(rows, facts)
     else:
         copy = ""
-    agencies = db.exec(
-        select(Agency).where(Agency.org_id == viewer.org_id).order_by(Agency.name)
-    ).all()
+    agencies = db.exec(select(Agency).order_by(Agency.name)).all()  # the shared directory
     batch_url = None
     if rows and (state or kind or copy):
         batch_url = url_for(
@@ -361,11 +359,7 @@ def _ledger_page(db: Any, viewer: Viewer, template: str, **form_state: Any) -> A
         if ids
         else {}
     )
-    choices = (
-        db.exec(select(Agency).where(Agency.org_id == viewer.org_id).order_by(Agency.name)).all()
-        if not viewer.is_public
-        else []
-    )
+    choices = db.exec(select(Agency).order_by(Agency.name)).all() if not viewer.is_public else []
     agency_charts = [
         charts.bar_chart(
             f"agency-{ident}",

@@ -209,9 +209,7 @@ def _request_panel(req: RecordRequest) -> tuple[str, dict[str, Any]]:
 
 def _dashboard_panel(org_id: int, _user_id: int) -> tuple[str, dict[str, Any]] | None:
     has_federal = (
-        get_session()
-        .exec(select(Agency.id).where(Agency.org_id == org_id, Agency.level == "federal").limit(1))
-        .first()
+        get_session().exec(select(Agency.id).where(Agency.level == "federal").limit(1)).first()
     )
     return "letters/_dashboard.html", {"has_federal": has_federal is not None}
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlmodel import select
+from sqlmodel import col, select
 
 from records import csvout, storage_sweep
 from records import record_requests as rr
@@ -49,9 +49,7 @@ def request_or_404(request_id: int) -> RecordRequest:
 def _choices(form: RequestForm, org_id: int) -> None:
     db = get_session()
     agencies = db.exec(
-        select(Agency.id, Agency.name, Agency.jurisdiction)
-        .where(Agency.org_id == org_id)
-        .order_by(Agency.name)
+        select(Agency.id, Agency.name, Agency.jurisdiction).order_by(Agency.name)
     ).all()
     form.agency_id.choices = [("", "— choose an agency —")] + [
         (str(i), f"{n} ({j})") for i, n, j in agencies
@@ -91,8 +89,14 @@ def index() -> Any:
     page = rr.list_requests(
         db, org_id, current_user.id, filters, page_no, current_app.config["PAGE_SIZE"]
     )
-    agencies = db.exec(
-        select(Agency.id, Agency.name).where(Agency.org_id == org_id).order_by(Agency.name)
+    agencies = db.exec(  # the shared directory: the agencies this organization writes to
+        select(Agency.id, Agency.name)
+        .where(
+            col(Agency.id).in_(
+                select(RecordRequest.agency_id).where(RecordRequest.org_id == org_id)
+            )
+        )
+        .order_by(Agency.name)
     ).all()
     return render_template(
         "requests/index.html",
@@ -111,6 +115,7 @@ BULK_ACTIONS = {
     "mark_sent": "Mark sent today",
     "assign": "Assign to",
     "visibility": "Change visibility to",
+    "project": "Add to project",
     "export": "Export to CSV",
     "delete": "Delete",
 }
@@ -151,7 +156,8 @@ def _selected(db: Any) -> list[RecordRequest]:
 @bp.route("/bulk", methods=["POST"])
 @login_required_with_org
 def bulk() -> Any:
-    """Act on the checked requests: mark sent, assign, change visibility, export, delete."""
+    """Act on the checked requests: mark sent, assign, change visibility, add to a project,
+    export, delete."""
     if not EmptyForm().validate_on_submit():
         abort(400)
     action = request.form.get("action", "")
@@ -168,7 +174,7 @@ def bulk() -> Any:
         require_role(Role.EDITOR)
         if action == "delete":
             return _bulk_delete(db, reqs, back)
-        done = _bulk_apply(db, reqs, action)
+        done = _bulk_project(db, reqs) if action == "project" else _bulk_apply(db, reqs, action)
     except ValidationError as exc:
         db.rollback()
         flash(exc.message, "error")
@@ -204,6 +210,16 @@ def _bulk_apply(db: Any, reqs: list[RecordRequest], action: str) -> int:
             done += 1
     log.info("user %s bulk %s on %s request(s)", current_user.id, action, done)
     return done
+
+
+def _bulk_project(db: Any, reqs: list[RecordRequest]) -> int:
+    from records import projects
+
+    raw = request.form.get("project_id", "")[:12].strip()
+    project = projects.project_of(db, current_org_id(), raw) if raw.isdigit() else None
+    if project is None:
+        raise ValidationError("project_id", "choose one of your organization's projects")
+    return projects.add_requests(db, project, reqs, current_user.id)
 
 
 def _bulk_delete(db: Any, reqs: list[RecordRequest], back: str) -> Any:

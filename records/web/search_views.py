@@ -6,13 +6,13 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
-from sqlmodel import select
+from sqlmodel import col, select
 
 from records import search
 from records import validation as v
 from records.auth import current_org_id, login_required_with_org
 from records.db import get_session
-from records.models import Agency, Subject
+from records.models import Agency, RecordRequest, Subject
 from records.validation import ValidationError
 
 bp = Blueprint("search", __name__, url_prefix="/search")
@@ -67,8 +67,14 @@ def index() -> Any:
         )
     except ValidationError as exc:
         error = exc.message
-    agencies = db.exec(
-        select(Agency.id, Agency.name).where(Agency.org_id == org_id).order_by(Agency.name)
+    agencies = db.exec(  # the agencies the organization has requests with
+        select(Agency.id, Agency.name)
+        .where(
+            col(Agency.id).in_(
+                select(RecordRequest.agency_id).where(RecordRequest.org_id == org_id)
+            )
+        )
+        .order_by(Agency.name)
     ).all()
     return render_template(
         "search/index.html",

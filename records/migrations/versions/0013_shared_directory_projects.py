@@ -23,12 +23,13 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
+
+from records.core.clock import utc_now
 
 revision = '0013'
 down_revision = '0012'
@@ -109,7 +110,7 @@ def _merge_copies(bind: Any) -> None:
     """Group the copies, then move every reference in one statement per column (a temporary
     table maps each merged copy to the row kept), so the work grows with the rows, not with
     rows times copies."""
-    now = datetime.now(UTC)
+    now = utc_now()
     rows = bind.execute(
         sa.text(
             "SELECT id, org_id, name, jurisdiction, notes, "

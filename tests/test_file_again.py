@@ -47,7 +47,8 @@ def _source(client, db, factory, org, user):
             "letter_date": "2026-11-24",
         },
     )
-    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    letter = db.exec(select(StoredLetter).where(StoredLetter.request_id == req.id)).one()
+    assert_redirect(resp, f"/letters/{letter.id}")
     return req
 
 

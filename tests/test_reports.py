@@ -184,13 +184,17 @@ def test_other_org_cannot_read_cards(timeline, app, factory):
     t = timeline
     client = app.test_client()
     login(client, t["outsider"], t["other"])
-    assert client.get(f"/reports/agencies/{t['a']['id']}").status_code == 404
+    # The directory is shared: another organization opens the agency's card, built from its own
+    # requests only (none), never from the first organization's.
+    assert client.get(f"/reports/agencies/{t['a']['id']}").status_code == 200
     assert "Sheriff A" not in client.get("/reports/").get_data(as_text=True)
     assert "Sheriff A" not in client.get("/reports/states/VA").get_data(as_text=True)
     token = factory.token(t["outsider"], t["other"])
     api = app.test_client()
-    assert api.get(f"/api/v1/reports/agencies/{t['a']['id']}",
-                   headers=bearer(token)).status_code == 404  # fmt: skip
+    card = api.get(f"/api/v1/reports/agencies/{t['a']['id']}", headers=bearer(token))
+    assert card.status_code == 200 and card.get_json()["filed"] == 0
+    owner = api.get(f"/api/v1/reports/agencies/{t['a']['id']}", headers=bearer(t["token"]))
+    assert owner.get_json()["filed"] > 0  # the same card, for the organization that filed
     assert api.get("/api/v1/reports/agencies", headers=bearer(token)).get_json()["items"] == []
     csv_text = client.get("/reports/exports/requests.csv").get_data(as_text=True)
     assert "R1" not in csv_text
@@ -344,4 +348,7 @@ def test_report_card_as_pdf(timeline, app):
     assert "Days taken, counted from receipt" in text and "Filed (sent)" in text
     outsider = app.test_client()
     login(outsider, t["outsider"], t["other"])
-    assert outsider.get(f"/reports/agencies/{t['a']['id']}/card.pdf").status_code == 404
+    other = outsider.get(f"/reports/agencies/{t['a']['id']}/card.pdf")  # its own requests: none
+    assert other.status_code == 200
+    other_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(other.data)).pages)
+    assert "Report card: Sheriff A (VA)" in other_text and text != other_text

@@ -44,10 +44,7 @@ def report_cards() -> Any:
 def report_card(agency_id: int) -> Any:
     """One agency's report card."""
     agency = agency_or_404(agency_id)
-    where = [*_where(), *service.filters(agency_id=agency.id)]
-    cards = service.build_cards(get_session(), where, today=utc_today())
-    card = cards[0] if cards else service.Card(str(agency.id), agency.name)
-    card.jurisdiction, card.level = agency.jurisdiction, agency.level
+    card = service.agency_card(get_session(), _where(), agency, today=utc_today())
     return {"agency_id": agency.id, **service.card_json(card)}
 
 

@@ -251,6 +251,17 @@ _DAY_LISTS: tuple[tuple[str, Any], ...] = (
 )
 
 
+def agency_card(
+    db: Session, where: Sequence[ColumnElement[bool]], agency: Agency, *, today: date
+) -> Card:
+    """One agency's card over the requests matching ``where`` (the caller's own: the directory
+    is shared, the requests are not); an empty card when none match."""
+    cards = build_cards(db, [*where, *filters(agency_id=agency.id)], today=today)
+    card = cards[0] if cards else Card(str(agency.id), agency.name)
+    card.jurisdiction, card.level = agency.jurisdiction, agency.level
+    return card
+
+
 def build_cards(
     db: Session,
     where: Sequence[ColumnElement[bool]],

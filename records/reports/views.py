@@ -23,7 +23,7 @@ from records import record_requests as rr
 from records.auth import current_org_id, login_required_with_org
 from records.clocks import CLOCK_LABELS
 from records.core.clock import utc_today
-from records.db import get_engine, get_session
+from records.db import get_engine, get_or_404, get_session
 from records.laws import UnknownLawError, get_law
 from records.models import SUBJECT_LABELS, Agency, AgencyLevel
 from records.reports import charts, exports, service
@@ -128,14 +128,8 @@ def index() -> Any:
 @login_required_with_org
 def agency(agency_id: int) -> Any:
     """One agency's report card, built from every request the member may see."""
-    db = get_session()
-    found = db.get(Agency, agency_id)
-    if found is None:  # the directory is shared; the card counts only this organization's requests
-        abort(404)
-    where = [*_member_where(), *service.filters(agency_id=agency_id)]
-    cards = service.build_cards(db, where, today=utc_today())
-    card = cards[0] if cards else service.Card(str(agency_id), found.name)
-    card.jurisdiction, card.level = found.jurisdiction, found.level
+    found = get_or_404(Agency, agency_id)  # the directory is shared; the requests are not
+    card = service.agency_card(get_session(), _member_where(), found, today=utc_today())
     return render_template(
         "reports/card.html",
         card=card,
@@ -154,13 +148,8 @@ def agency_pdf(agency_id: int) -> Any:
     from records.letters_docx import to_pdf
     from records.reports.printout import card_docx
 
-    db = get_session()
-    found = db.get(Agency, agency_id)
-    if found is None:  # the directory is shared; the card counts only this organization's requests
-        abort(404)
-    where = [*_member_where(), *service.filters(agency_id=agency_id)]
-    cards = service.build_cards(db, where, today=utc_today())
-    card = cards[0] if cards else service.Card(str(agency_id), found.name)
+    found = get_or_404(Agency, agency_id)
+    card = service.agency_card(get_session(), _member_where(), found, today=utc_today())
     docx = card_docx(
         card,
         title=f"Report card: {found.name} ({found.jurisdiction})",

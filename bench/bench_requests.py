@@ -35,7 +35,9 @@ from records import create_app  # noqa: E402
 from records.auth import issue_api_token  # noqa: E402
 from records.core.clock import utc_today  # noqa: E402
 from records.db import get_session, make_engine  # noqa: E402
+from records.lifecycle import STATUSES  # noqa: E402
 from records.models import User  # noqa: E402
+from records.record_requests import COUNT_CAP  # noqa: E402
 
 PER_PAGE = 25
 VISIBLE = (
@@ -66,7 +68,7 @@ def baselines(engine: Engine, s: seed.Seeded, request_id: int) -> dict[str, Call
     def done() -> None:
         raw.commit()  # end the read transaction, as the app's session does
 
-    def list_page(limit: int = PER_PAGE) -> None:
+    def list_page(limit: int = PER_PAGE, count: bool = True) -> None:
         rows = q(
             f"SELECT r.id, r.title, r.status, r.tracking_number, r.updated_at, a.name, u.name "
             f"FROM recordrequest r JOIN agency a ON a.id = r.agency_id "
@@ -74,7 +76,8 @@ def baselines(engine: Engine, s: seed.Seeded, request_id: int) -> dict[str, Call
             f"ORDER BY r.updated_at DESC, r.id DESC LIMIT {limit}",
             p,
         )
-        q(f"SELECT count(*) FROM recordrequest r WHERE {VISIBLE}", p)
+        if count:
+            q(f"SELECT count(*) FROM recordrequest r WHERE {VISIBLE}", p)
         ids = ",".join(str(r[0]) for r in rows) or "0"
         q(
             "SELECT request_id, clock, due FROM deadline WHERE request_id IN "
@@ -87,8 +90,20 @@ def baselines(engine: Engine, s: seed.Seeded, request_id: int) -> dict[str, Call
         done()
 
     def dashboard() -> None:
-        list_page(10)
-        q(f"SELECT r.status, count(*) FROM recordrequest r WHERE {VISIBLE} GROUP BY r.status", p)
+        # What the dashboard shows: the ten most recent, counts by status and of the overdue
+        # and due-this-week requests up to the dashboard's cap (past it a count reads "1,000+"
+        # and links to the list), the ten most urgent of each.
+        cap = COUNT_CAP + 1
+        list_page(10, count=False)
+        q(
+            "SELECT "
+            + ", ".join(
+                f"(SELECT count(*) FROM (SELECT 1 FROM recordrequest r WHERE {VISIBLE} "
+                f"AND r.status = '{status}' LIMIT {cap}) c)"
+                for status in STATUSES
+            ),
+            p,
+        )
         for cond in ("d.due < :today", "d.due >= :today AND d.due <= :week"):
             q(
                 "SELECT d.id, d.due, d.clock, r.id, r.title FROM deadline d "
@@ -98,20 +113,20 @@ def baselines(engine: Engine, s: seed.Seeded, request_id: int) -> dict[str, Call
                 p,
             )
             q(
-                f"SELECT count(*) FROM recordrequest r WHERE {VISIBLE} AND EXISTS (SELECT 1 "
-                "FROM deadline d WHERE d.request_id = r.id AND d.superseded_at IS NULL "
-                f"AND d.state = 'open' AND {cond})",
+                "SELECT count(*) FROM (SELECT DISTINCT d.request_id FROM deadline d "
+                f"JOIN recordrequest r ON r.id = d.request_id WHERE d.org_id = :org AND {VISIBLE} "
+                f"AND d.superseded_at IS NULL AND d.state = 'open' AND {cond} LIMIT {cap}) c",
                 p,
             )
         done()
 
     def agencies() -> None:
         q(
-            "SELECT id, name, level, jurisdiction FROM agency WHERE org_id = :org "
-            f"ORDER BY name LIMIT {PER_PAGE}",
-            p,
+            "SELECT id, name, level, jurisdiction FROM agency "
+            f"ORDER BY jurisdiction, name LIMIT {PER_PAGE}",
+            {},
         )
-        q("SELECT count(*) FROM agency WHERE org_id = :org", p)
+        q("SELECT count(*) FROM agency", {})
         done()
 
     def public() -> None:

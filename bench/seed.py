@@ -42,7 +42,8 @@ class Seeded:
 
 
 def base(engine: Engine) -> Seeded:
-    """One organization, three members (the first logs in with EMAIL/PASSWORD), 200 agencies."""
+    """One organization, three members (the first logs in with EMAIL/PASSWORD), 200 agencies
+    (in the shared directory, added by that organization)."""
     pw = hash_password(PASSWORD)
     with engine.begin() as conn:
         org_id = conn.execute(
@@ -70,19 +71,21 @@ def base(engine: Engine) -> Seeded:
             insert(Agency),
             [
                 {
-                    "org_id": org_id,
+                    "created_by_org_id": org_id,
                     "name": f"County {a} Sheriff's Office",
+                    "name_key": f"county {a} sheriffs office",
                     "level": "sheriff",
                     "jurisdiction": "AL",
                     "mailing_address": "",
-                    "notes": "",
                     "created_at": START,
                     "updated_at": START,
                 }
                 for a in range(AGENCIES)
             ],
         )
-        agencies = list(conn.execute(select(Agency.id).where(Agency.org_id == org_id)).scalars())
+        agencies = list(
+            conn.execute(select(Agency.id).where(Agency.created_by_org_id == org_id)).scalars()
+        )
     return Seeded(org_id, members[0], members, agencies)
 
 

@@ -244,7 +244,17 @@ class RecordRequest(SQLModel, table=True):
             "assignee_id",
         ),
         Index("ix_request_org_visible", "org_id", "visibility", "created_by", "assignee_id"),
-        Index("ix_request_org_status", "org_id", "status"),
+        # A status's requests, most recently updated first (the dashboard's "waiting on us"),
+        # and its count (visibility columns again ride along: the count stays in the index).
+        Index(
+            "ix_request_org_status_updated",
+            "org_id",
+            "status",
+            "updated_at",
+            "visibility",
+            "created_by",
+            "assignee_id",
+        ),
         Index("ix_request_org_agency", "org_id", "agency_id"),
         Index("ix_request_visibility", "visibility", "id"),
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_
+from sqlalchemy import Date, and_, bindparam, exists, func, or_
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, select
 
@@ -235,26 +236,118 @@ def _open_deadlines() -> list[ColumnElement[bool]]:
     ]
 
 
+def _overdue_deadline(today: Any) -> list[ColumnElement[bool]]:
+    """An open deadline's conditions for a statutory clock the agency owes, past its day."""
+    return [
+        Deadline.statutory.is_(True),  # type: ignore[attr-defined]
+        Deadline.clock.in_(_OWED),  # type: ignore[attr-defined]
+        Deadline.due < today,  # type: ignore[operator]
+    ]
+
+
+def _week_deadline(today: Any, week_end: Any = None) -> list[ColumnElement[bool]]:
+    """An open deadline's conditions for a day from today to seven days from now (``today``
+    and ``week_end`` may be bound parameters)."""
+    return [
+        Deadline.due >= today,  # type: ignore[operator]
+        Deadline.due <= (today + timedelta(days=7) if week_end is None else week_end),  # type: ignore[operator]
+    ]
+
+
 def overdue_clause(today: date) -> ColumnElement[bool]:
     """Requests with a statutory clock the agency owes past its day (``lifecycle.overdue_from``)."""
     return and_(
         RecordRequest.status.not_in(_NOT_OWED_STATUSES),  # type: ignore[attr-defined]
-        exists().where(
-            *_open_deadlines(),
-            Deadline.statutory.is_(True),  # type: ignore[attr-defined]
-            Deadline.clock.in_(_OWED),  # type: ignore[attr-defined]
-            Deadline.due < today,  # type: ignore[operator]
-        ),
+        exists().where(*_open_deadlines(), *_overdue_deadline(today)),
     )
 
 
 def due_week_clause(today: date) -> ColumnElement[bool]:
     """Requests with an open deadline from today to seven days from now."""
-    return exists().where(
-        *_open_deadlines(),
-        Deadline.due >= today,  # type: ignore[operator]
-        Deadline.due <= today + timedelta(days=7),  # type: ignore[operator]
+    return exists().where(*_open_deadlines(), *_week_deadline(today))
+
+
+# A dashboard's counts stop here: past it a count reads "1,000+" and links to the full list,
+# so the dashboard costs the same whatever the organization holds.
+COUNT_CAP = 1000
+
+
+def count_upto(db: Session, stmt: Any) -> int:
+    """The rows of ``stmt`` (a select), counted up to ``COUNT_CAP + 1``: more than the cap
+    means "more than the cap" (``shown_count``), and the count never reads past that row."""
+    return db.exec(select(func.count()).select_from(stmt.limit(COUNT_CAP + 1).subquery())).one()
+
+
+def shown_count(n: int) -> str:
+    """A count from ``count_upto`` as a page shows it: "1,000+" past the cap."""
+    return f"{COUNT_CAP:,}+" if n > COUNT_CAP else f"{n:,}"
+
+
+@lru_cache(maxsize=256)
+def _status_counts_stmt(org_id: int, user_id: int, statuses: tuple[str, ...], cap: int) -> Any:
+    """``status_counts``'s statement for one member (built once: it has a subquery a status)."""
+    visible = visible_clause(org_id, user_id)
+    columns = [
+        select(func.count())
+        .select_from(
+            select(RecordRequest.id)
+            .where(visible, RecordRequest.status == status)
+            .limit(cap + 1)
+            .subquery()
+        )
+        .scalar_subquery()
+        .label(f"n{i}")
+        for i, status in enumerate(statuses)
+    ]
+    return select(*columns)
+
+
+def status_counts(
+    db: Session, org_id: int, user_id: int, statuses: tuple[str, ...]
+) -> dict[str, int]:
+    """Visible requests in each status (those with any), each counted up to the cap, in one
+    statement: each count reads at most ``COUNT_CAP + 1`` entries of
+    ix_request_org_status_updated."""
+    row = db.exec(_status_counts_stmt(org_id, user_id, statuses, COUNT_CAP)).one()
+    return {status: n for status, n in zip(statuses, row, strict=True) if n}
+
+
+@lru_cache(maxsize=256)
+def _due_count_stmt(org_id: int, user_id: int, due: str, cap: int) -> Any:
+    """``due_count``'s statement for one member and filter, the days bound at execution."""
+    day, week_end = bindparam("day", type_=Date), bindparam("week_end", type_=Date)
+    extra = (
+        [
+            *_overdue_deadline(day),
+            RecordRequest.status.not_in(_NOT_OWED_STATUSES),  # type: ignore[attr-defined]
+        ]
+        if due == "overdue"
+        else _week_deadline(day, week_end)
     )
+    ids = (
+        select(Deadline.request_id)
+        .distinct()
+        .join(RecordRequest, RecordRequest.id == Deadline.request_id)
+        .where(
+            Deadline.org_id == org_id,
+            Deadline.state == "open",
+            Deadline.superseded_at.is_(None),  # type: ignore[union-attr]
+            Deadline.due.is_not(None),  # type: ignore[union-attr]
+            visible_clause(org_id, user_id),
+            *extra,
+        )
+        .limit(cap + 1)
+    )
+    return select(func.count()).select_from(ids.subquery())
+
+
+def due_count(db: Session, org_id: int, user_id: int, due: str, today: date) -> int:
+    """Visible requests the ``due`` filter (overdue | week) lists, counted up to the cap.
+
+    Read from the open deadlines in that window, not from every request: the same requests as
+    ``filter_clauses``, at a cost bounded by the cap."""
+    stmt = _due_count_stmt(org_id, user_id, due, COUNT_CAP)
+    return db.exec(stmt, params={"day": today, "week_end": today + timedelta(days=7)}).one()
 
 
 def _next_due() -> Any:
@@ -299,10 +392,18 @@ def filter_clauses(
 
 
 def list_requests(
-    db: Session, org_id: int, user_id: int, filters: Filters, page: int, per_page: int
+    db: Session,
+    org_id: int,
+    user_id: int,
+    filters: Filters,
+    page: int,
+    per_page: int,
+    *,
+    count: bool = True,
 ) -> Page:
     """One indexed query for the page (agency and assignee joined: no N+1), one count and one
-    query for the page's next deadlines."""
+    query for the page's next deadlines. ``count=False`` skips the count (which reads every
+    matching entry) for a page that shows no total: ``total`` is then the rows found."""
     today = utc_today()
     where = filter_clauses(org_id, user_id, filters, today)
     column = _next_due() if filters.sort == "due" else SORTS[filters.sort]
@@ -348,10 +449,12 @@ def list_requests(
         .order_by(*outer)
     )
     rows = list(db.exec(stmt).all())
-    count_stmt = select(func.count()).select_from(RecordRequest).where(*where)
-    if filters.jurisdiction:
-        count_stmt = count_stmt.join(Agency, Agency.id == RecordRequest.agency_id)
-    total = db.exec(count_stmt).one()
+    total = len(rows)
+    if count:
+        count_stmt = select(func.count()).select_from(RecordRequest).where(*where)
+        if filters.jurisdiction:
+            count_stmt = count_stmt.join(Agency, Agency.id == RecordRequest.agency_id)
+        total = db.exec(count_stmt).one()
     return Page(
         rows=rows,
         page=page,

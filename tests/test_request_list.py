@@ -172,3 +172,32 @@ def test_dashboard_shows_the_most_urgent_with_counts(client, desk, factory):
     section = page[page.index("<h3>Overdue") : page.index("<h3>Due this week")]
     shown = sum(1 for n in range(12) if f"Late file {n:02d}" in section)
     assert 0 < shown <= 10
+
+
+def test_dashboard_counts_stop_at_the_cap_and_the_list_counts_them_all(
+    client, desk, factory, monkeypatch
+):
+    from records import record_requests as rr
+
+    org, owner, h, ids = desk
+    agency_id = client.get(f"/api/v1/requests/{ids['Alpha jail contract']}", headers=h).json[
+        "agency_id"
+    ]
+    for n in range(7):
+        rid = client.post(
+            "/api/v1/requests",
+            json={"agency_id": agency_id, "title": f"Late file {n:02d}", "subject": "agreements"},
+            headers=h,
+        ).json["id"]
+        client.post(
+            f"/api/v1/requests/{rid}/events", json={"type": "sent", "date": "2026-09-01"}, headers=h
+        )
+    page = client.get("/").get_data(as_text=True)
+    assert "8 requests →" in page  # under the cap: the exact count
+    monkeypatch.setattr(rr, "COUNT_CAP", 5)
+    page = client.get("/").get_data(as_text=True)
+    overdue = page[page.index("<h3>Overdue") : page.index("<h3>Due this week")]
+    assert "5+ requests →" in overdue
+    assert "sent <strong>5+</strong>" in page
+    listed = client.get("/requests/?due=overdue").get_data(as_text=True)
+    assert '<p class="count">8 requests</p>' in listed

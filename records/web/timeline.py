@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func
 from sqlmodel import select
 
 from records import letter_service as ls
@@ -124,9 +123,6 @@ def _dashboard_panel(org_id: int, user_id: int) -> tuple[str, dict[str, Any]]:
             ).all()
         )
 
-    def requests_with(clause: Any) -> int:
-        return db.exec(select(func.count()).select_from(RecordRequest).where(visible, clause)).one()
-
     overdue, week = first(late), first(soon)
     waiting_clause = RecordRequest.status == "awaiting_requester"
     waiting = db.exec(
@@ -135,10 +131,11 @@ def _dashboard_panel(org_id: int, user_id: int) -> tuple[str, dict[str, Any]]:
         .order_by(RecordRequest.updated_at.desc())  # type: ignore[attr-defined]
         .limit(DASHBOARD_LIMIT)
     ).all()
+    # Counted up to a cap (the lists they link to count them all).
     counts = {
-        "overdue": requests_with(rr.overdue_clause(day)),
-        "week": requests_with(rr.due_week_clause(day)),
-        "waiting": requests_with(waiting_clause),
+        "overdue": rr.due_count(db, org_id, user_id, "overdue", day),
+        "week": rr.due_count(db, org_id, user_id, "week", day),
+        "waiting": rr.count_upto(db, select(RecordRequest.id).where(waiting_clause, visible)),
     }
     incoming = [k for k, v in EVENT_KINDS.items() if v.direction == "incoming"]
     received = db.exec(
@@ -159,6 +156,7 @@ def _dashboard_panel(org_id: int, user_id: int) -> tuple[str, dict[str, Any]]:
         "week": week,
         "waiting": waiting,
         "counts": counts,
+        "shown_count": rr.shown_count,
         "received": received,
         "labels": CLOCK_LABELS,
         "kinds": EVENT_KINDS,

@@ -17,7 +17,7 @@ from tests.conftest import bearer, login
 BUDGET = {
     "request list": 10,  # one for the bulk form's list of projects ("Add to project")
     "api list": 9,
-    "dashboard": 19,
+    "dashboard": 18,
     "public archive": 6,
     "agencies": 6,
     "request page": 14,

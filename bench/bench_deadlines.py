@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness  # noqa: E402
 
-from records.calendars import build_count  # noqa: E402
-from records.deadlines import ClockEvent, compute_clocks  # noqa: E402
+from records.deadlines.engine import ClockEvent, compute_clocks  # noqa: E402
 from records.laws import load_laws  # noqa: E402
+from records.laws.calendars import build_count  # noqa: E402
 
 Request = tuple[str, date, str | None, date, bool, tuple[ClockEvent, ...]]
 

@@ -7,7 +7,7 @@ set the rules were written against) and ``HELD_OUT`` (written afterwards and nev
 the honest estimate). Prints precision and recall per category, their macro means, how many
 of the expected values (tracking numbers, days, dates, amounts, exemptions) were read exactly,
 and the messages per second, against a baseline: the keyword guess uploads used before
-(``records.filing.guess_event_kind``), mapped onto the same categories. Targets (the floors
+(``records.filing.service.guess_event_kind``), mapped onto the same categories. Targets (the floors
 ``tests/test_inbound_classify.py`` asserts): development accuracy and values at least 0.95,
 held-out accuracy at least 0.75 and above the baseline's.
 """
@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness  # noqa: E402
 
-from records.filing import guess_event_kind  # noqa: E402
+from records.filing.service import guess_event_kind  # noqa: E402
 from records.inbound.classify import CATEGORIES, PROPOSAL_KIND, read  # noqa: E402
 from records.inbound.scoring import Score, score  # noqa: E402
 from tests.mail_corpus import CORPUS, HELD_OUT  # noqa: E402

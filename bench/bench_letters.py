@@ -33,8 +33,8 @@ import harness  # noqa: E402
 from docx import Document  # noqa: E402
 
 from records.laws import law_codes  # noqa: E402
-from records.letters import AgencyInfo, Letter, LetterRequest, Requester, draft_batch  # noqa: E402
-from records.letters_docx import write_batch_zip  # noqa: E402
+from records.letters.drafting import AgencyInfo, Letter, LetterRequest, Requester, draft_batch  # noqa: E402
+from records.letters.output import write_batch_zip  # noqa: E402
 
 REQUESTER = Requester(
     name="Jane Roe",
@@ -103,12 +103,12 @@ def run_service_batch(n: int) -> float:
     from sqlmodel import SQLModel
 
     from records import create_app
-    from records.db import get_engine, get_session
-    from records.letter_batch import create_batch, process_batch, write_zip
-    from records.letter_service import parse_options
-    from records.models import Agency, Membership, Organization, User
-    from records.models_letters import RequesterProfile
-    from records.visibility import Viewer
+    from records.access.visibility import Viewer
+    from records.core.db import get_engine, get_session
+    from records.core.models import Agency, Membership, Organization, User
+    from records.letters.batch import create_batch, process_batch, write_zip
+    from records.letters.models import RequesterProfile
+    from records.letters.service import parse_options
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(

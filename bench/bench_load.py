@@ -34,7 +34,7 @@ import harness  # noqa: E402
 import seed  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
-from records.db import make_engine  # noqa: E402
+from records.core.db import make_engine  # noqa: E402
 
 
 def free_port() -> int:
@@ -149,9 +149,9 @@ def main() -> int:
                 "STORAGE_DIR": str(tmp / "storage"),
             }
             from records import create_app
-            from records.auth import issue_api_token
-            from records.db import get_session
-            from records.models import User
+            from records.core.auth import issue_api_token
+            from records.core.db import get_session
+            from records.core.models import User
 
             app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x", "TESTING": True})
             with app.test_request_context():

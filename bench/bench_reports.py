@@ -37,8 +37,8 @@ from sqlalchemy import event, insert, text  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
 from records import create_app  # noqa: E402
-from records.models import Agency, Membership, Organization, RecordRequest, User  # noqa: E402
-from records.models_lifecycle import Deadline  # noqa: E402
+from records.core.models import Agency, Membership, Organization, RecordRequest, User  # noqa: E402
+from records.lifecycle.models import Deadline  # noqa: E402
 from records.reports.models import RequestFigure  # noqa: E402
 
 TARGET = 3.0

@@ -32,12 +32,12 @@ from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
 from records import create_app  # noqa: E402
-from records.auth import issue_api_token  # noqa: E402
+from records.core.auth import issue_api_token  # noqa: E402
 from records.core.clock import utc_today  # noqa: E402
-from records.db import get_session, make_engine  # noqa: E402
-from records.lifecycle import STATUSES  # noqa: E402
-from records.models import User  # noqa: E402
-from records.record_requests import COUNT_CAP  # noqa: E402
+from records.core.db import get_session, make_engine  # noqa: E402
+from records.core.models import User  # noqa: E402
+from records.lifecycle.service import STATUSES  # noqa: E402
+from records.requests.service import COUNT_CAP  # noqa: E402
 
 PER_PAGE = 25
 VISIBLE = (

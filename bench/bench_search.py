@@ -43,12 +43,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, select, text  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
-import records.tables  # noqa: E402,F401  (every table on SQLModel.metadata)
-from records import create_app, search  # noqa: E402
-from records.auth import issue_api_token  # noqa: E402
-from records.db import get_session, make_engine  # noqa: E402
-from records.models import Agency, Membership, Organization, RecordRequest, User  # noqa: E402
-from records.models_filing import Document, SearchEntry, StoredFile  # noqa: E402
+import records.schema.tables  # noqa: E402,F401  (every table on SQLModel.metadata)
+from records import create_app  # noqa: E402
+from records.core.auth import issue_api_token  # noqa: E402
+from records.core.db import get_session, make_engine  # noqa: E402
+from records.core.models import Agency, Membership, Organization, RecordRequest, User  # noqa: E402
+from records.filing.models import Document, SearchEntry, StoredFile  # noqa: E402
+from records.search import query as search  # noqa: E402
 
 CREATED = datetime(2026, 1, 5, tzinfo=UTC)
 DOCS_PER_REQUEST = 50

@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
 
-import records.tables  # noqa: E402,F401  (every table on SQLModel.metadata)
-from records import notify  # noqa: E402
-from records.db import make_engine  # noqa: E402
+import records.schema.tables  # noqa: E402,F401  (every table on SQLModel.metadata)
+from records.core.db import make_engine  # noqa: E402
+from records.notify import service as notify  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
 TODAY = NOW.date()

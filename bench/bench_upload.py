@@ -41,11 +41,11 @@ def child(mb: int, rounds: int) -> int:
     """Upload ``mb`` megabytes ``rounds`` times, copy in turn; print the samples as JSON."""
     from sqlmodel import SQLModel
 
-    import records.tables  # noqa: F401  (every table on SQLModel.metadata)
+    import records.schema.tables  # noqa: F401  (every table on SQLModel.metadata)
     from records import create_app
-    from records.auth import issue_api_token
-    from records.db import get_session, make_engine
-    from records.models import Agency, Membership, Organization, RecordRequest, User
+    from records.core.auth import issue_api_token
+    from records.core.db import get_session, make_engine
+    from records.core.models import Agency, Membership, Organization, RecordRequest, User
 
     with harness.scratch() as tmp:
         url = f"sqlite:///{tmp}/bench.db"

@@ -132,7 +132,7 @@ def database(pg_url: str, tmp: Path) -> Iterator[str]:
         return
     from sqlalchemy import text
 
-    from records.db import make_engine
+    from records.core.db import make_engine
 
     schema = f"bench_{secrets.token_hex(4)}"
     admin = make_engine(pg_url)

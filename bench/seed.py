@@ -14,10 +14,10 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import insert, select, text
 from sqlalchemy.engine import Engine
 
-import records.tables  # noqa: F401  (every table on SQLModel.metadata)
-from records.models import Agency, Membership, Organization, RecordRequest, User
-from records.models_lifecycle import Deadline
-from records.security import hash_password
+import records.schema.tables  # noqa: F401  (every table on SQLModel.metadata)
+from records.core.models import Agency, Membership, Organization, RecordRequest, User
+from records.core.security import hash_password
+from records.lifecycle.models import Deadline
 
 EMAIL, PASSWORD = "bench@example.org", "bench password 123"
 AGENCIES = 200

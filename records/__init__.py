@@ -17,18 +17,6 @@ def _default_instance(paths: Any) -> str | None:
     return None if paths.installed() else str(paths.CHECKOUT / "instance")
 
 
-def _list_jobs() -> None:
-    """The periodic jobs of the core features (packages list theirs in ``init_app``)."""
-    from records import auth, clocks, extract, jobs, letter_batch, sharing, storage_sweep
-
-    jobs.add("deadlines.deemed_denials", clocks.deemed_denials)
-    jobs.add("extract_text", extract.extract_pending)
-    jobs.add("letter_batches", letter_batch.run_pending_batches)
-    jobs.add("prune_login_attempts", auth.prune_login_attempts)
-    jobs.add("publish_embargoes", sharing.publish_due_embargoes)
-    jobs.add("sweep_stored_files", storage_sweep.sweep)
-
-
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, database, login, blueprints, CLI, and (optionally) the scheduler."""
     from records.core import paths
@@ -39,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(paths.shipped("templates")),
         static_folder=str(paths.shipped("static")),
     )
-    from records.config import load_settings
+    from records.core.config import load_settings
 
     settings = load_settings(Path(app.instance_path), config)
     app.config.update(settings)
@@ -70,7 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from werkzeug.exceptions import NotFound
     from werkzeug.routing import IntegerConverter
 
-    from records.validation import MAX_ID
+    from records.core.validation import MAX_ID
 
     class IdConverter(IntegerConverter):
         def to_python(self, value: str) -> int:
@@ -81,17 +69,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter
 
-    from records import (  # noqa: F401  (tables: every table on SQLModel.metadata)
-        audit,
-        auth,
-        cli,
-        db,
-        links,
-        search_index,
-        security,
-        storage_local,
-        tables,
-    )
+    # The infrastructure every capability uses.
+    from records import cli
+    from records.core import audit, auth, db, jobs, links, security, storage_local
+    from records.schema import tables  # noqa: F401  (every table on SQLModel.metadata)
+    from records.search import index as search_index
 
     storage_local.install(app)  # large uploads spool where they will be stored: one write
     db.init_app(app)
@@ -101,37 +83,57 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     links.init_app(app)
     cli.init_app(app)
-    _list_jobs()
+    jobs.add("prune_login_attempts", auth.prune_login_attempts)
 
+    # The product, one package per capability: each registers its pages, panels, JSON routes,
+    # commands and jobs.
+    from records import (
+        accounts,
+        deadlines,
+        directory,
+        filing,
+        inbound,
+        letters,
+        lifecycle,
+        notify,
+        ops,
+        projects,
+        register,
+        reports,
+        requests,
+        search,
+        web,
+    )
     from records.api import api_bp
-    from records.web import register_blueprints
 
-    register_blueprints(app)
-    from records import register
+    web.init_app(app)  # the dashboard, template globals and error pages
+    accounts.init_app(app)  # register, log in, organizations, members, API tokens
+    directory.init_app(app)  # the shared agency directory
+    requests.init_app(app)  # requests, their list and bulk actions, "File again"
+    projects.init_app(app)  # named groups of requests
+    lifecycle.init_app(app)  # timelines, status and the stored deadlines
+    deadlines.init_app(app)  # the law pages and the deadline calculator
+    letters.init_app(app)  # drafting, editing, sending and batches of letters
+    filing.init_app(app)  # documents, sharing, bundles and the public archive
+    search.init_app(app)  # full-text search
+    notify.init_app(app)  # reminders, the inbox and calendar feeds
+    inbound.init_app(app)  # agency replies: holding pen, reply mailbox, `mail` commands
+    register.init_app(app)  # the agreement register and forfeiture ledger
+    reports.init_app(app)  # report cards and exports
+    ops.init_app(app)  # health and the audit trail: last, its outage page replaces the others'
+    app.register_blueprint(api_bp)  # after every package has added its routes
 
-    register.init_app(app)  # the agreement register: before api_bp, which carries its routes
-    from records import reports
-
-    reports.init_app(app)  # report cards and exports: before api_bp too
-    app.register_blueprint(api_bp)
-    from records import inbound
-
-    inbound.init_app(app)  # agency replies: holding pen, reply mailbox, `mail` commands, fetch job
-    from records import health
-
-    health.init_app(app)  # after the blueprints: its database-outage page replaces theirs
-
-    from records import scheduler
+    from records.ops import scheduler
 
     # Embedded reminder clock: only with SCHEDULER_ENABLED, never under tests, other CLI
-    # commands or the reloader's watching parent (see records.scheduler.should_embed).
+    # commands or the reloader's watching parent (see records.ops.scheduler.should_embed).
     scheduler.init_app(app)
     return app
 
 
 def _configure_logging(app: Flask) -> None:
     if app.config.get("LOG_FORMAT") == "json":
-        from records.logs import JsonFormatter
+        from records.core.logs import JsonFormatter
 
         handler = logging.StreamHandler()
         handler.setFormatter(JsonFormatter())

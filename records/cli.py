@@ -12,26 +12,23 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from records.models import Membership, Organization, OrgKind, Role, User
+from records.core.models import Membership, Organization, OrgKind, Role, User
 
 db_cli = AppGroup("db", help="Database migrations.")
 users_cli = AppGroup("users", help="Create users and API tokens.")
 
 
-# The command groups of records.commands, imported on first use of the command line.
-COMMAND_MODULES = ("backup", "closures", "deadlines", "letters", "scheduler", "search")
-
-
 class LazyAppGroup(AppGroup):
-    """The app's command group: the modules in ``COMMAND_MODULES`` (which import python-docx,
-    the law library, APScheduler...) are imported when the commands are first read (listed,
-    looked up or run), not when the app is built, so a web worker's start does not pay for
-    them. Adding a command never loads them."""
+    """The app's command group. A package names its command module with :func:`add_lazy`; the
+    modules (which import python-docx, the law library, APScheduler...) are imported when the
+    commands are first read (listed, looked up or run), not when the app is built, so a web
+    worker's start does not pay for them. Adding a command never loads them."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._commands: dict[str, click.Command] = {}
         self._loaded = False
         self._adding = 0
+        self.lazy_modules: list[str] = []
         super().__init__(*args, **kwargs)
 
     @property  # type: ignore[override]
@@ -55,14 +52,23 @@ class LazyAppGroup(AppGroup):
         import importlib
 
         self._loaded = True
-        for name in COMMAND_MODULES:
-            module = importlib.import_module(f"records.commands.{name}")
+        for name in self.lazy_modules:
+            module = importlib.import_module(name)
             for command in module.COMMANDS:
                 self.add_command(command)
 
 
+def add_lazy(app: Flask, module: str) -> None:
+    """Add the click commands listed in ``module.COMMANDS``, imported on first use."""
+    group = app.cli
+    assert isinstance(group, LazyAppGroup), "records.cli.init_app runs first"
+    if module not in group.lazy_modules:
+        group.lazy_modules.append(module)
+        group._loaded = False
+
+
 def init_app(app: Flask) -> None:
-    """Register the core commands, and the groups of ``COMMAND_MODULES`` for first use."""
+    """Replace the app's command group with a :class:`LazyAppGroup`; add the core commands."""
     group = LazyAppGroup(app.cli.name)
     group.commands = app.cli.commands
     app.cli = group
@@ -79,7 +85,7 @@ def _session() -> Session:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION."""
-    from records.migrate import upgrade
+    from records.schema.migrate import upgrade
 
     upgrade(current_app.config["DATABASE_URL"], revision)
     click.echo(f"database at {revision}")
@@ -95,8 +101,8 @@ def db_upgrade(revision: str) -> None:
 @click.option("--name", default="", help="Display name.")
 def users_create(email: str, org_name: str, role: str, password: str | None, name: str) -> None:
     """Create a user (or add an existing one) in an organization."""
-    from records.security import hash_password
-    from records.validation import EMAIL_RE
+    from records.core.security import hash_password
+    from records.core.validation import EMAIL_RE
 
     email = email.strip().lower()
     if not EMAIL_RE.match(email):
@@ -138,8 +144,8 @@ def users_create(email: str, org_name: str, role: str, password: str | None, nam
 @click.option("--name", default="cli", show_default=True)
 def users_token(email: str, org_name: str | None, name: str) -> None:
     """Print a new API token for EMAIL."""
-    from records.auth import hash_token, new_token
-    from records.models import ApiToken
+    from records.core.auth import hash_token, new_token
+    from records.core.models import ApiToken
 
     with _session() as db:
         user = db.exec(select(User).where(User.email == email.strip().lower())).first()
@@ -178,7 +184,7 @@ def users_token(email: str, org_name: str | None, name: str) -> None:
 @with_appcontext
 def demo_data() -> None:
     """Seed the demo organization, user, agencies and requests (safe to run twice)."""
-    from records.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
+    from records.ops.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 
     with _session() as db:
         created = seed_demo(db)

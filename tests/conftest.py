@@ -25,13 +25,21 @@ from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel
 
-import records.tables  # noqa: F401  (every table on SQLModel.metadata)
+import records.schema.tables  # noqa: F401  (every table on SQLModel.metadata)
 from records import create_app
-from records.auth import issue_api_token
-from records.db import make_engine
-from records.directory import name_key
-from records.models import Agency, AgencyNote, Membership, Organization, RecordRequest, Role, User
-from records.security import hash_password
+from records.core.auth import issue_api_token
+from records.core.db import make_engine
+from records.core.models import (
+    Agency,
+    AgencyNote,
+    Membership,
+    Organization,
+    RecordRequest,
+    Role,
+    User,
+)
+from records.core.security import hash_password
+from records.directory.service import name_key
 from tests.notify_support import SmtpSink
 
 # Speed belongs to the benchmarks: no per-example time limit (the first example of a property may
@@ -240,7 +248,7 @@ class Factory:
 
     def token(self, user: User, org: Organization) -> str:
         with self.app.test_request_context():
-            from records.db import get_session
+            from records.core.db import get_session
 
             token = issue_api_token(user, org.id, "test")
             get_session().commit()

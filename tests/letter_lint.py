@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from records.letters import FEE_CATEGORIES, FORMATS
+from records.letters.drafting import FEE_CATEGORIES, FORMATS
 from records.subjects import AGENCY_KINDS
 
 _SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")

@@ -14,8 +14,8 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from sqlmodel import Session
 
-from records.models import RecordRequest
-from records.models_lifecycle import Deadline
+from records.core.models import RecordRequest
+from records.lifecycle.models import Deadline
 
 
 def free_port() -> int:

@@ -11,11 +11,11 @@ import pytest
 from flask import url_for
 from sqlmodel import select
 
-from records.models_filing import Document, ProposedEvent
-from records.models_letters import BatchJob
-from records.models_lifecycle import AgencyClosure, Event
-from records.models_notify import CalendarFeed, Notification
-from records.models_projects import Project, ProjectRequest
+from records.filing.models import Document, ProposedEvent
+from records.letters.models import BatchJob
+from records.lifecycle.models import AgencyClosure, Event
+from records.notify.models import CalendarFeed, Notification
+from records.projects.models import Project, ProjectRequest
 from records.register.models import Agreement, FollowUp, RegisterFact, RegisterProposal
 from tests.conftest import assert_redirect, bearer, login
 
@@ -215,8 +215,8 @@ def _held_mail(app, org):
     """A message in the victim's holding pen, received the way the mailbox receives it."""
     from sqlmodel import Session
 
+    from records.core.storage_local import get_storage
     from records.inbound import service
-    from records.storage_local import get_storage
 
     with app.app_context(), Session(app.extensions["db_engine"], expire_on_commit=False) as s:
         service.save_mailbox(s, app.config, org.id, {"address": "victim@victim.example"})

@@ -6,7 +6,7 @@ import io
 
 from sqlmodel import select
 
-from records.models import Agency
+from records.core.models import Agency
 from tests.conftest import assert_redirect
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from records.api.serialize import AGENCY_KEYS, REQUEST_KEYS
-from records.models import Agency, RecordRequest
+from records.core.models import Agency, RecordRequest
 from tests.conftest import bearer
 
 
@@ -172,7 +172,7 @@ def test_list_query_count_does_not_grow_with_rows(client, api, factory, app, db)
 
     from sqlalchemy import event
 
-    from records import lifecycle
+    from records.lifecycle import service as lifecycle
 
     org, user, h = api
     agency = factory.agency(org, jurisdiction="US", level="federal", component="DHS")

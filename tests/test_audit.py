@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import delete, text, update
 from sqlmodel import select
 
-from records.audit import AuditImmutable, acting_as, install_db_guard
-from records.models import Membership, RecordRequest, Role
-from records.models_ops import AuditLog
+from records.core.audit import AuditImmutable, acting_as, install_db_guard
+from records.core.audit_models import AuditLog
+from records.core.models import Membership, RecordRequest, Role
 from tests.conftest import assert_redirect, bearer, login
 
 

@@ -8,7 +8,7 @@ import time
 
 from sqlmodel import select
 
-from records.models import ApiToken, LoginAttempt, Membership, User
+from records.core.models import ApiToken, LoginAttempt, Membership, User
 from tests.conftest import PASSWORD, assert_redirect, bearer, login
 
 
@@ -141,7 +141,7 @@ def test_register_then_log_in_follows_a_pending_invite(app, factory, db):
 
 
 def test_failed_logins_are_pruned_after_the_window(app, factory, db, clock):
-    from records import scheduler
+    from records.ops import scheduler
 
     factory.user(email="p@example.org")
     client = app.test_client()

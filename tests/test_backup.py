@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 from records import create_app
-from records.db import make_engine
+from records.core.db import make_engine
 from tests.conftest import PG_URL, bearer
 
 

@@ -22,11 +22,11 @@ from sqlmodel import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from records import validation as v
-from records.models import Agency, Membership, RecordRequest, User
-from records.models_filing import Document
-from records.models_letters import StoredLetter
-from records.models_lifecycle import Event
+from records.core import validation as v
+from records.core.models import Agency, Membership, RecordRequest, User
+from records.filing.models import Document
+from records.letters.models import StoredLetter
+from records.lifecycle.models import Event
 from tests.conftest import assert_redirect, bearer, login
 from tests.filing_helpers import zip_bytes
 

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from records import lifecycle
-from records.db import get_session
-from records.models import RecordRequest
-from records.models_filing import Document, ProposedEvent, SharingNote
-from records.models_letters import StoredLetter
-from records.storage_local import LocalStorage
+from records.core.db import get_session
+from records.core.models import RecordRequest
+from records.core.storage_local import LocalStorage
+from records.filing.models import Document, ProposedEvent, SharingNote
+from records.letters.models import StoredLetter
+from records.lifecycle import service as lifecycle
 from tests.conftest import bearer, login
 from tests.filing_helpers import eml_bytes, pdf_bytes, xlsx_bytes
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from records.models import Agency, RecordRequest
+from records.core.models import Agency, RecordRequest
 from tests.conftest import bearer, login
 from tests.filing_helpers import eml_bytes
 from tests.test_bundle import _export, _import, _members, _rebuild, _with_request_json

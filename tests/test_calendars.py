@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from records.calendars import (
+from records.laws import get_law
+from records.laws.calendars import (
     CALENDAR_VERSION,
     BusinessCalendar,
     add_business_days,
@@ -16,7 +17,6 @@ from records.calendars import (
     closure_days,
     inauguration_day,
 )
-from records.laws import get_law
 from records.laws.model import Calendar, ExtraDay, Source
 
 
@@ -345,8 +345,8 @@ def test_calendar_days_roll_forward_only_when_the_law_says_so() -> None:
 
 def test_nth_weekday_rule_and_its_validation() -> None:
     """ "nth-weekday:MM:N:DAY" names e.g. the fourth Friday in September; bad rules are refused."""
-    from records.calendars import _nth_weekday
     from records.laws import LawDataError, _extra_day
+    from records.laws.calendars import _nth_weekday
 
     assert _nth_weekday(2026, "nth-weekday:09:4:fri") == date(2026, 9, 25)
     assert _nth_weekday(2027, "nth-weekday:09:4:fri") == date(2027, 9, 24)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import func, select
 
-from records.models import Agency, Membership, RecordRequest, User
+from records.core.models import Agency, Membership, RecordRequest, User
 from tests.conftest import bearer
 
 
@@ -58,7 +58,7 @@ def test_demo_data_is_idempotent(runner, db):
 
 def test_demo_requests_have_live_timelines(runner, db):
     """The demo tells the story with dates: sent, acknowledged, extended, partly released, denied."""
-    from records.models_lifecycle import Deadline, Event
+    from records.lifecycle.models import Deadline, Event
 
     runner.invoke(args=["demo-data"])
     statuses = set(db.exec(select(RecordRequest.status)).all())

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from records.clocks import current_deadlines, deemed_denials, state_label
-from records.lifecycle import record_event
+from records.lifecycle.clocks import current_deadlines, deemed_denials, state_label
+from records.lifecycle.service import record_event
 from tests.conftest import assert_redirect, bearer
 
 D = date.fromisoformat
@@ -65,7 +65,7 @@ def test_an_answer_after_the_extended_date_is_answered_late(db, client, factory,
     page = client.get(f"/requests/{ice.id}").get_data(as_text=True)
     assert "answered late, 6 days" in page
     org_id = ice.org_id
-    from records.models import Organization
+    from records.core.models import Organization
 
     org = db.get(Organization, org_id)
     token = factory.token(factory.user(org), org)

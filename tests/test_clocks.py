@@ -15,10 +15,16 @@ import pytest
 import time_machine
 from sqlmodel import select
 
-from records.clocks import SummaryError, current_deadlines, deadline_history, recompute, summary
-from records.lifecycle import is_overdue, record_event
-from records.models import RecordRequest
-from records.models_lifecycle import Deadline
+from records.core.models import RecordRequest
+from records.lifecycle.clocks import (
+    SummaryError,
+    current_deadlines,
+    deadline_history,
+    recompute,
+    summary,
+)
+from records.lifecycle.models import Deadline
+from records.lifecycle.service import is_overdue, record_event
 
 D = date.fromisoformat
 
@@ -209,7 +215,7 @@ def test_silence_past_the_deemed_denial_date_opens_the_appeal_clock(db, factory)
 
 
 def test_the_daily_job_opens_deemed_denial_appeals(db, factory):
-    from records.clocks import deemed_denials
+    from records.lifecycle.clocks import deemed_denials
 
     org = factory.org()
     user = factory.user(org)

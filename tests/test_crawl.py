@@ -21,11 +21,11 @@ from urllib.parse import urlsplit
 import pytest
 from sqlmodel import select
 
+from records.filing.models import SharingNote
 from records.laws import load_laws
-from records.letters import piece_names
-from records.lifecycle import EVENT_KINDS
-from records.models_filing import SharingNote
-from records.models_notify import Notification
+from records.letters.drafting import piece_names
+from records.lifecycle.service import EVENT_KINDS
+from records.notify.models import Notification
 from tests.conftest import assert_redirect, bearer, login
 from tests.filing_helpers import docx_bytes, eml_bytes, pdf_bytes, xlsx_bytes, zip_bytes
 

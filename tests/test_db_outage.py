@@ -17,8 +17,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from records import create_app
-from records.models import RecordRequest
-from records.models_ops import AuditLog
+from records.core.audit_models import AuditLog
+from records.core.models import RecordRequest
 from tests.conftest import PG_URL, bearer, login
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")

@@ -7,14 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from records.calendars import (
-    CALENDAR_VERSION,
-    add_business_days,
-    add_calendar_days,
-    business_calendar,
-    business_days_between,
-)
-from records.deadlines import (
+from records.deadlines.engine import (
     SUMMARY_KEYS,
     ClockEvent,
     compute_clocks,
@@ -22,6 +15,13 @@ from records.deadlines import (
     operative_response,
 )
 from records.laws import UnknownLawError, get_law
+from records.laws.calendars import (
+    CALENDAR_VERSION,
+    add_business_days,
+    add_calendar_days,
+    business_calendar,
+    business_days_between,
+)
 from records.laws.model import Period, Source
 
 US = get_law("US")

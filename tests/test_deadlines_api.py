@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from records.deadlines import SUMMARY_KEYS
+from records.deadlines.engine import SUMMARY_KEYS
 from tests.conftest import bearer
 
 NOON = datetime(2026, 11, 24, 15, tzinfo=UTC)
@@ -101,7 +101,7 @@ def test_other_organization_gets_404_and_viewer_403(client, api, factory):
     assert client.get(url, headers=stranger).status_code == 404
     body = {"type": "sent", "date": "2026-11-02"}
     assert client.post(url, json=body, headers=stranger).status_code == 404
-    from records.models import Organization
+    from records.core.models import Organization
 
     org = factory.db.get(Organization, req.org_id)
     viewer = bearer(factory.token(factory.user(org, role="viewer"), org))
@@ -137,7 +137,7 @@ def test_deadlines_endpoint(client, api):
     # (docs/deadlines.md's worked example).
     assert resp.json["law"] == "US"
     assert resp.json["response_due"] == "2026-12-21"
-    # One key per clock the engine computes (records.deadlines.SUMMARY_KEYS).
+    # One key per clock the engine computes (records.deadlines.engine.SUMMARY_KEYS).
     assert set(resp.json["explanations"]) == set(SUMMARY_KEYS)
     assert set(SUMMARY_KEYS) <= set(resp.json)
 

@@ -9,8 +9,8 @@ from datetime import datetime
 from openpyxl import Workbook
 from sqlmodel import select
 
-from records import ice287g
-from records.models import Agency
+from records.core.models import Agency
+from records.directory import ice287g
 
 HEADER = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "SUPPORT TYPE", "SIGNED", "EXTENSION"]
 ROWS = [

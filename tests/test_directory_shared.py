@@ -11,8 +11,8 @@ import io
 
 from sqlmodel import select
 
-from records.models import Agency, AgencyNote, AgencyRevision, RecordRequest, Role
-from records.models_ops import AuditLog
+from records.core.audit_models import AuditLog
+from records.core.models import Agency, AgencyNote, AgencyRevision, RecordRequest, Role
 from tests.conftest import assert_redirect, bearer, login
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
-from records.extract import WorkerError, extract_pending, run_worker
-from records.models_filing import Document
+from records.filing.extract import WorkerError, extract_pending, run_worker
+from records.filing.models import Document
 from tests.conftest import bearer
 from tests.filing_helpers import docx_bytes, pdf_bytes, xlsx_bytes
 
@@ -35,7 +35,7 @@ def test_job_extracts_pdf_docx_xlsx_text(app, client, factory, db):
         _file(client, token, req.id, "c.xlsx", xlsx_bytes()),
     ]
     with app.app_context():
-        from records.db import get_session
+        from records.core.db import get_session
 
         assert extract_pending(get_session(), NOW) == 3
     texts = {i: db.get(Document, i) for i in ids}
@@ -85,7 +85,7 @@ def test_extraction_takes_organizations_in_turn(app, client, factory, db):
     ]
     single = _file(client, quiet_token, quiet_req.id, "reply.txt", b"Our reply")
     with app.app_context():
-        from records.db import get_session
+        from records.core.db import get_session
 
         assert extract_pending(get_session(), NOW, limit=2) == 2
     assert db.get(Document, single).text_status == "done"

@@ -8,8 +8,8 @@ from datetime import date
 
 from sqlmodel import select
 
-from records.models import RecordRequest, Role
-from records.models_letters import RequesterProfile, StoredLetter
+from records.core.models import RecordRequest, Role
+from records.letters.models import RequesterProfile, StoredLetter
 from tests.conftest import assert_redirect, login
 
 

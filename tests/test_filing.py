@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from records.filing import clean_exemptions, guess_event_kind, sanitize_name
-from records.models_filing import Document, ProposedEvent, StoredFile
-from records.storage import TooLarge
-from records.storage_local import LocalStorage
+from records.core.storage import TooLarge
+from records.core.storage_local import LocalStorage
+from records.filing.models import Document, ProposedEvent, StoredFile
+from records.filing.service import clean_exemptions, guess_event_kind, sanitize_name
 from tests.conftest import bearer
 from tests.filing_helpers import docx_bytes, eml_bytes, pdf_bytes, xlsx_bytes, zip_bytes
 
@@ -153,9 +153,9 @@ def test_confirming_a_proposed_event_adds_it_to_the_timeline(client, member, fac
     """The confirmed email goes through the lifecycle: status and clocks follow it."""
     from datetime import date
 
-    from records import lifecycle
-    from records.models import RecordRequest
-    from records.models_lifecycle import Event
+    from records.core.models import RecordRequest
+    from records.lifecycle import service as lifecycle
+    from records.lifecycle.models import Event
 
     org, user = member
     req = factory.request(org, user)
@@ -184,8 +184,8 @@ def test_confirming_a_proposed_event_adds_it_to_the_timeline(client, member, fac
 
 
 def test_confirming_an_impossible_event_changes_nothing(client, member, factory, db):
-    from records.models import RecordRequest
-    from records.models_lifecycle import Event
+    from records.core.models import RecordRequest
+    from records.lifecycle.models import Event
 
     org, user = member
     req = factory.request(org, user)  # still a draft: nothing was sent
@@ -287,7 +287,7 @@ def _eml_with_attachments(count: int) -> bytes:
 
 
 def test_email_attachments_are_capped_like_zip_members(client, setup, db, app, monkeypatch):
-    from records import filing
+    from records.filing import service as filing
 
     _org, _user, req, token = setup
     # 2,001 one-line attachments: under the test client's 500 KB spooling threshold.
@@ -312,7 +312,7 @@ def test_email_attachments_are_capped_like_zip_members(client, setup, db, app, m
 
 
 def test_one_form_post_shares_the_file_budget(client, factory, db, app, monkeypatch):
-    from records import filing
+    from records.filing import service as filing
     from tests.conftest import login
 
     monkeypatch.setattr(filing, "MAX_FILES", 3)

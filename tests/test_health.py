@@ -24,9 +24,9 @@ def fixed_now(clock):
 def heartbeat(monkeypatch):
     """A stand-in scheduler module whose last heartbeat the test chooses."""
     state: dict[str, datetime | None] = {"beat": None}
-    fake = types.ModuleType("records.scheduler")
+    fake = types.ModuleType("records.ops.scheduler")
     fake.last_heartbeat = lambda db: state["beat"]
-    monkeypatch.setitem(sys.modules, "records.scheduler", fake)
+    monkeypatch.setitem(sys.modules, "records.ops.scheduler", fake)
     return state
 
 

@@ -18,9 +18,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from records.calendars import closure_days
-from records.deadlines import compute_clocks
+from records.deadlines.engine import compute_clocks
 from records.laws import get_law
+from records.laws.calendars import closure_days
 
 D = date.fromisoformat
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)

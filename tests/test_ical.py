@@ -9,7 +9,7 @@ import time_machine
 from icalendar import Calendar
 from sqlmodel import select
 
-from records.models_notify import CalendarFeed
+from records.notify.models import CalendarFeed
 from tests.conftest import login
 from tests.notify_support import add_deadline, move_deadline
 
@@ -116,7 +116,7 @@ def test_only_owners_create_org_feeds(client, factory, member):
 
 def test_feed_stops_when_its_user_leaves(client, db, factory, member):
     org, owner = member
-    from records.models import Membership
+    from records.core.models import Membership
 
     editor = factory.user(org, role="editor")
     login(client, editor, org)

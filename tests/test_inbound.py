@@ -15,12 +15,12 @@ from aiosmtpd.controller import Controller
 from sqlmodel import Session, select
 
 from records.core import secretbox
+from records.core.models import RecordRequest
+from records.core.storage_local import get_storage
+from records.filing.models import Document, ProposedEvent
 from records.inbound import imap, service
 from records.inbound.models import InboundMailbox, InboundMessage
-from records.models import RecordRequest
-from records.models_filing import Document, ProposedEvent
-from records.models_letters import StoredLetter
-from records.storage_local import get_storage
+from records.letters.models import StoredLetter
 from tests import processes
 from tests.conftest import assert_redirect, login
 from tests.dovecot import PASSWORD, USER, Dovecot
@@ -150,7 +150,7 @@ def test_round_trip_letter_reply_fetched_filed_and_confirmed(
     clock.move_to(date(2026, 12, 1))
     imapbox.deliver(answer.as_bytes())
     # The scheduler's job fetches it (the registered job, through one scheduler tick).
-    from records import scheduler
+    from records.ops import scheduler
 
     result = scheduler.tick(app)
     assert result.jobs["inbound_mail"] == 1
@@ -287,7 +287,7 @@ def test_message_with_a_thousand_attachments_files_every_one(app, db, factory, m
     org, user = member
     req = factory.request(org, user)
     with app.app_context():
-        from records.db import make_engine  # noqa: F401
+        from records.core.db import make_engine  # noqa: F401
 
         token = _token_for(app, db, req)
     msg = _reply(
@@ -556,7 +556,7 @@ def test_mailbox_password_is_sealed_and_never_shown(app, client, db, member):
         data={"smtp_host": "smtp.example.org", "smtp_password": "smtp-pass-9"},
     )
     assert_redirect(resp, "/settings/letters")
-    from records.models_letters import OrgLetterSettings
+    from records.letters.models import OrgLetterSettings
 
     stored = db.exec(select(OrgLetterSettings)).one().smtp_password
     assert stored.startswith("fernet:") and secretbox.unseal(stored, app.config) == "smtp-pass-9"
@@ -599,8 +599,8 @@ def test_pipe_command_files_a_message(app, client, db, factory, member, tmp_path
 def test_migration_0007_seals_plain_smtp_passwords(tmp_path, monkeypatch):
     import sqlalchemy as sa
 
-    from records.db import make_engine
-    from records.migrate import downgrade, upgrade
+    from records.core.db import make_engine
+    from records.schema.migrate import downgrade, upgrade
 
     monkeypatch.setenv("SECRET_KEY", "migration-secret")
     monkeypatch.setenv("RECORDS_INSTANCE_PATH", str(tmp_path / "instance"))

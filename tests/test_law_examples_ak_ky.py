@@ -40,7 +40,7 @@ WED_BEFORE_THANKSGIVING = date(2026, 11, 25)
 
 
 def clocks(code: str, received: date, **kwargs: object) -> dict:
-    from records.deadlines import compute_clocks
+    from records.deadlines.engine import compute_clocks
 
     return compute_clocks(get_law(code), received, **kwargs)
 
@@ -126,7 +126,7 @@ def test_al_clocks_run_from_the_recorded_acknowledgment() -> None:
     Fri Jan 1 skipped, Jan 4-8 (26-30) → Fri 2027-01-08. 60 calendar days: Nov 30 is +6,
     Dec 31 +37, Sat Jan 23 +60, moved by § 1-1-4 to Mon 2027-01-25. The earlier: Jan 8.
     """
-    from records.deadlines import ClockEvent
+    from records.deadlines.engine import ClockEvent
 
     result = clocks(
         "AL", FRI_BEFORE_THANKSGIVING, events=[ClockEvent("acknowledged", date(2026, 11, 24))]

@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from records.deadlines import ClockEvent, compute_clocks
+from records.deadlines.engine import ClockEvent, compute_clocks
 from records.laws import get_law
 
 CODES = [

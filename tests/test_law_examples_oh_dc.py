@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from records.deadlines import compute_clocks
+from records.deadlines.engine import compute_clocks
 from records.laws import get_law
 
 CODES = [

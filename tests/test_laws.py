@@ -8,9 +8,9 @@ from importlib import resources
 import holidays
 import pytest
 
-from records.calendars import closure_days
-from records.deadlines import compute_summary
+from records.deadlines.engine import compute_summary
 from records.laws import LawDataError, UnknownLawError, get_law, law_codes, load_laws, parse_law
+from records.laws.calendars import closure_days
 from records.laws.model import ANSWER_KINDS, ExtraDay, Law, Period
 
 STATES = [
@@ -403,7 +403,7 @@ def test_users_see_no_maintainer_notes(code: str) -> None:
 
 
 def test_answer_kinds_are_the_lifecycle_s_incoming_events() -> None:
-    from records.lifecycle import EVENT_KINDS
+    from records.lifecycle.service import EVENT_KINDS
 
     incoming = {k for k, v in EVENT_KINDS.items() if v.direction == "incoming"}
     assert set(ANSWER_KINDS) == incoming - {"appeal_acknowledged", "appeal_decided"}
@@ -413,9 +413,9 @@ def test_answer_kinds_are_the_lifecycle_s_incoming_events() -> None:
 
 
 def test_every_clock_has_a_key_a_label_and_a_calculator_row() -> None:
-    from records.clocks import CLOCK_LABELS
-    from records.deadlines import CLOCK_NAMES, SUMMARY_KEYS
-    from records.web.law_calculator import LABELS
+    from records.deadlines.calculator_views import LABELS
+    from records.deadlines.engine import CLOCK_NAMES, SUMMARY_KEYS
+    from records.lifecycle.clocks import CLOCK_LABELS
 
     assert sorted(SUMMARY_KEYS.values()) == sorted(CLOCK_NAMES)
     assert set(CLOCK_LABELS) == set(CLOCK_NAMES)

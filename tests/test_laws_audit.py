@@ -14,10 +14,10 @@ from datetime import date
 
 import pytest
 
-from records.clocks import current_deadlines
-from records.deadlines import SUMMARY_KEYS, compute_clocks, compute_summary
+from records.deadlines.engine import SUMMARY_KEYS, compute_clocks, compute_summary
 from records.laws import get_law, law_codes
-from records.lifecycle import record_event
+from records.lifecycle.clocks import current_deadlines
+from records.lifecycle.service import record_event
 
 D = date.fromisoformat
 

@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 
 from records.laws import UnknownLawError, get_law, law_codes
-from records.letters import (
+from records.letters.drafting import (
     AgencyInfo,
     Determination,
     DraftingError,
@@ -33,7 +33,7 @@ from records.letters import (
     residency_warning,
     response_period,
 )
-from records.letters_docx import docx_paragraphs, safe_filename, to_docx, to_pdf, write_batch_zip
+from records.letters.output import docx_paragraphs, safe_filename, to_docx, to_pdf, write_batch_zip
 from records.seed.federal import federal_agencies, get_federal_agency
 from records.subjects import UnknownItemError, UnknownSubjectError, get_subject, subject_keys
 
@@ -635,7 +635,7 @@ def test_safe_filename() -> None:
 
 
 def test_to_pdf_returns_none_without_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("records.letters_docx.shutil.which", lambda name: None)
+    monkeypatch.setattr("records.letters.output.shutil.which", lambda name: None)
     assert to_pdf(b"not used") is None
 
 

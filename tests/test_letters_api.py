@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from records.letters_docx import docx_paragraphs
-from records.models_letters import RequesterProfile
-from records.models_lifecycle import Event
+from records.letters.models import RequesterProfile
+from records.letters.output import docx_paragraphs
+from records.lifecycle.models import Event
 from tests.conftest import bearer
 
 

@@ -9,12 +9,12 @@ import zipfile
 import pytest
 from sqlmodel import select
 
+from records.core.models import Agency, RecordRequest
 from records.laws import get_law
-from records.letter_batch import create_batch, process_batch, run_pending_batches
-from records.letter_service import parse_options
-from records.letters_docx import docx_paragraphs
-from records.models import Agency, RecordRequest
-from records.models_letters import BatchJob, RequesterProfile, StoredLetter
+from records.letters.batch import create_batch, process_batch, run_pending_batches
+from records.letters.models import BatchJob, RequesterProfile, StoredLetter
+from records.letters.output import docx_paragraphs
+from records.letters.service import parse_options
 from tests.conftest import assert_redirect
 
 STATES = ["AL", "CA", "FL", "NY", "TX"]
@@ -127,7 +127,7 @@ def test_large_batch_is_processed_in_chunks_by_the_job(app, db, factory, member,
         for i in range(30)
     ]
     with app.app_context():
-        from records.db import get_session
+        from records.core.db import get_session
 
         session = get_session()
         options = parse_options(
@@ -231,7 +231,7 @@ def test_failed_rows_can_be_retried_after_the_cause_is_fixed(client, db, factory
 
 
 def test_mark_every_batch_letter_sent_at_once(client, db, factory, member, profile):
-    from records.models_lifecycle import Event
+    from records.lifecycle.models import Event
 
     org, _user = member
     for code in ("AL", "TX", "NY"):

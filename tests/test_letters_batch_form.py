@@ -8,9 +8,9 @@ import re
 import pytest
 from sqlmodel import select
 
-from records import letter_batch
-from records.models import Agency, Membership, RecordRequest
-from records.models_letters import BatchJob, RequesterProfile
+from records.core.models import Agency, Membership, RecordRequest
+from records.letters import batch as letter_batch
+from records.letters.models import BatchJob, RequesterProfile
 from tests.conftest import assert_redirect, login
 
 CSV = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from docx import Document
 
 from records.laws import get_law
-from records.letters_docx import docx_paragraphs
+from records.letters.output import docx_paragraphs
 
 
 def _text(path) -> str:

@@ -7,7 +7,7 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from records.letters_docx import docx_paragraphs, pdf_available, to_docx, to_pdf
+from records.letters.output import docx_paragraphs, pdf_available, to_docx, to_pdf
 from tests.test_letters_lint import federal, request_letter, state
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from records.laws import get_law, law_codes
-from records.letters import (
+from records.letters.drafting import (
     AgencyInfo,
     Determination,
     Letter,

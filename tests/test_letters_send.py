@@ -13,10 +13,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlmodel import select
 
-from records.letters_docx import docx_paragraphs
-from records.models import RecordRequest
-from records.models_letters import OrgLetterSettings, RequesterProfile, StoredLetter
-from records.models_lifecycle import Event
+from records.core.models import RecordRequest
+from records.letters.models import OrgLetterSettings, RequesterProfile, StoredLetter
+from records.letters.output import docx_paragraphs
+from records.lifecycle.models import Event
 from tests.conftest import assert_redirect
 
 

@@ -10,12 +10,12 @@ import pytest
 from docx import Document
 from sqlmodel import select
 
-from records.letter_service import validate_letterhead
-from records.letters_docx import docx_paragraphs
-from records.models import Agency, RecordRequest
-from records.models_letters import OrgLetterSettings, RequesterProfile, StoredLetter
+from records.core.models import Agency, RecordRequest
+from records.core.validation import ValidationError
+from records.letters.models import OrgLetterSettings, RequesterProfile, StoredLetter
+from records.letters.output import docx_paragraphs
+from records.letters.service import validate_letterhead
 from records.seed.federal import federal_agencies
-from records.validation import ValidationError
 from tests.conftest import assert_redirect, login
 
 
@@ -49,11 +49,16 @@ def _draft(client, req, **form):
 
 
 def test_draft_edit_download(client, db, factory, member, monkeypatch):
-    from records.web import letters as letters_web
-    from records.web import requests as requests_web
+    from records.letters import views as letters_web
+    from records.requests import views as requests_web
 
     # Only this feature's panel: the request page must offer drafting through it.
-    mine = [p for p in requests_web.REQUEST_PANELS if p.render is letters_web._request_panel]
+    mine = {
+        k: p
+        for k, p in requests_web.REQUEST_PANELS.items()
+        if p.render is letters_web._request_panel
+    }
+    assert len(mine) == 1
     monkeypatch.setattr(requests_web, "REQUEST_PANELS", mine)
     org, user = member
     _profile(db, org, user)
@@ -319,7 +324,7 @@ def test_add_federal_offices_is_idempotent(client, db, member):
 
 
 def test_mark_sent_by_mail_records_event(client, db, factory, member, today):
-    from records.models_lifecycle import Event
+    from records.lifecycle.models import Event
 
     org, user = member
     _profile(db, org, user)

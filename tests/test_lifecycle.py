@@ -9,8 +9,9 @@ from types import SimpleNamespace
 import pytest
 import time_machine
 
-from records.clocks import current_deadlines
-from records.lifecycle import (
+from records.core.models import RecordRequest
+from records.lifecycle.clocks import current_deadlines
+from records.lifecycle.service import (
     EVENT_KINDS,
     STATUSES,
     TRANSITIONS,
@@ -20,7 +21,6 @@ from records.lifecycle import (
     record_event,
     request_events,
 )
-from records.models import RecordRequest
 
 D = date.fromisoformat
 NOON = datetime(2026, 11, 24, 15, tzinfo=UTC)  # the suite's "today", 2026-11-24

@@ -11,9 +11,10 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import select
 
-from records import create_app, notify
-from records.models import User
-from records.notify_prefs import Prefs, save_preferences
+from records import create_app
+from records.core.models import User
+from records.notify import service as notify
+from records.notify.prefs import Prefs, save_preferences
 from tests.notify_support import SmtpSink, add_deadline
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
@@ -131,7 +132,7 @@ def test_reminder_emails_link_to_where_the_recipient_uses_the_app(app, client, d
 
 
 def test_production_start_warns_when_base_url_is_unset(config, caplog):
-    caplog.set_level(logging.WARNING, logger="records.links")
+    caplog.set_level(logging.WARNING, logger="records.core.links")
     for extra, warns in (
         ({"TESTING": False}, True),
         ({"TESTING": False, "BASE_URL": "https://records.example.org"}, False),
@@ -147,8 +148,8 @@ def test_production_start_warns_when_base_url_is_unset(config, caplog):
 
 
 def test_the_address_is_stored_after_the_request_session_is_closed(app):
-    from records import db as records_db
-    from records.links import _remember_address
+    from records.core import db as records_db
+    from records.core.links import _remember_address
 
     funcs = app.teardown_appcontext_funcs
     # Teardown runs last-registered first: the store must come after the session is closed.

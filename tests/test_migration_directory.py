@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy import select, text
 from sqlmodel import SQLModel
 
-import records.models  # noqa: F401  (registers every table)
-from records.db import make_engine
-from records.migrate import downgrade, upgrade
+import records.core.models  # noqa: F401  (registers every table)
+from records.core.db import make_engine
+from records.schema.migrate import downgrade, upgrade
 
 T = SQLModel.metadata.tables
 WHEN = datetime(2026, 11, 1, tzinfo=UTC)

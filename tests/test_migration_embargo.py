@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
-import records.tables  # noqa: F401  (every table on SQLModel.metadata)
-from records.db import make_engine
-from records.migrate import upgrade
+import records.schema.tables  # noqa: F401  (every table on SQLModel.metadata)
+from records.core.db import make_engine
+from records.schema.migrate import upgrade
 
 T = SQLModel.metadata.tables
 WHEN = datetime(2026, 11, 1, tzinfo=UTC)

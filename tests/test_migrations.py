@@ -10,8 +10,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from records.db import make_engine
-from records.migrate import downgrade, include_object, upgrade
+from records.core.db import make_engine
+from records.schema.migrate import downgrade, include_object, upgrade
 
 
 def _diff(url):

@@ -17,11 +17,11 @@ import pytest
 import time_machine
 from sqlmodel import col, select
 
-from records import notify
-from records.calendars import business_calendar
 from records.laws import get_law
-from records.models_notify import Notification, Reminder
-from records.notify_prefs import Prefs, effective_preferences, save_preferences
+from records.laws.calendars import business_calendar
+from records.notify import service as notify
+from records.notify.models import Notification, Reminder
+from records.notify.prefs import Prefs, effective_preferences, save_preferences
 from tests import processes
 from tests.conftest import assert_redirect, login
 from tests.notify_support import SmtpSink, add_deadline, move_deadline

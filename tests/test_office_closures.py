@@ -14,12 +14,12 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from records.calendars import OfficeClosure
-from records.clocks import current_deadlines
-from records.deadlines import compute_clocks
-from records.lifecycle import record_event
-from records.models import Organization, Role
-from records.models_lifecycle import AgencyClosure
+from records.core.models import Organization, Role
+from records.deadlines.engine import compute_clocks
+from records.laws.calendars import OfficeClosure
+from records.lifecycle.clocks import current_deadlines
+from records.lifecycle.models import AgencyClosure
+from records.lifecycle.service import record_event
 from tests.conftest import assert_redirect, bearer, login
 
 D = date.fromisoformat

@@ -6,7 +6,7 @@ import re
 
 from sqlmodel import select
 
-from records.models import Membership
+from records.core.models import Membership
 from tests.conftest import assert_redirect, bearer, login
 
 

@@ -1,6 +1,6 @@
 """Outbound connections: an organization's SMTP settings cannot probe the server's own network.
 
-One guard (records.outbound) refuses internal addresses, resolves once and connects to the address
+One guard (records.core.outbound) refuses internal addresses, resolves once and connects to the address
 it checked, times out quickly and says the same few words whatever the socket did. Real sockets,
 a real SMTP server (aiosmtpd) and the product's own routes throughout.
 """
@@ -27,10 +27,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 from sqlmodel import select
 
-from records import mailer, outbound
-from records.models import RecordRequest
-from records.models_letters import OrgLetterSettings, StoredLetter
-from records.models_lifecycle import Event
+from records.core import mailer, outbound
+from records.core.models import RecordRequest
+from records.letters.models import OrgLetterSettings, StoredLetter
+from records.lifecycle.models import Event
 from tests.conftest import assert_redirect, login
 from tests.test_letters_send import _free_port, _letter
 

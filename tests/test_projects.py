@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from records.lifecycle import record_event
-from records.models import Role
-from records.models_projects import Project, ProjectRequest
+from records.core.models import Role
+from records.lifecycle.service import record_event
+from records.projects.models import Project, ProjectRequest
 from tests.conftest import assert_redirect, bearer, login
 
 

@@ -15,10 +15,10 @@ import pytest
 import requests
 from sqlmodel import select
 
-from records import lifecycle
-from records.models import Invite, LoginAttempt, Membership
-from records.models_filing import ProposedEvent
-from records.models_lifecycle import Event
+from records.core.models import Invite, LoginAttempt, Membership
+from records.filing.models import ProposedEvent
+from records.lifecycle import service as lifecycle
+from records.lifecycle.models import Event
 from tests.conftest import PASSWORD, assert_redirect, bearer
 from tests.filing_helpers import eml_bytes
 from tests.live_server import browser_login, csrf_token, gunicorn, post_form

@@ -12,10 +12,10 @@ from datetime import date
 
 import pytest
 
-from records.clocks import current_deadlines
-from records.deadlines import compute_clocks, law_in_force, receipt_date
+from records.core.models import Organization
+from records.deadlines.engine import compute_clocks, law_in_force, receipt_date
 from records.laws import LawDataError, get_law, parse_law
-from records.models import Organization
+from records.lifecycle.clocks import current_deadlines
 from tests.conftest import assert_redirect, bearer
 
 D = date.fromisoformat

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from records.extract import extract_pending
-from records.models import RecordRequest
-from records.models_filing import Document
+from records.core.models import RecordRequest
+from records.filing.extract import extract_pending
+from records.filing.models import Document
 from records.register import extract
 from records.register.models import (
     Agreement,
@@ -42,7 +42,7 @@ def _upload(client, token, req_id, name, text, **form):
 
 def _extract(app, clock):
     with app.app_context():
-        from records.db import get_session
+        from records.core.db import get_session
 
         return extract_pending(get_session(), clock.now())
 
@@ -417,11 +417,11 @@ def test_ledger_sums_by_hand_worked_figures(app, client, db, factory, member, cl
     assert (figure.fund, figure.amount_cents, figure.page) == ("treasury", 9730000, 2)
     assert figure.document_id == doc_id and figure.quote == "Total Expenditures $97,300.00"
 
+    from records.access.visibility import Viewer
     from records.register import service
-    from records.visibility import Viewer
 
     with app.app_context():
-        from records.db import get_session
+        from records.core.db import get_session
 
         sums = service.ledger_sums(get_session(), Viewer.member(org.id, user.id))
     # By hand: BPD Justice receipts 96,120.00 (FY2023) + 50,000.00 (FY2022) = 146,120.00;
@@ -441,10 +441,10 @@ def test_ledger_sums_by_hand_worked_figures(app, client, db, factory, member, cl
 
 
 def test_demo_tells_the_seeds_stories(app, db):
-    from records.demo import seed_demo
+    from records.ops.demo import seed_demo
 
     with app.app_context():
-        from records.db import get_session
+        from records.core.db import get_session
 
         session = get_session()
         assert seed_demo(session)

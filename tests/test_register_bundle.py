@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from records.models import RecordRequest
-from records.models_filing import Document
+from records.core.models import RecordRequest
+from records.filing.models import Document
 from records.register.models import Agreement, LedgerFigure, RegisterFact
 from tests.conftest import assert_redirect, bearer, login
 from tests.test_register import _extract, _upload

@@ -8,8 +8,8 @@ import re
 
 from sqlmodel import select
 
-from records.extract import extract_pending
-from records.models_letters import BatchJob, RequesterProfile
+from records.filing.extract import extract_pending
+from records.letters.models import BatchJob, RequesterProfile
 from records.register.models import Agreement
 from tests.conftest import assert_redirect, bearer, login
 
@@ -181,7 +181,7 @@ def test_a_register_filter_becomes_a_letter_batch(app, client, db, factory, memb
     )
     assert resp.status_code == 201
     with app.app_context():
-        from records.db import get_session
+        from records.core.db import get_session
 
         assert extract_pending(get_session(), clock.now()) == 1
     _fact(

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import col, select
 
-from records import notify
-from records.models_notify import Notification, Reminder
-from records.notify_prefs import Prefs, save_preferences
+from records.notify import service as notify
+from records.notify.models import Notification, Reminder
+from records.notify.prefs import Prefs, save_preferences
 from records.register.models import FollowUp
 from tests.conftest import assert_redirect, login
 
@@ -120,7 +120,7 @@ def test_a_drafted_follow_up_cancels_its_reminder(app, client, db, team, smtp):
     follow = db.exec(select(FollowUp)).one()
     # Planned before the send hour (13:00 UTC), then drafted before it goes out.
     with app.app_context():
-        from records.db import get_session
+        from records.core.db import get_session
 
         session = get_session()
         assert notify.plan_reminders(session, datetime(2027, 3, 2, 9, tzinfo=UTC)) == 2

@@ -89,7 +89,7 @@ def timeline(app, factory):
 
 
 def test_pending_statuses_are_the_lifecycle_s():
-    from records import lifecycle
+    from records.lifecycle import service as lifecycle
     from records.reports import service
 
     assert service.OPEN == lifecycle.OPEN

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from records.models_ops import AuditLog
+from records.core.audit_models import AuditLog
 from tests.conftest import assert_redirect, bearer, login
 
 
@@ -177,7 +177,7 @@ def test_dashboard_shows_the_most_urgent_with_counts(client, desk, factory):
 def test_dashboard_counts_stop_at_the_cap_and_the_list_counts_them_all(
     client, desk, factory, monkeypatch
 ):
-    from records import record_requests as rr
+    from records.requests import service as rr
 
     org, owner, h, ids = desk
     agency_id = client.get(f"/api/v1/requests/{ids['Alpha jail contract']}", headers=h).json[

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from records.models import RecordRequest
+from records.core.models import RecordRequest
 from tests.conftest import assert_redirect, login
 
 

@@ -15,9 +15,10 @@ import pytest
 import time_machine
 from sqlalchemy import text
 
-from records import jobs, scheduler
-from records.models_notify import Reminder, SchedulerHeartbeat
-from records.notify_prefs import Prefs, save_preferences
+from records.core import jobs
+from records.notify.models import Reminder, SchedulerHeartbeat
+from records.notify.prefs import Prefs, save_preferences
+from records.ops import scheduler
 from tests import processes
 from tests.notify_support import add_deadline
 

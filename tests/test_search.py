@@ -1,6 +1,6 @@
 """Search: everything is indexed through the product's own write paths (forms and API), then
 found by word, phrase, prefix, alias and tracking number, ranked, faceted, and never shown to
-someone ``records.visibility`` keeps it from."""
+someone ``records.access.visibility`` keeps it from."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from records import search
+from records.search import query as search
 from tests.conftest import assert_redirect, bearer, login
 
 

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
-from records.models import ApiToken, Membership, Role
+from records.core.models import ApiToken, Membership, Role
 from records.register.models import Agreement, LedgerFigure
 from tests.conftest import bearer, login
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from records.config import SETTINGS
+from records.core.config import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 

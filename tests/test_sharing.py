@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import select
 
-from records.models import RecordRequest
-from records.models_filing import Document, RequestEmbargo, SharingNote
-from records.sharing import publish_due_embargoes
+from records.core.models import RecordRequest
+from records.filing.models import Document, RequestEmbargo, SharingNote
+from records.filing.sharing import publish_due_embargoes
 from tests.conftest import assert_redirect, bearer, login
 from tests.filing_helpers import pdf_bytes
 

@@ -15,10 +15,10 @@ import requests
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from records import scheduler
-from records.models import RecordRequest
-from records.models_filing import Document
-from records.models_ops import AuditLog
+from records.core.audit_models import AuditLog
+from records.core.models import RecordRequest
+from records.filing.models import Document
+from records.ops import scheduler
 from tests.filing_helpers import many_pages_pdf, pdf_bytes
 
 pytestmark = pytest.mark.slow

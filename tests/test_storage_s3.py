@@ -13,9 +13,9 @@ from pathlib import Path
 import boto3
 import pytest
 
-from records.health import check_storage
-from records.storage import TooLarge
-from records.storage_s3 import S3Storage
+from records.core.storage import TooLarge
+from records.core.storage_s3 import S3Storage
+from records.ops.health import check_storage
 
 pytestmark = pytest.mark.slow
 

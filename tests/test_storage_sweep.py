@@ -7,9 +7,9 @@ import io
 
 from sqlmodel import select
 
-from records import scheduler
-from records.models_filing import Document, StoredFile
-from records.storage_local import LocalStorage
+from records.core.storage_local import LocalStorage
+from records.filing.models import Document, StoredFile
+from records.ops import scheduler
 from tests.conftest import assert_redirect, bearer, login
 from tests.filing_helpers import pdf_bytes
 

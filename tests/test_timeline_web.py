@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from records.letters_docx import docx_paragraphs
+from records.letters.output import docx_paragraphs
 from tests.conftest import assert_redirect, login
 
 
@@ -56,7 +56,7 @@ def test_refused_event_rerenders_with_the_error(client, ice):
 
 
 def test_viewer_cannot_record(client, factory, ice):
-    from records.models import Organization
+    from records.core.models import Organization
 
     org = factory.db.get(Organization, ice.org_id)
     login(client, factory.user(org, role="viewer"), org)
@@ -67,7 +67,7 @@ def test_viewer_cannot_record(client, factory, ice):
 
 
 def test_correction_is_shown_as_such(client, ice, db):
-    from records.lifecycle import request_events
+    from records.lifecycle.service import request_events
 
     with at("2026-11-24"):
         post_event(client, ice, "sent", "2026-11-02")
@@ -86,7 +86,7 @@ def test_correction_is_shown_as_such(client, ice, db):
 def _saved_letter(resp, db) -> int:
     from sqlmodel import select
 
-    from records.models_letters import StoredLetter
+    from records.letters.models import StoredLetter
 
     db.commit()  # end the test session's read snapshot
     letter_id = db.exec(select(StoredLetter.id).order_by(StoredLetter.id.desc())).first()
@@ -121,8 +121,8 @@ def test_overdue_banner_and_follow_up_letter(client, ice, db):
 
 
 def test_appeal_letter_after_denial_names_the_deadline(client, ice, db):
-    from records.clocks import current_deadlines
-    from records.models import RecordRequest
+    from records.core.models import RecordRequest
+    from records.lifecycle.clocks import current_deadlines
 
     with at("2026-12-21"):
         post_event(client, ice, "sent", "2026-11-02")

@@ -10,8 +10,8 @@ import time
 import pytest
 from sqlmodel import select
 
-from records.models_filing import Document
-from records.storage_local import LocalStorage
+from records.core.storage_local import LocalStorage
+from records.filing.models import Document
 from tests.conftest import bearer, login
 from tests.filing_helpers import build_pdf
 

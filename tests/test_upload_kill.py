@@ -16,11 +16,11 @@ import pytest
 from sqlmodel import Session, SQLModel, select
 
 from records import create_app
-from records.auth import issue_api_token
-from records.db import get_session, make_engine
-from records.models import Agency, Membership, Organization, RecordRequest, User
-from records.models_filing import Document, StoredFile
-from records.storage_local import LocalStorage
+from records.core.auth import issue_api_token
+from records.core.db import get_session, make_engine
+from records.core.models import Agency, Membership, Organization, RecordRequest, User
+from records.core.storage_local import LocalStorage
+from records.filing.models import Document, StoredFile
 from tests import processes
 from tests.filing_helpers import pdf_bytes, zip_bytes
 

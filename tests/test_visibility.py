@@ -21,12 +21,12 @@ import pytest
 from flask.testing import FlaskClient
 from sqlmodel import select
 
-from records.extract import extract_pending
-from records.models import RecordRequest, Role
-from records.models_filing import Document, ProposedEvent
-from records.models_letters import BatchJob
-from records.models_lifecycle import Event
-from records.sharing import publish_due_embargoes
+from records.core.models import RecordRequest, Role
+from records.filing.extract import extract_pending
+from records.filing.models import Document, ProposedEvent
+from records.filing.sharing import publish_due_embargoes
+from records.letters.models import BatchJob
+from records.lifecycle.models import Event
 from tests.conftest import assert_redirect, bearer, login
 from tests.filing_helpers import eml_bytes, pdf_bytes
 
@@ -183,7 +183,7 @@ def test_audit_trail_hides_private_documents_from_other_owners(app, client, fact
     assert_redirect(resp, f"/requests/{req.id}")
     confirmed = db.exec(select(Event).where(Event.kind == "acknowledged")).one()
     with app.app_context():
-        from records.db import get_session
+        from records.core.db import get_session
 
         assert extract_pending(get_session(), clock.now()) == 3
     assert "roster" in db.get(Document, doc["id"]).text
@@ -332,20 +332,20 @@ def test_an_embargo_never_widens_who_can_see(app, team, factory, db):
 
 # --- one predicate ----------------------------------------------------------------------------
 
-# Comparisons of a ``.visibility`` attribute outside records/visibility.py, with the reason each
+# Comparisons of a ``.visibility`` attribute outside records/access/visibility.py, with the reason each
 # is not an access decision.
 WORDING_ONLY = {
-    ("records/web/documents.py", "embargo"): "the flash message says what the embargo will do",
+    ("records/filing/views.py", "embargo"): "the flash message says what the embargo will do",
 }
 
 
 def test_only_the_visibility_module_compares_visibility():
-    """Access is decided in records/visibility.py alone: no other module compares an object's
+    """Access is decided in records/access/visibility.py alone: no other module compares an object's
     ``visibility`` (in Python or in SQL) except to word a message."""
     found = []
     for path in sorted((ROOT / "records").rglob("*.py")):
         rel = path.relative_to(ROOT).as_posix()
-        if rel == "records/visibility.py" or "/migrations/" in rel:
+        if rel == "records/access/visibility.py" or "/migrations/" in rel:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for func in [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]:
@@ -356,4 +356,4 @@ def test_only_the_visibility_module_compares_visibility():
                 )
                 if compares and (rel, func.name) not in WORDING_ONLY:
                     found.append(f"{rel}:{node.lineno} in {func.name}()")
-    assert not found, f"ask records.visibility instead: {found}"
+    assert not found, f"ask records.access.visibility instead: {found}"

@@ -34,15 +34,16 @@ from sqlalchemy import and_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session
 
-from records import notify, visibility
-from records.extract import extract_pending
-from records.models import Agency, Membership, RecordRequest, Role, User
-from records.models_filing import Document, SearchEntry
-from records.models_letters import BatchJob, StoredLetter
-from records.models_lifecycle import Event
+from records.access import visibility
+from records.access.visibility import RULES, Viewer
+from records.core.models import Agency, Membership, RecordRequest, Role, User
+from records.filing.extract import extract_pending
+from records.filing.models import Document, SearchEntry
+from records.filing.sharing import publish_due_embargoes
+from records.letters.models import BatchJob, StoredLetter
+from records.lifecycle.models import Event
+from records.notify import service as notify
 from records.register.models import Agreement
-from records.sharing import publish_due_embargoes
-from records.visibility import RULES, Viewer
 from tests.conftest import Factory, assert_redirect, bearer, login
 from tests.filing_helpers import eml_bytes, pdf_bytes
 from tests.notify_support import SmtpSink
@@ -298,7 +299,7 @@ def build_world(app: Flask, factory: Factory, db: Session, smtp: SmtpSink, clock
     private_docs += [pdf["id"], held["id"], on_private["id"]]
     open_doc = _upload(owner, tokens["owner"], shared.id, "released.pdf", pdf_bytes("Released"))
     with app.app_context():
-        from records.db import get_session
+        from records.core.db import get_session
 
         assert extract_pending(get_session(), clock.now()) >= 5
 

@@ -8,10 +8,10 @@ from flask import Blueprint, g, request
 from werkzeug.exceptions import HTTPException
 
 from records.api.errors import ApiError, error_response
-from records.auth import user_from_bearer
+from records.core.auth import user_from_bearer
 from records.core.inputs import JsonRefused, loads_json
-from records.security import csrf
-from records.validation import ValidationError
+from records.core.security import csrf
+from records.core.validation import ValidationError
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(api_bp)
@@ -68,16 +68,6 @@ def json_body() -> dict[str, Any]:
     return data
 
 
-# The resources: each module adds its routes to ``api_bp`` and its paths to the OpenAPI
-# document. Listed here, after ``api_bp`` exists, so the API reads as its table of contents.
-from records.api import (  # noqa: E402,F401
-    bundle,
-    deadlines,
-    documents,
-    events,
-    letters,
-    openapi,
-    projects,
-    resources,
-    search,
-)
+# Each capability's package imports its API module from ``init_app``, adding its routes to
+# ``api_bp`` and its paths to the OpenAPI document; ``create_app`` registers ``api_bp`` last.
+from records.api import openapi  # noqa: E402,F401

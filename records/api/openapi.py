@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from records.api import api_bp
-from records.clocks import STATES
-from records.models import AgencyLevel, Subject, Visibility
-from records.validation import JURISDICTIONS
+from records.core.models import AgencyLevel, Subject, Visibility
+from records.core.validation import JURISDICTIONS
+from records.lifecycle.clocks import STATES
 
 NULLABLE_STR = {"type": ["string", "null"]}
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}

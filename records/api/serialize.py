@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from records.directory import AGENCY_FIELDS
-from records.models import Agency, RecordRequest
+from records.core.models import Agency, RecordRequest
+from records.directory.service import AGENCY_FIELDS
 
 AGENCY_KEYS = (
     "id",

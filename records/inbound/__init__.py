@@ -13,9 +13,10 @@ if TYPE_CHECKING:  # the pure modules of this package are imported without Flask
 
 def init_app(app: Flask) -> None:
     """Register the holding pen and settings pages, the ``mail`` commands and the fetch job."""
-    from records import jobs
+    from records.core import jobs
     from records.inbound import cli, imap, views
 
     app.register_blueprint(views.bp)
+    views.add_panels()
     app.cli.add_command(cli.mail_cli)
     jobs.add("inbound_mail", imap.fetch_due)

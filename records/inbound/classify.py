@@ -28,7 +28,7 @@ CATEGORIES = (
     "portal_notice",
     "other",
 )
-# Category -> the proposal kind of records.filing (PROPOSAL_LABELS).
+# Category -> the proposal kind of records.filing.service (PROPOSAL_LABELS).
 PROPOSAL_KIND = {
     "acknowledgment": "acknowledged",
     "extension": "extension_claimed",

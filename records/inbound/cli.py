@@ -21,8 +21,8 @@ def _session() -> Session:
 @click.option("--recipient", default="", help="Envelope recipient (Postfix: ${recipient}).")
 def receive_cmd(recipient: str) -> None:
     """Read one message from standard input and file or hold it."""
+    from records.core.storage_local import get_storage
     from records.inbound import service
-    from records.storage_local import get_storage
 
     raw = sys.stdin.buffer.read(service.limit_bytes(current_app.config) + 1)
     too_large = None
@@ -50,9 +50,9 @@ def receive_cmd(recipient: str) -> None:
 @mail_cli.command("fetch")
 def fetch_cmd() -> None:
     """Fetch every organization's watched mailbox now."""
+    from records.core.storage_local import get_storage
     from records.inbound import imap
     from records.inbound.models import InboundMailbox
-    from records.storage_local import get_storage
 
     with _session() as db:
         ids = db.exec(select(InboundMailbox.id).where(InboundMailbox.imap_host != "")).all()

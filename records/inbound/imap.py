@@ -5,7 +5,7 @@ so a connection lost mid-fetch resumes at the next message; a message whose fili
 just before the loss is fetched again and recognised (``receive`` deduplicates it). Filed mail
 is moved to ``done_folder`` when one is set, otherwise flagged ``\\Seen $RecordsFiled``; held
 mail is flagged ``$RecordsHeld`` and left where it is. Connections go through
-``records.outbound`` like SMTP: an organization's host is refused on internal addresses unless
+``records.core.outbound`` like SMTP: an organization's host is refused on internal addresses unless
 the operator allows them (``SMTP_ALLOW_PRIVATE_HOSTS``).
 """
 
@@ -25,8 +25,7 @@ from typing import Any
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
-from records import outbound
-from records.core import secretbox
+from records.core import outbound, secretbox
 from records.inbound import service
 from records.inbound.models import InboundMailbox
 
@@ -275,7 +274,7 @@ def fetch_due(db: Session, now: datetime) -> int:
     """Scheduler job: fetch every mailbox whose poll interval has passed; returns messages read."""
     from flask import current_app
 
-    from records.storage_local import get_storage
+    from records.core.storage_local import get_storage
 
     config = current_app.config
     storage = get_storage(current_app)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, Index, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
-from records.models import UtcDateTime, _ts
+from records.core.models import UtcDateTime, _ts
 
 
 class InboundMailbox(SQLModel, table=True):

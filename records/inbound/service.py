@@ -25,17 +25,18 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from records import filing, lifecycle
-from records import validation as v
 from records.core import secretbox
+from records.core import validation as v
 from records.core.clock import utc_now
+from records.core.models import Agency, RecordRequest
+from records.core.storage import TooLarge
+from records.filing import service as filing
+from records.filing.models import ProposedEvent
 from records.inbound.classify import read
 from records.inbound.models import InboundMailbox, InboundMessage, ReplyAddress
 from records.inbound.parse import Mail, parse, reply_address, reply_tokens
-from records.models import Agency, RecordRequest
-from records.models_filing import ProposedEvent
-from records.models_letters import StoredLetter
-from records.storage import TooLarge
+from records.letters.models import StoredLetter
+from records.lifecycle import service as lifecycle
 
 log = logging.getLogger(__name__)
 
@@ -479,7 +480,7 @@ def save_mailbox(
     db: Session, config: Mapping[str, Any], org_id: int, data: Mapping[str, Any]
 ) -> InboundMailbox:
     """Store the reply address and IMAP login (a blank password keeps the stored one)."""
-    from records import outbound
+    from records.core import outbound
 
     box = mailbox_of(db, org_id) or InboundMailbox(org_id=org_id)
     address = v.email(data.get("address"), "address")

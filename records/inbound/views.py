@@ -9,16 +9,17 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlmodel import col, select
 
-from records import record_requests as rr
-from records.auth import current_org_id, has_role, login_required_with_org, require_role
-from records.db import get_session
+from records.core.auth import current_org_id, has_role, login_required_with_org, require_role
+from records.core.db import get_session
+from records.core.models import RecordRequest, Role
+from records.core.storage_local import get_storage
+from records.core.validation import ValidationError
 from records.inbound import service
 from records.inbound.models import InboundMessage
 from records.inbound.parse import parse
-from records.models import RecordRequest, Role
-from records.storage_local import get_storage
-from records.validation import ValidationError
-from records.web.panels import DASHBOARD_PANELS, REQUEST_PANELS, Panel
+from records.requests import service as rr
+from records.web import panels
+from records.web.panels import DASHBOARD_PANELS, REQUEST_PANELS
 
 bp = Blueprint("inbound", __name__)
 PREVIEW_CHARS = 3000
@@ -130,7 +131,10 @@ def _panel(req: RecordRequest) -> tuple[str, dict[str, Any]] | None:
     return "inbound/_panel.html", {"mail": rows}
 
 
-REQUEST_PANELS.append(Panel(45, _panel))
+def add_panels() -> None:
+    """Show this module's panels on the pages (called from the package's ``init_app``)."""
+    panels.add(REQUEST_PANELS, 45, _panel)
+    panels.add(DASHBOARD_PANELS, 5, _dashboard_panel)
 
 
 def _dashboard_panel(org_id: int, _user_id: int) -> tuple[str, dict[str, Any]] | None:
@@ -138,6 +142,3 @@ def _dashboard_panel(org_id: int, _user_id: int) -> tuple[str, dict[str, Any]] |
     if not count:
         return None
     return "inbound/_dashboard.html", {"held": count}
-
-
-DASHBOARD_PANELS.append(Panel(5, _dashboard_panel))

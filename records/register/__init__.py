@@ -23,7 +23,7 @@ def on_text_extracted(db: object, doc: object) -> None:
     """Filing hook, once a document's text has been read (or found to have no text layer):
     check the quotes that cite it and were waiting for its text, and propose register facts
     from it."""
-    from records.models_filing import TextStatus
+    from records.filing.models import TextStatus
     from records.register import service
 
     service.recheck_quotes(db, doc)  # type: ignore[arg-type]

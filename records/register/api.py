@@ -7,16 +7,16 @@ from typing import Any
 from flask import request, url_for
 from sqlmodel import col, select
 
-from records import validation as v
-from records import visibility
+from records.access import visibility
+from records.access.visibility import current_viewer
 from records.api import api_bp
 from records.api.errors import ApiError
 from records.api.openapi import ERRORS, PATHS
-from records.db import get_session
-from records.models import Agency
+from records.core import validation as v
+from records.core.db import get_session
+from records.core.models import Agency
 from records.register import extract, service
 from records.register.models import Agreement, SharingRequest
-from records.visibility import current_viewer
 
 
 def _url(entry: Agreement) -> str:

@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from records import validation as v
-from records import visibility
-from records.models import Agency
+from records.access import visibility
+from records.access.visibility import Viewer
+from records.core import validation as v
+from records.core.models import Agency
 from records.register import service
 from records.register.models import Agreement, LedgerFigure, RegisterFact, SharingRequest
-from records.visibility import Viewer
 
 log = logging.getLogger(__name__)
 

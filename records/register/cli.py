@@ -20,8 +20,8 @@ def session_scope() -> Session:
 @click.option("--org", "org_id", type=int, required=True, help="Organization id.")
 def follow_ups_cmd(org_id: int) -> None:
     """List the next requests the register suggests, due by today."""
+    from records.access.visibility import Viewer
     from records.register import service
-    from records.visibility import Viewer
 
     with session_scope() as db:
         for f in service.follow_ups(db, Viewer.organization(org_id), due_by=utc_today()):
@@ -32,7 +32,7 @@ def follow_ups_cmd(org_id: int) -> None:
 @click.option("--org", "org_id", type=int, required=True, help="Organization id.")
 def propose_cmd(org_id: int) -> None:
     """Read register facts from every filed document of an organization (re-reads open ones)."""
-    from records.models_filing import Document
+    from records.filing.models import Document
     from records.register import service
 
     with session_scope() as db:

@@ -2,7 +2,7 @@
 
 The documents are written for the demo and say so on every page ("DEMO MATERIAL"): they imitate
 the wording of such records, and their numbers and dates only follow the public reporting the
-seeds are drawn from. Called by ``records.demo.seed_demo`` after the requests exist.
+seeds are drawn from. Called by ``records.ops.demo.seed_demo`` after the requests exist.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from records.access.visibility import Viewer
 from records.core.clock import utc_today
-from records.directory import find_duplicate, name_key
-from records.models import Agency, RecordRequest, User
-from records.models_filing import Document, TextStatus
+from records.core.models import Agency, RecordRequest, User
+from records.directory.service import find_duplicate, name_key
+from records.filing.models import Document, TextStatus
 from records.register import extract, service
-from records.visibility import Viewer
 
 log = logging.getLogger(__name__)
 MARK = "DEMO MATERIAL: written for the Records Desk demo; not a real record."
@@ -155,7 +155,7 @@ STORIES: list[tuple[str, str, str, str, str, str, str, str, tuple[str, ...]]] = 
 def _document(
     db: Session, storage: Any, req: RecordRequest, user: User, name: str, text: str, vis: str
 ) -> Document:
-    from records.filing import DocMeta, new_document
+    from records.filing.service import DocMeta, new_document
 
     raw = text.encode()
     sha, size = storage.put(io.BytesIO(raw), max_bytes=len(raw) + 1)

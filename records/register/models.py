@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from records.models import Visibility, _ts
+from records.core.models import Visibility, _ts
 
 # Whether a citation's quoted words were found on its page. A bundle import can bring a citation
 # before the document's text has been extracted: it waits as "pending" and is checked then.

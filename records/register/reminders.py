@@ -1,7 +1,7 @@
 """Reminders for the register's follow-ups: when a renewal or sharing request comes due, the
 people who would draft it get it in their inbox and by email, through the reminder sweep.
 
-The sweep (``records.notify``) plans these rows beside the deadline reminders and delivers them
+The sweep (``records.notify.service``) plans these rows beside the deadline reminders and delivers them
 the same way: once per person and follow-up (a unique index on kind, user, clock and day), with
 the same retries. A row's ``clock`` names its follow-up (``followup:<id>``); it has no request.
 """
@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from records.models import Membership
-from records.models_notify import Reminder
-from records.notify_content import Content
-from records.notify_prefs import Prefs, preference_rows, resolve
+from records.access.visibility import Viewer, can_see
+from records.core.models import Membership
+from records.notify.content import Content
+from records.notify.models import Reminder
+from records.notify.prefs import Prefs, preference_rows, resolve
 from records.register.models import Agreement, FollowUp
-from records.visibility import Viewer, can_see
 
 KIND = "followup"
 PREFIX = "followup:"

@@ -18,11 +18,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from records import validation as v
-from records import visibility
+from records.access import visibility
+from records.access.visibility import Viewer
+from records.core import validation as v
 from records.core.clock import utc_today
-from records.models import Agency, RecordRequest, Subject, Visibility
-from records.models_filing import Document, TextStatus
+from records.core.models import Agency, RecordRequest, Subject, Visibility
+from records.filing.models import Document, TextStatus
 from records.register import extract
 from records.register.models import (
     QUOTE_CHECKED,
@@ -36,7 +37,6 @@ from records.register.models import (
     RegisterProposal,
     SharingRequest,
 )
-from records.visibility import Viewer
 
 log = logging.getLogger(__name__)
 PUBLIC = Viewer.public()
@@ -796,7 +796,7 @@ def follow_ups(db: Session, viewer: Viewer, *, due_by: date | None = None) -> li
 
 def accept_follow_up(db: Session, follow: FollowUp, user_id: int) -> RecordRequest:
     """Draft the suggested request (a draft: the member reviews and sends it)."""
-    from records.record_requests import create_request
+    from records.requests.service import create_request
 
     if follow.state != "proposed":
         raise v.ValidationError("state", "this suggestion was already decided")

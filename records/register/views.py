@@ -19,12 +19,15 @@ from flask import (
 )
 from sqlmodel import col, select
 
-from records import csvout, visibility
-from records.auth import login_required_with_org, require_role
+from records.access import visibility
+from records.access.visibility import Viewer, current_viewer
+from records.core import csvout
+from records.core.auth import login_required_with_org, require_role
 from records.core.clock import utc_today
-from records.db import get_session
-from records.models import Agency, RecordRequest, Role, Subject
-from records.models_filing import Document
+from records.core.db import get_session
+from records.core.models import Agency, RecordRequest, Role, Subject
+from records.core.validation import JURISDICTIONS, ValidationError
+from records.filing.models import Document
 from records.register import charts, extract, service, usmap
 from records.register.models import (
     Agreement,
@@ -33,8 +36,6 @@ from records.register.models import (
     RegisterProposal,
     SharingRequest,
 )
-from records.validation import JURISDICTIONS, ValidationError
-from records.visibility import Viewer, current_viewer
 
 log = logging.getLogger(__name__)
 bp = Blueprint("register", __name__, url_prefix="/agreements")

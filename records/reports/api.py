@@ -6,18 +6,18 @@ from typing import Any
 
 from flask import Response, g, request, stream_with_context
 
-from records import csvout
-from records import record_requests as rr
+from records.access.visibility import current_viewer
 from records.api import api_bp
 from records.api.openapi import ERRORS, ID, PAGING, PATHS
-from records.api.resources import _paging, agency_or_404
-from records.auth import current_org_id
+from records.core import csvout
+from records.core.auth import current_org_id
 from records.core.clock import utc_today
-from records.db import get_session
-from records.models import Subject
+from records.core.db import get_session
+from records.core.models import Subject
 from records.reports import exports, service
 from records.reports.views import _ended, stream_session
-from records.visibility import current_viewer
+from records.requests import service as rr
+from records.requests.api import _paging, agency_or_404
 
 
 def _where() -> list[Any]:

@@ -2,7 +2,7 @@
 
 Rows are read with ``yield_per`` (a server-side cursor on PostgreSQL) and written one chunk at a
 time, so memory stays flat however many rows the filter matches. The CSV goes through
-``records.csvout`` (formula cells neutralised, UTF-8 with a header row).
+``records.core.csvout`` (formula cells neutralised, UTF-8 with a header row).
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
-from records import csvout, visibility
-from records import record_requests as rr
-from records.clocks import CLOCK_LABELS, current_deadlines_for, deadline_json
-from records.lifecycle import event_data
-from records.models import Agency, RecordRequest
-from records.models_filing import Document
-from records.models_lifecycle import Event
+from records.access import visibility
+from records.core import csvout
+from records.core.models import Agency, RecordRequest
+from records.filing.models import Document
+from records.lifecycle.clocks import CLOCK_LABELS, current_deadlines_for, deadline_json
+from records.lifecycle.models import Event
+from records.lifecycle.service import event_data
+from records.requests import service as rr
 
 CHUNK = 500
 CLOCKS = tuple(CLOCK_LABELS)

@@ -1,6 +1,6 @@
 """Report cards: keeping each request's figures current, and aggregating them per group.
 
-``refresh`` runs whenever a request's clocks are recomputed (``records.clocks.recompute``), so
+``refresh`` runs whenever a request's clocks are recomputed (``records.lifecycle.clocks.recompute``), so
 the figures always follow the same events and the same business-day calendar as the deadlines.
 ``build_cards`` aggregates with two indexed queries: the figures of the requests the viewer may
 see, and their current statutory clocks.
@@ -20,13 +20,13 @@ from sqlalchemy import ColumnElement, case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from records import visibility
-from records.calendars import business_days_between
-from records.clocks import AGENCY_CLOCKS, CLOCK_LABELS, _read_timeline, clock_law
-from records.deadlines import law_calendar
-from records.event_log import active_events, event_data, request_events
-from records.models import Agency, RecordRequest
-from records.models_lifecycle import Deadline
+from records.access import visibility
+from records.core.models import Agency, RecordRequest
+from records.deadlines.engine import law_calendar
+from records.laws.calendars import business_days_between
+from records.lifecycle.clocks import AGENCY_CLOCKS, CLOCK_LABELS, _read_timeline, clock_law
+from records.lifecycle.event_log import active_events, event_data, request_events
+from records.lifecycle.models import Deadline
 from records.reports.figures import Figure, days_figure, share
 from records.reports.models import RequestFigure
 
@@ -48,7 +48,7 @@ APPEAL_OUTCOME_LABELS = {
 SCORED_CLOCKS = tuple(c for c in CLOCK_LABELS if c in AGENCY_CLOCKS)
 GROUPS = ("agency", "jurisdiction", "subject")  # "named" (name and state) is the public archive's
 _NOT_OWED = ("draft", "withdrawn", "in_litigation")
-# The statuses in which the agency still owes an answer: ``records.lifecycle.OPEN``, restated
+# The statuses in which the agency still owes an answer: ``records.lifecycle.service.OPEN``, restated
 # because the clocks (which refresh the figures) never import the lifecycle; a test keeps them equal.
 OPEN = frozenset({"sent", "acknowledged", "in_progress", "awaiting_requester"})
 _AMOUNT = re.compile(r"\d[\d,]*(?:\.\d{1,2})?")
@@ -131,7 +131,7 @@ _INCOMING = frozenset(
 
 def refresh(db: Session, req: RecordRequest, events: Iterable[Any]) -> None:
     """Rewrite the request's figures from its events (removed while it was never sent)."""
-    from records.closures import for_request
+    from records.deadlines.closures import for_request
 
     assert req.id is not None
     ordered = active_events(events)
@@ -229,7 +229,7 @@ def _key(group: str) -> Any:
 
 
 def viewer_clause(viewer: visibility.Viewer) -> ColumnElement[bool]:
-    """The requests ``viewer`` may see (the rule lives in ``records.visibility``)."""
+    """The requests ``viewer`` may see (the rule lives in ``records.access.visibility``)."""
     return visibility.where(RecordRequest, viewer)
 
 

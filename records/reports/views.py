@@ -18,17 +18,18 @@ from flask import (
 from flask_login import current_user
 from sqlmodel import Session
 
-from records import csvout, visibility
-from records import record_requests as rr
-from records.auth import current_org_id, login_required_with_org
-from records.clocks import CLOCK_LABELS
+from records.access import visibility
+from records.core import csvout
+from records.core.auth import current_org_id, login_required_with_org
 from records.core.clock import utc_today
-from records.db import get_engine, get_or_404, get_session
+from records.core.db import get_engine, get_or_404, get_session
+from records.core.models import SUBJECT_LABELS, Agency, AgencyLevel
+from records.core.validation import JURISDICTIONS, ValidationError
 from records.laws import UnknownLawError, get_law
-from records.models import SUBJECT_LABELS, Agency, AgencyLevel
+from records.lifecycle.clocks import CLOCK_LABELS
 from records.reports import charts, exports, service
 from records.reports.figures import PUBLIC_MIN_N, fmt_days
-from records.validation import JURISDICTIONS, ValidationError
+from records.requests import service as rr
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 public_bp = Blueprint("public_reports", __name__, url_prefix="/public/reports")
@@ -145,7 +146,7 @@ def agency(agency_id: int) -> Any:
 @login_required_with_org
 def agency_pdf(agency_id: int) -> Any:
     """The agency's report card as a PDF (LibreOffice), for an appeal or a court filing."""
-    from records.letters_docx import to_pdf
+    from records.letters.output import to_pdf
     from records.reports.printout import card_docx
 
     found = get_or_404(Agency, agency_id)

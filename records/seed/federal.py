@@ -8,7 +8,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
-from records.letters import AgencyInfo
+from records.letters.drafting import AgencyInfo
 
 __all__ = ["FederalAgency", "federal_agencies", "get_federal_agency"]
 

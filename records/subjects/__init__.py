@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from records.letters_template import Template, TemplateError, compile_template
+from records.letters.template import Template, TemplateError, compile_template
 
 __all__ = [
     "AGENCY_KINDS",

@@ -1,4 +1,4 @@
-"""HTML blueprints, one per resource; views stay thin and call the domain modules."""
+"""What every HTML page shares: the dashboard, template globals, error pages, forms, panels."""
 
 from __future__ import annotations
 
@@ -7,39 +7,17 @@ from typing import Any
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from records.auth import current_membership, has_role
+from records.core.auth import current_membership, has_role
 from records.core.inputs import BadInput
-from records.models import SUBJECT_LABELS, Role
-
-# The HTML pages, one module (and blueprint ``bp``) per resource, registered in this order.
-PAGES = (
-    "agencies",
-    "audit_views",
-    "auth_views",
-    "bundle",
-    "dashboard",
-    "documents",
-    "file_again",
-    "health",
-    "law_calculator",
-    "laws",
-    "letters",
-    "notifications",
-    "orgs",
-    "projects",
-    "public",
-    "requests",
-    "search_views",
-    "timeline",
-)
+from records.core.models import SUBJECT_LABELS, Role
 
 
-def register_blueprints(app: Flask) -> None:
-    """Register the pages listed in ``PAGES`` and the pages' shared handlers."""
-    import importlib
+def init_app(app: Flask) -> None:
+    """Register the dashboard and what every page shares: template globals and error pages.
+    Each capability's package registers its own pages (see ``records.create_app``)."""
+    from records.web import dashboard
 
-    for name in PAGES:
-        app.register_blueprint(importlib.import_module(f"records.web.{name}").bp)
+    app.register_blueprint(dashboard.bp)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

@@ -7,10 +7,10 @@ from typing import Any
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from records import record_requests as rr
-from records.auth import current_membership, current_org_id, login_required_with_org
-from records.db import get_session
-from records.lifecycle import STATUSES
+from records.core.auth import current_membership, current_org_id, login_required_with_org
+from records.core.db import get_session
+from records.lifecycle.service import STATUSES
+from records.requests import service as rr
 from records.web.panels import DASHBOARD_PANELS, collect
 
 bp = Blueprint("dashboard", __name__)

@@ -8,8 +8,8 @@ from typing import Any
 from flask import abort
 from flask_wtf import FlaskForm
 
-from records import validation as v
-from records.validation import ValidationError
+from records.core import validation as v
+from records.core.validation import ValidationError
 
 
 def form_values(form: FlaskForm, names: tuple[str, ...]) -> dict[str, Any]:

@@ -28,12 +28,12 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
 from werkzeug.serving import make_server
 
-import records.tables  # noqa: F401  (every table on SQLModel.metadata)
+import records.schema.tables  # noqa: F401  (every table on SQLModel.metadata)
 from records import create_app
-from records.db import make_engine
-from records.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
-from records.models import Agency, RecordRequest, Visibility
-from records.storage_local import get_storage
+from records.core.db import make_engine
+from records.core.models import Agency, RecordRequest, Visibility
+from records.core.storage_local import get_storage
+from records.ops.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 from tests.conftest import SUITE_NOW, SuiteClock
 
 CHROMIUM_ARGS = [

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
-from records.models import RecordRequest
+from records.core.models import RecordRequest
 from tests.e2e.browser import DESKTOP, describe, log_in, serious_violations
 from tests.e2e.conftest import Site
 

@@ -25,8 +25,8 @@ TITLE = "Browser-filed Miami 287(g) agreement"
 
 
 def _extract(site: Site) -> int:
-    from records.db import get_session
-    from records.extract import extract_pending
+    from records.core.db import get_session
+    from records.filing.extract import extract_pending
 
     with site.app.app_context():
         return extract_pending(get_session(), utc_now())

@@ -1,0 +1,40 @@
+"""Reading a request's event log: the events in timeline order, the ones a correction has not
+voided, and an event's data. Both the lifecycle (which writes events) and the clocks (which are
+computed from them) read through here, so neither has to import the other to read."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlmodel import Session, select
+
+from records.lifecycle.models import Event
+
+
+def event_data(event: Any) -> dict[str, Any]:
+    """An event's data as a dict (rows store it as JSON text)."""
+    raw = getattr(event, "data", None) or {}
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw or "{}")
+        except ValueError:
+            return {}
+    return dict(raw) if isinstance(raw, Mapping) else {}
+
+
+def active_events(events: Iterable[Any]) -> list[Any]:
+    """Events not voided by a correction, in replay order (date, then recording order)."""
+    live = [e for e in events if getattr(e, "voided_at", None) is None]
+    # Unsaved events (no id yet) sort after saved ones of the same day: they were recorded last.
+    order = sorted(enumerate(live), key=lambda p: (p[1].on, p[1].id is None, p[1].id or 0, p[0]))
+    return [e for _, e in order]
+
+
+def request_events(db: Session, request_id: int, *, include_voided: bool = True) -> list[Event]:
+    """Every event of a request in timeline order (corrected ones included unless asked not)."""
+    stmt = select(Event).where(Event.request_id == request_id)
+    if not include_voided:
+        stmt = stmt.where(Event.voided_at.is_(None))  # type: ignore[union-attr]
+    return list(db.exec(stmt.order_by(Event.on, Event.id)).all())  # type: ignore[arg-type]

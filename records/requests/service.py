@@ -1,0 +1,489 @@
+"""Records requests: validation, creation, updates and the filtered, sorted, paginated list."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Date, and_, bindparam, exists, func, or_
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session, select
+
+from records.access import visibility
+from records.core import validation as v
+from records.core.clock import utc_now, utc_today
+from records.core.models import Agency, Membership, RecordRequest, Subject, User, Visibility
+from records.lifecycle.models import Deadline
+
+log = logging.getLogger(__name__)
+
+EDITABLE = (
+    "agency_id",
+    "subject",
+    "title",
+    "description",
+    "date_from",
+    "date_to",
+    "tracking_number",
+    "assignee_id",
+    "visibility",
+)
+MAX_PAGE = 1_000_000
+SORTS: dict[str, Any] = {
+    "updated": RecordRequest.updated_at,
+    "created": RecordRequest.created_at,
+    "title": RecordRequest.title,
+    "status": RecordRequest.status,
+    "tracking": RecordRequest.tracking_number,
+    "agency": Agency.name,
+    "assignee": User.name,
+    "due": None,  # the next open deadline (see ``_next_due``)
+}
+# Who must act next, by status: the list's "waiting on us" and "waiting on the agency" filters.
+WAITING = {
+    "us": ("draft", "awaiting_requester"),
+    "agency": ("sent", "acknowledged", "in_progress", "appealed"),
+}
+DUE_FILTERS = ("overdue", "week")
+# Clocks the agency owes (records.lifecycle.clocks.AGENCY_CLOCKS): passing one unmet makes a request overdue.
+_OWED = ("acknowledgment", "response", "extended_response", "expedited_decision", "appeal_decision")
+_NOT_OWED_STATUSES = ("draft", "withdrawn", "in_litigation")
+
+
+def clean_request(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    unknown = set(data) - set(EDITABLE)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise v.ValidationError(name, f"unknown or read-only field {name!r}")
+    out: dict[str, Any] = {}
+
+    def want(key: str) -> bool:
+        return not partial or key in data
+
+    if want("agency_id"):
+        out["agency_id"] = v.integer(data.get("agency_id"), "agency_id", required=True)
+    if want("subject"):
+        out["subject"] = v.choice(data.get("subject"), "subject", Subject, default="other")
+    if want("title"):
+        out["title"] = v.text(data.get("title"), "title", max_len=300, required=True)
+    if want("description"):
+        out["description"] = v.text(data.get("description"), "description", max_len=50000)
+    if want("date_from"):
+        out["date_from"] = v.iso_date(data.get("date_from"), "date_from")
+    if want("date_to"):
+        out["date_to"] = v.iso_date(data.get("date_to"), "date_to")
+    if want("tracking_number"):
+        out["tracking_number"] = v.text(data.get("tracking_number"), "tracking_number", max_len=100)
+    if want("assignee_id"):
+        out["assignee_id"] = v.integer(data.get("assignee_id"), "assignee_id")
+    if want("visibility"):
+        out["visibility"] = v.choice(
+            data.get("visibility"), "visibility", Visibility, default="organization"
+        )
+    return out
+
+
+def _check_refs(
+    db: Session, org_id: int, values: dict[str, Any], current: RecordRequest | None
+) -> None:
+    if "agency_id" in values:
+        agency = db.get(Agency, values["agency_id"])
+        if agency is None:  # the directory is shared: any agency in it
+            raise v.ValidationError("agency_id", "agency not found in the directory")
+        values["law_code"] = agency.jurisdiction
+    if values.get("assignee_id") is not None:
+        member = db.exec(
+            select(Membership).where(
+                Membership.org_id == org_id, Membership.user_id == values["assignee_id"]
+            )
+        ).first()
+        if member is None:
+            raise v.ValidationError(
+                "assignee_id", "the assignee must be a member of this organization"
+            )
+    start = values.get("date_from", current.date_from if current else None)
+    end = values.get("date_to", current.date_to if current else None)
+    if start and end and end < start:
+        raise v.ValidationError("date_to", "the date range ends before it starts")
+
+
+def create_request(db: Session, org_id: int, user_id: int, data: dict[str, Any]) -> RecordRequest:
+    values = clean_request(data)
+    _check_refs(db, org_id, values, None)
+    req = RecordRequest(org_id=org_id, created_by=user_id, **values)
+    db.add(req)
+    db.flush()
+    log.info("request %s created by user %s", req.id, user_id)
+    return req
+
+
+def update_request(
+    db: Session, req: RecordRequest, data: dict[str, Any], user_id: int
+) -> RecordRequest:
+    values = clean_request(data, partial=True)
+    _check_refs(db, req.org_id, values, req)
+    for key, value in values.items():
+        setattr(req, key, value)
+    req.updated_at = utc_now()
+    db.add(req)
+    db.flush()
+    log.info("request %s updated by user %s: %s", req.id, user_id, sorted(values))
+    return req
+
+
+def delete_request(db: Session, req: RecordRequest) -> list[str]:
+    """Delete a request with everything filed on it (the database cascades its documents) and
+    the StoredFile rows no other document references. Returns those rows' hashes: once the
+    caller has committed, ``storage_sweep.release_blobs`` removes their blobs."""
+    from records.filing import storage_sweep
+    from records.filing.models import Document
+
+    shas = list(db.exec(select(Document.sha256).where(Document.request_id == req.id)).all())
+    db.delete(req)
+    db.flush()
+    gone = storage_sweep.forget_files(db, shas)
+    log.info("request %s deleted with %s document(s)", req.id, len(shas))
+    return gone
+
+
+def visible_clause(org_id: int, user_id: int) -> ColumnElement[bool]:
+    """Requests of ``org_id`` this member may see (the rule lives in ``records.access.visibility``)."""
+    return visibility.where(RecordRequest, visibility.Viewer.member(org_id, user_id))
+
+
+def can_see(req: RecordRequest, org_id: int, user_id: int) -> bool:
+    """True when this member of ``org_id`` may see ``req`` (see ``records.access.visibility``)."""
+    return visibility.can_see(None, visibility.Viewer.member(org_id, user_id), req)
+
+
+@dataclass
+class Filters:
+    status: str = ""
+    agency_id: int | None = None
+    jurisdiction: str = ""
+    subject: str = ""
+    assignee_id: int | None = None
+    q: str = ""
+    due: str = ""  # overdue | week
+    waiting: str = ""  # us | agency
+    sort: str = "updated"
+    direction: str = "desc"
+
+
+@dataclass(frozen=True)
+class NextDue:
+    """A request's next open deadline: the day, which clock, and how many days it is overdue."""
+
+    due: date
+    clock: str
+    days_overdue: int
+
+
+@dataclass
+class Page:
+    rows: list[tuple[RecordRequest, Agency, User | None]]
+    page: int
+    per_page: int
+    total: int
+    next_due: dict[int, NextDue] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def parse_filters(args: Any) -> Filters:
+    """Read list filters from query args; bad values raise ValidationError."""
+    sort = args.get("sort", "updated") or "updated"
+    if sort not in SORTS:
+        raise v.ValidationError("sort", f"sort must be one of: {', '.join(SORTS)}")
+    direction = args.get("dir", "desc") or "desc"
+    if direction not in ("asc", "desc"):
+        raise v.ValidationError("dir", "dir must be asc or desc")
+    subject = args.get("subject", "")
+    if subject:
+        v.choice(subject, "subject", Subject)
+    juris = args.get("jurisdiction", "")
+    due = args.get("due", "") or ""
+    if due and due not in DUE_FILTERS:
+        raise v.ValidationError("due", "due must be overdue or week")
+    waiting = args.get("waiting", "") or ""
+    if waiting and waiting not in WAITING:
+        raise v.ValidationError("waiting", "waiting must be us or agency")
+    return Filters(
+        status=v.text(args.get("status", ""), "status", max_len=30),
+        agency_id=v.integer(args.get("agency_id"), "agency_id"),
+        jurisdiction=v.jurisdiction(juris) if juris else "",
+        subject=subject,
+        assignee_id=v.integer(args.get("assignee_id"), "assignee_id"),
+        q=v.text(args.get("q", ""), "q", max_len=200),
+        due=due,
+        waiting=waiting,
+        sort=sort,
+        direction=direction,
+    )
+
+
+def _open_deadlines() -> list[ColumnElement[bool]]:
+    return [
+        Deadline.request_id == RecordRequest.id,
+        Deadline.superseded_at.is_(None),  # type: ignore[union-attr]
+        Deadline.state == "open",
+        Deadline.due.is_not(None),  # type: ignore[union-attr]
+    ]
+
+
+def _overdue_deadline(today: Any) -> list[ColumnElement[bool]]:
+    """An open deadline's conditions for a statutory clock the agency owes, past its day."""
+    return [
+        Deadline.statutory.is_(True),  # type: ignore[attr-defined]
+        Deadline.clock.in_(_OWED),  # type: ignore[attr-defined]
+        Deadline.due < today,  # type: ignore[operator]
+    ]
+
+
+def _week_deadline(today: Any, week_end: Any = None) -> list[ColumnElement[bool]]:
+    """An open deadline's conditions for a day from today to seven days from now (``today``
+    and ``week_end`` may be bound parameters)."""
+    return [
+        Deadline.due >= today,  # type: ignore[operator]
+        Deadline.due <= (today + timedelta(days=7) if week_end is None else week_end),  # type: ignore[operator]
+    ]
+
+
+def overdue_clause(today: date) -> ColumnElement[bool]:
+    """Requests with a statutory clock the agency owes past its day (``lifecycle.overdue_from``)."""
+    return and_(
+        RecordRequest.status.not_in(_NOT_OWED_STATUSES),  # type: ignore[attr-defined]
+        exists().where(*_open_deadlines(), *_overdue_deadline(today)),
+    )
+
+
+def due_week_clause(today: date) -> ColumnElement[bool]:
+    """Requests with an open deadline from today to seven days from now."""
+    return exists().where(*_open_deadlines(), *_week_deadline(today))
+
+
+# A dashboard's counts stop here: past it a count reads "1,000+" and links to the full list,
+# so the dashboard costs the same whatever the organization holds.
+COUNT_CAP = 1000
+
+
+def count_upto(db: Session, stmt: Any) -> int:
+    """The rows of ``stmt`` (a select), counted up to ``COUNT_CAP + 1``: more than the cap
+    means "more than the cap" (``shown_count``), and the count never reads past that row."""
+    return db.exec(select(func.count()).select_from(stmt.limit(COUNT_CAP + 1).subquery())).one()
+
+
+def shown_count(n: int) -> str:
+    """A count from ``count_upto`` as a page shows it: "1,000+" past the cap."""
+    return f"{COUNT_CAP:,}+" if n > COUNT_CAP else f"{n:,}"
+
+
+@lru_cache(maxsize=256)
+def _status_counts_stmt(org_id: int, user_id: int, statuses: tuple[str, ...], cap: int) -> Any:
+    """``status_counts``'s statement for one member (built once: it has a subquery a status)."""
+    visible = visible_clause(org_id, user_id)
+    columns = [
+        select(func.count())
+        .select_from(
+            select(RecordRequest.id)
+            .where(visible, RecordRequest.status == status)
+            .limit(cap + 1)
+            .subquery()
+        )
+        .scalar_subquery()
+        .label(f"n{i}")
+        for i, status in enumerate(statuses)
+    ]
+    return select(*columns)
+
+
+def status_counts(
+    db: Session, org_id: int, user_id: int, statuses: tuple[str, ...]
+) -> dict[str, int]:
+    """Visible requests in each status (those with any), each counted up to the cap, in one
+    statement: each count reads at most ``COUNT_CAP + 1`` entries of
+    ix_request_org_status_updated."""
+    row = db.exec(_status_counts_stmt(org_id, user_id, statuses, COUNT_CAP)).one()
+    return {status: n for status, n in zip(statuses, row, strict=True) if n}
+
+
+@lru_cache(maxsize=256)
+def _due_count_stmt(org_id: int, user_id: int, due: str, cap: int) -> Any:
+    """``due_count``'s statement for one member and filter, the days bound at execution."""
+    day, week_end = bindparam("day", type_=Date), bindparam("week_end", type_=Date)
+    extra = (
+        [
+            *_overdue_deadline(day),
+            RecordRequest.status.not_in(_NOT_OWED_STATUSES),  # type: ignore[attr-defined]
+        ]
+        if due == "overdue"
+        else _week_deadline(day, week_end)
+    )
+    ids = (
+        select(Deadline.request_id)
+        .distinct()
+        .join(RecordRequest, RecordRequest.id == Deadline.request_id)
+        .where(
+            Deadline.org_id == org_id,
+            Deadline.state == "open",
+            Deadline.superseded_at.is_(None),  # type: ignore[union-attr]
+            Deadline.due.is_not(None),  # type: ignore[union-attr]
+            visible_clause(org_id, user_id),
+            *extra,
+        )
+        .limit(cap + 1)
+    )
+    return select(func.count()).select_from(ids.subquery())
+
+
+def due_count(db: Session, org_id: int, user_id: int, due: str, today: date) -> int:
+    """Visible requests the ``due`` filter (overdue | week) lists, counted up to the cap.
+
+    Read from the open deadlines in that window, not from every request: the same requests as
+    ``filter_clauses``, at a cost bounded by the cap."""
+    stmt = _due_count_stmt(org_id, user_id, due, COUNT_CAP)
+    return db.exec(stmt, params={"day": today, "week_end": today + timedelta(days=7)}).one()
+
+
+def _next_due() -> Any:
+    return (
+        select(func.min(Deadline.due))
+        .where(*_open_deadlines())
+        .correlate(RecordRequest)
+        .scalar_subquery()
+    )
+
+
+def filter_clauses(
+    org_id: int, user_id: int, filters: Filters, today: date
+) -> list[ColumnElement[bool]]:
+    """The list's conditions (visibility first); a jurisdiction filter needs Agency joined."""
+    where = [visible_clause(org_id, user_id)]
+    if filters.status:
+        where.append(RecordRequest.status == filters.status)
+    if filters.agency_id:
+        where.append(RecordRequest.agency_id == filters.agency_id)
+    if filters.jurisdiction:
+        where.append(Agency.jurisdiction == filters.jurisdiction)
+    if filters.subject:
+        where.append(RecordRequest.subject == filters.subject)
+    if filters.assignee_id:
+        where.append(RecordRequest.assignee_id == filters.assignee_id)
+    if filters.waiting:
+        where.append(RecordRequest.status.in_(WAITING[filters.waiting]))  # type: ignore[attr-defined]
+    if filters.due == "overdue":
+        where.append(overdue_clause(today))
+    elif filters.due == "week":
+        where.append(due_week_clause(today))
+    if filters.q:
+        like = f"%{filters.q.lower()}%"
+        where.append(
+            or_(
+                func.lower(RecordRequest.title).like(like),
+                func.lower(RecordRequest.tracking_number).like(like),
+            )
+        )
+    return where
+
+
+def list_requests(
+    db: Session,
+    org_id: int,
+    user_id: int,
+    filters: Filters,
+    page: int,
+    per_page: int,
+    *,
+    count: bool = True,
+) -> Page:
+    """One indexed query for the page (agency and assignee joined: no N+1), one count and one
+    query for the page's next deadlines. ``count=False`` skips the count (which reads every
+    matching entry) for a page that shows no total: ``total`` is then the rows found."""
+    today = utc_today()
+    where = filter_clauses(org_id, user_id, filters, today)
+    column = _next_due() if filters.sort == "due" else SORTS[filters.sort]
+    if filters.sort == "due":  # requests with no open deadline last, either way
+        order = [
+            column.is_(None),
+            column.desc() if filters.direction == "desc" else column.asc(),
+            RecordRequest.id.desc() if filters.direction == "desc" else RecordRequest.id.asc(),
+        ]
+    else:
+        order = (
+            [column.desc(), RecordRequest.id.desc()]
+            if filters.direction == "desc"
+            else [column.asc(), RecordRequest.id.asc()]
+        )
+    # Find the page's ids first, then load only those rows: the skipped rows of a deep page are
+    # walked inside ix_request_org_updated and never fetched or joined (a "deferred join").
+    ids = select(RecordRequest.id).where(*where)
+    if filters.jurisdiction or filters.sort == "agency":
+        ids = ids.join(Agency, Agency.id == RecordRequest.agency_id)
+    if filters.sort == "assignee":
+        ids = ids.outerjoin(User, User.id == RecordRequest.assignee_id)
+    page_ids = ids.order_by(*order).offset((page - 1) * per_page).limit(per_page).subquery()
+    outer = list(order)
+    if filters.sort == "due":  # the outer query orders by the day the page query found
+        page_ids = (
+            ids.add_columns(column.label("due"))
+            .order_by(*order)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+            .subquery()
+        )
+        outer = [
+            page_ids.c.due.is_(None),
+            page_ids.c.due.desc() if filters.direction == "desc" else page_ids.c.due.asc(),
+            order[-1],
+        ]
+    stmt = (
+        select(RecordRequest, Agency, User)
+        .join(page_ids, page_ids.c.id == RecordRequest.id)
+        .join(Agency, Agency.id == RecordRequest.agency_id)
+        .outerjoin(User, User.id == RecordRequest.assignee_id)
+        .order_by(*outer)
+    )
+    rows = list(db.exec(stmt).all())
+    total = len(rows)
+    if count:
+        count_stmt = select(func.count()).select_from(RecordRequest).where(*where)
+        if filters.jurisdiction:
+            count_stmt = count_stmt.join(Agency, Agency.id == RecordRequest.agency_id)
+        total = db.exec(count_stmt).one()
+    return Page(
+        rows=rows,
+        page=page,
+        per_page=per_page,
+        total=total,
+        next_due=next_due_of(db, [r.id for r, _a, _u in rows], today),
+    )
+
+
+def next_due_of(db: Session, request_ids: list[int], today: date) -> dict[int, NextDue]:
+    """Each request's next open deadline (earliest day; the clock named), in one query."""
+    if not request_ids:
+        return {}
+    found: dict[int, NextDue] = {}
+    for request_id, clock, due in db.exec(
+        select(Deadline.request_id, Deadline.clock, Deadline.due)
+        .where(
+            Deadline.request_id.in_(request_ids),  # type: ignore[attr-defined]
+            Deadline.superseded_at.is_(None),  # type: ignore[union-attr]
+            Deadline.state == "open",
+            Deadline.due.is_not(None),  # type: ignore[union-attr]
+        )
+        .order_by(Deadline.request_id, Deadline.due, Deadline.id)  # type: ignore[arg-type]
+    ).all():
+        if request_id not in found:
+            found[request_id] = NextDue(due, clock, max(0, (today - due).days))
+    return found
+
+
+def page_number(args: Any) -> int:
+    """The ``page`` query argument (1 when absent); bad values raise ValidationError."""
+    return v.integer(args.get("page") or "1", "page", maximum=MAX_PAGE) or 1

@@ -1,0 +1,350 @@
+"""Request pages: the filtered list and its bulk actions, create, show, edit, delete."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlmodel import col, select
+
+from records.core import csvout
+from records.core import validation as v
+from records.core.auth import current_org_id, login_required_with_org, require_role
+from records.core.clock import utc_now, utc_today
+from records.core.db import get_session
+from records.core.models import Agency, Membership, RecordRequest, Role, User, Visibility
+from records.core.storage_local import get_storage
+from records.core.validation import ValidationError
+from records.filing import storage_sweep
+from records.lifecycle.clocks import CLOCK_LABELS
+from records.lifecycle.service import STATUSES, EventNotAllowed, record_event
+from records.requests import service as rr
+from records.web.forms import EmptyForm, RequestForm
+from records.web.forms_util import attach_error, form_values
+from records.web.panels import REQUEST_PANELS, collect
+
+bp = Blueprint("requests", __name__, url_prefix="/requests")
+log = logging.getLogger(__name__)
+FIELDS = (
+    "title",
+    "agency_id",
+    "subject",
+    "description",
+    "date_from",
+    "date_to",
+    "tracking_number",
+    "assignee_id",
+    "visibility",
+)
+
+
+def request_or_404(request_id: int) -> RecordRequest:
+    req = get_session().get(RecordRequest, request_id)
+    if req is None or not rr.can_see(req, current_org_id(), current_user.id):
+        abort(404)
+    return req
+
+
+def _choices(form: RequestForm, org_id: int) -> None:
+    db = get_session()
+    agencies = db.exec(
+        select(Agency.id, Agency.name, Agency.jurisdiction).order_by(Agency.name)
+    ).all()
+    form.agency_id.choices = [("", "— choose an agency —")] + [
+        (str(i), f"{n} ({j})") for i, n, j in agencies
+    ]
+    # The typeahead (static/agency-picker.js) enhances this list when scripts run.
+    form.agency_id.render_kw = {"data-suggest-url": url_for("agencies.suggest")}
+    form.assignee_id.choices = [("", "— nobody —")] + [
+        (str(u.id), u.name or u.email) for u in _members(org_id)
+    ]
+
+
+def _members(org_id: int) -> list[User]:
+    return list(
+        get_session()
+        .exec(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.org_id == org_id)
+            .order_by(User.name)
+        )
+        .all()
+    )
+
+
+@bp.route("/")
+@login_required_with_org
+def index() -> Any:
+    org_id = current_org_id()
+    db = get_session()
+    error = None
+    try:
+        filters = rr.parse_filters(request.args)
+        page_no = rr.page_number(request.args)
+    except ValidationError as exc:
+        error = exc.message
+        filters, page_no = rr.Filters(), 1
+    page = rr.list_requests(
+        db, org_id, current_user.id, filters, page_no, current_app.config["PAGE_SIZE"]
+    )
+    agencies = db.exec(  # the shared directory: the agencies this organization writes to
+        select(Agency.id, Agency.name)
+        .where(
+            col(Agency.id).in_(
+                select(RecordRequest.agency_id).where(RecordRequest.org_id == org_id)
+            )
+        )
+        .order_by(Agency.name)
+    ).all()
+    return render_template(
+        "requests/index.html",
+        page=page,
+        filters=filters,
+        error=error,
+        agencies=agencies,
+        members=_members(org_id),
+        statuses=STATUSES,
+        labels=CLOCK_LABELS,
+        bulk_actions=BULK_ACTIONS,
+    ), (400 if error else 200)
+
+
+BULK_ACTIONS = {
+    "mark_sent": "Mark sent today",
+    "assign": "Assign to",
+    "visibility": "Change visibility to",
+    "project": "Add to project",
+    "export": "Export to CSV",
+    "delete": "Delete",
+}
+MAX_BULK = 500
+CSV_HEADER = (
+    "id",
+    "title",
+    "agency",
+    "jurisdiction",
+    "status",
+    "tracking_number",
+    "assignee",
+    "next_due",
+    "clock",
+    "days_overdue",
+    "visibility",
+)
+
+
+def _selected(db: Any) -> list[RecordRequest]:
+    """The checked requests this member may see (others are ignored, never revealed)."""
+    raw = request.form.getlist("ids")[:MAX_BULK]
+    ids = [v.integer(i, "ids") for i in raw if i.strip()]
+    if not ids:
+        raise ValidationError("ids", "select at least one request")
+    return list(
+        db.exec(
+            select(RecordRequest)
+            .where(
+                RecordRequest.id.in_(ids),  # type: ignore[attr-defined]
+                rr.visible_clause(current_org_id(), current_user.id),
+            )
+            .order_by(RecordRequest.id)
+        ).all()
+    )
+
+
+@bp.route("/bulk", methods=["POST"])
+@login_required_with_org
+def bulk() -> Any:
+    """Act on the checked requests: mark sent, assign, change visibility, add to a project,
+    export, delete."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    action = request.form.get("action", "")
+    back = request.form.get("back", "") or url_for("requests.index")
+    if not back.startswith("/requests/"):
+        back = url_for("requests.index")
+    db = get_session()
+    try:
+        if action not in BULK_ACTIONS:
+            raise ValidationError("action", "choose what to do with the selected requests")
+        reqs = _selected(db)
+        if action == "export":
+            return _export(db, reqs)
+        require_role(Role.EDITOR)
+        if action == "delete":
+            return _bulk_delete(db, reqs, back)
+        done = _bulk_project(db, reqs) if action == "project" else _bulk_apply(db, reqs, action)
+    except ValidationError as exc:
+        db.rollback()
+        flash(exc.message, "error")
+        return redirect(back)
+    db.commit()
+    flash(f"{BULK_ACTIONS[action]}: {done} of {len(reqs)} request(s) changed.", "success")
+    return redirect(back)
+
+
+def _bulk_apply(db: Any, reqs: list[RecordRequest], action: str) -> int:
+    done = 0
+    if action == "mark_sent":
+        for req in reqs:
+            if req.status != "draft":
+                continue  # already sent: its clocks run from that day
+            try:
+                record_event(db, req, "sent", utc_today(), actor_id=current_user.id)
+            except EventNotAllowed:
+                continue
+            done += 1
+        return done
+    if action == "assign":
+        assignee = request.form.get("assignee_id", "")
+        value: Any = v.integer(assignee, "assignee_id") if assignee else None
+        key = "assignee_id"
+    else:
+        value = request.form.get("visibility", "")
+        v.choice(value, "visibility", Visibility)
+        key = "visibility"
+    for req in reqs:
+        if getattr(req, key) != value:
+            rr.update_request(db, req, {key: value}, current_user.id)
+            done += 1
+    log.info("user %s bulk %s on %s request(s)", current_user.id, action, done)
+    return done
+
+
+def _bulk_project(db: Any, reqs: list[RecordRequest]) -> int:
+    from records.projects import service as projects
+
+    raw = request.form.get("project_id", "")[:12].strip()
+    project = projects.project_of(db, current_org_id(), raw) if raw.isdigit() else None
+    if project is None:
+        raise ValidationError("project_id", "choose one of your organization's projects")
+    return projects.add_requests(db, project, reqs, current_user.id)
+
+
+def _bulk_delete(db: Any, reqs: list[RecordRequest], back: str) -> Any:
+    """Ask first; delete only when the confirmation form comes back."""
+    if request.form.get("confirm") != "yes":
+        return render_template("requests/bulk_delete.html", reqs=reqs, back=back)
+    forgotten: list[str] = []
+    for req in reqs:
+        forgotten += rr.delete_request(db, req)
+        log.info("request %s deleted by user %s (bulk)", req.id, current_user.id)
+    db.commit()
+    storage_sweep.release_blobs(get_storage(current_app), forgotten, utc_now(), current_app.config)
+    flash(f"Deleted {len(reqs)} request(s).", "success")
+    return redirect(back)
+
+
+def _export(db: Any, reqs: list[RecordRequest]) -> Any:
+    agencies = {
+        a.id: a
+        for a in db.exec(
+            select(Agency).where(Agency.id.in_({r.agency_id for r in reqs}))  # type: ignore[attr-defined]
+        ).all()
+    }
+    people = {m.id: m for m in _members(current_org_id())}
+    due = rr.next_due_of(db, [r.id for r in reqs], utc_today())
+    rows = []
+    for r in reqs:
+        a, n, who = agencies.get(r.agency_id), due.get(r.id), people.get(r.assignee_id or 0)
+        rows.append(
+            (
+                r.id,
+                r.title,
+                a.name if a else "",
+                a.jurisdiction if a else "",
+                r.status,
+                r.tracking_number,
+                (who.name or who.email) if who else "",
+                n.due.isoformat() if n else "",
+                n.clock if n else "",
+                n.days_overdue if n else "",
+                r.visibility,
+            )
+        )
+    return current_app.response_class(
+        csvout.stream(CSV_HEADER, rows),
+        mimetype=csvout.MIMETYPE,
+        headers={"Content-Disposition": "attachment; filename=requests.csv"},
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required_with_org
+def new() -> Any:
+    require_role(Role.EDITOR)
+    org_id = current_org_id()
+    form = RequestForm()
+    _choices(form, org_id)
+    if request.method == "GET" and request.args.get("agency_id"):
+        form.agency_id.data = request.args["agency_id"]
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            req = rr.create_request(db, org_id, current_user.id, form_values(form, FIELDS))
+        except ValidationError as exc:
+            attach_error(form, exc)
+        else:
+            db.commit()
+            flash("Request created. Draft its letter or record when you sent it.", "success")
+            return redirect(url_for("requests.show", request_id=req.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("requests/form.html", form=form, req=None), status
+
+
+@bp.route("/<int:request_id>")
+@login_required_with_org
+def show(request_id: int) -> Any:
+    req = request_or_404(request_id)
+    db = get_session()
+    agency = db.get(Agency, req.agency_id)
+    assignee = db.get(User, req.assignee_id) if req.assignee_id else None
+    return render_template(
+        "requests/show.html",
+        req=req,
+        agency=agency,
+        assignee=assignee,
+        empty=EmptyForm(),
+        panels=collect(REQUEST_PANELS, req),
+    )
+
+
+@bp.route("/<int:request_id>/edit", methods=["GET", "POST"])
+@login_required_with_org
+def edit(request_id: int) -> Any:
+    req = request_or_404(request_id)
+    require_role(Role.EDITOR)
+    form = RequestForm(obj=req)
+    _choices(form, req.org_id)
+    if request.method == "GET":
+        form.agency_id.data = str(req.agency_id)
+        form.assignee_id.data = str(req.assignee_id or "")
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            rr.update_request(db, req, form_values(form, FIELDS), current_user.id)
+        except ValidationError as exc:
+            attach_error(form, exc)
+        else:
+            db.commit()
+            flash("Request saved.", "success")
+            return redirect(url_for("requests.show", request_id=req.id))
+    return render_template("requests/form.html", form=form, req=req)
+
+
+@bp.route("/<int:request_id>/delete", methods=["POST"])
+@login_required_with_org
+def delete(request_id: int) -> Any:
+    req = request_or_404(request_id)
+    require_role(Role.EDITOR)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    db = get_session()
+    forgotten = rr.delete_request(db, req)
+    db.commit()
+    storage_sweep.release_blobs(get_storage(current_app), forgotten, utc_now(), current_app.config)
+    log.info("request %s deleted by user %s", request_id, current_user.id)
+    flash("Request deleted.", "success")
+    return redirect(url_for("requests.index"))

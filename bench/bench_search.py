@@ -156,7 +156,7 @@ def build(url: str, n: int, words: int) -> None:
                         "visibility": "organization",
                         "text_status": "done",
                         "text": body,
-                        "exemptions": "[]",
+                        "exemptions": [],
                         "redaction_notes": "",
                         "description": "",
                         "source": "upload",

@@ -119,7 +119,7 @@ def test_the_daily_job_counts_a_silent_denial_once_when_there_is_no_appeal(
     assert clocks(db, alabama)["deemed_denial"].due == D("2027-01-08")
     clock.move_to("2027-01-09")
     assert deemed_denials(db, datetime(2027, 1, 9, 12, tzinfo=UTC)) == 1
-    assert '"deemed_denial": true' in clocks(db, alabama)["deemed_denial"].inputs
+    assert clocks(db, alabama)["deemed_denial"].inputs["deemed_denial"] is True
     # No appeal clock to find the next day, but the request is not recomputed again.
     clock.move_to("2027-01-10")
     assert deemed_denials(db, datetime(2027, 1, 10, 12, tzinfo=UTC)) == 0

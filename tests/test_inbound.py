@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -165,7 +164,7 @@ def test_round_trip_letter_reply_fetched_filed_and_confirmed(
     assert doc.request_id == req.id and doc.name.endswith(".eml") and doc.created_by is None
     proposal = db.exec(select(ProposedEvent).where(ProposedEvent.document_id == doc.id)).one()
     assert proposal.kind == "acknowledged"
-    assert json.loads(proposal.data) == {
+    assert proposal.data == {
         "received": "2026-11-25",
         "tracking_number": "2027-ICFO-12345",
     }
@@ -475,9 +474,7 @@ def test_tracking_number_and_ambiguous_sender(app, client, db, factory, member):
         db,
         _reply("Update", "We are working on it.", sender="analyst@ice.example.gov").as_bytes(),
     )
-    assert vague.state == "held" and json.loads(vague.message.candidates) == sorted(
-        [first.id, second.id]
-    )
+    assert vague.state == "held" and vague.message.candidates == sorted([first.id, second.id])
     page = client.get("/mail/held").data.decode()
     assert f"File on “{first.title}”" in page and f"File on “{second.title}”" in page
 
@@ -503,10 +500,7 @@ def test_bounce_is_a_failed_send_and_auto_reply_is_no_event(client, app, db, fac
     got = _receive(app, db, dsn.as_bytes())
     assert (got.state, got.message.kind, got.message.request_id) == ("filed", "bounce", req.id)
     letter = db.get(StoredLetter, stored.id)
-    assert any(
-        "Delivery of this email" in w and "failed: 550 5.1.1" in w
-        for w in json.loads(letter.warnings)
-    )
+    assert any("Delivery of this email" in w and "failed: 550 5.1.1" in w for w in letter.warnings)
     assert db.exec(select(ProposedEvent)).all() == []
     assert b"Delivery failed" in client.get(f"/requests/{req.id}").data
 
@@ -648,6 +642,6 @@ def test_mail_the_upload_path_refuses_is_held_with_the_reason(app, client, db, f
         and "could not be filed" in got.message.note
         and ".exe" in got.message.note
     )
-    assert json.loads(got.message.candidates) == [req.id]
+    assert got.message.candidates == [req.id]
     assert db.exec(select(Document).where(Document.request_id == req.id)).all() == []
     assert b"could not be filed" in client.get("/mail/held").data

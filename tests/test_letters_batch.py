@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 
 import pytest
@@ -91,7 +90,7 @@ def test_batch_from_csv_adds_unknown_agencies(client, db, member, profile):
         a.name for a in db.exec(select(Agency).where(Agency.created_by_org_id == org.id))
     )
     assert names == ["Los Angeles County Sheriff", "Travis County Sheriff"]
-    assert [r["law_code"] for r in json.loads(batch.results)] == ["TX", "CA"]
+    assert [r["law_code"] for r in batch.results] == ["TX", "CA"]
 
 
 def test_bad_csv_starts_nothing(client, db, member, profile):
@@ -113,7 +112,7 @@ def test_failures_are_reported_per_agency(client, db, factory, member, profile):
     batch = db.exec(select(BatchJob)).one()
     assert_redirect(resp, f"/letters/batch/{batch.id}")
     assert (batch.done, batch.failed) == (1, 1)
-    failed = [r for r in json.loads(batch.results) if r["error"]]
+    failed = [r for r in batch.results if r["error"]]
     assert failed[0]["agency"] == "Mystery Office"
     assert "set its level in the directory" in failed[0]["error"]
 
@@ -227,7 +226,7 @@ def test_failed_rows_can_be_retried_after_the_cause_is_fixed(client, db, factory
     db.commit()
     db.refresh(batch)
     assert (batch.done, batch.failed, batch.state) == (2, 0, "done"), batch.results
-    assert sheriff.id in {r["agency_id"] for r in json.loads(batch.results)}
+    assert sheriff.id in {r["agency_id"] for r in batch.results}
 
 
 def test_mark_every_batch_letter_sent_at_once(client, db, factory, member, profile):

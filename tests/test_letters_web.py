@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from datetime import date
 
 import pytest
@@ -170,7 +169,7 @@ def test_residency_warning_for_non_resident(client, db, factory, member):
     resp = _draft(client, req)
     stored = db.exec(select(StoredLetter)).one()
     assert_redirect(resp, f"/letters/{stored.id}")
-    warnings = json.loads(stored.warnings)
+    warnings = stored.warnings
     assert any("resident" in w for w in warnings)
 
 
@@ -262,7 +261,7 @@ def test_edited_template_is_used_and_values_are_not_rendered_again(client, db, f
     assert "test-secret-key" not in text
     # Reset restores the default.
     client.post("/settings/letters/templates/salutation", data={"source": "", "reset": "1"})
-    assert json.loads(db.exec(select(OrgLetterSettings)).one().overrides) == {}
+    assert db.exec(select(OrgLetterSettings)).one().overrides == {}
 
 
 def test_viewer_and_editor_cannot_edit_templates(client, factory, member):

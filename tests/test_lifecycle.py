@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
@@ -27,7 +26,7 @@ NOON = datetime(2026, 11, 24, 15, tzinfo=UTC)  # the suite's "today", 2026-11-24
 
 
 def ev(n: int, kind: str, on: str, **data):
-    return SimpleNamespace(id=n, kind=kind, on=D(on), data=json.dumps(data), voided_at=None)
+    return SimpleNamespace(id=n, kind=kind, on=D(on), data=data, voided_at=None)
 
 
 def test_kinds_and_statuses_match_the_issue():

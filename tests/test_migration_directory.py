@@ -7,7 +7,6 @@ moves to the kept row, notes become each organization's own, nothing is lost.
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import UTC, date, datetime
 from typing import Any
@@ -178,7 +177,7 @@ def _check(url: str) -> None:
     assert reqs == {1: 1, 2: 1, 3: 4}
     assert closure == 1
     assert notes == {(1, 1): "Clinic: ask for Lee", (2, 1): "Newsroom: slow"}
-    assert [(a, json.loads(c)["merged"][0]["id"]) for a, c in revisions] == [(1, 2)]
+    assert [(a, c["merged"][0]["id"]) for a, c in revisions] == [(1, 2)]
     # The index was rebuilt: agencies' entries belong to no organization.
     assert {(k, i, o) for k, i, o in entries if k == "agency"} == {
         ("agency", 1, None),

@@ -259,7 +259,7 @@ def test_alabama_request_page_says_which_version_applied(client, db, factory, me
     got = clocks(db, req)
     assert "acknowledgment" not in got and "deemed_denial" not in got
     assert "before SB270" in got["follow_up"].explanation
-    inputs = json.loads(got["follow_up"].inputs)
+    inputs = got["follow_up"].inputs
     assert inputs["law_version"] == "§ 36-12-40 before SB270 (2024 Regular Session)"
 
 

@@ -234,7 +234,7 @@ def test_request_made_private_later_leaves_the_batch_zip(client, team, factory, 
     )
     batch = db.exec(select(BatchJob)).one()
     assert_redirect(resp, f"/letters/batch/{batch.id}")
-    secret, other = json.loads(batch.results)
+    secret, other = batch.results
     text = c["author"].get(f"/letters/{secret['letter_id']}/download.txt").get_data(as_text=True)
     resp = c["author"].post(
         f"/letters/{secret['letter_id']}/edit", data={"text": text + "\nZqsecret source Lindqvist"}

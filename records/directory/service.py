@@ -184,7 +184,8 @@ def record_revision(
             org_id=org_id,
             user_id=user_id,
             action=action,
-            changes=json.dumps(changes, sort_keys=True, default=str),
+            # JSON values only: a date or a number kept as text, as it was shown.
+            changes=json.loads(json.dumps(changes, default=str)),
         )
     )
 

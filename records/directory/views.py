@@ -319,7 +319,6 @@ def import_csv() -> Any:
 @login_required_with_org
 def history_page(agency_id: int) -> Any:
     """Every edit of the shared entry: who, from which organization, when, old and new values."""
-    import json
 
     agency = agency_or_404(agency_id)
     db = get_session()
@@ -347,7 +346,7 @@ def history_page(agency_id: int) -> Any:
             people.get(r.user_id) if r.org_id == org_id else None,
             orgs.get(r.org_id) if r.org_id == org_id else None,
             r.org_id is not None and r.org_id != org_id,
-            json.loads(r.changes),
+            dict(r.changes or {}),
         )
         for r in revisions
     ]

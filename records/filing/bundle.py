@@ -63,11 +63,8 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _loads(raw: str, default: Any) -> Any:
-    try:
-        return json.loads(raw or "null") or default
-    except ValueError:
-        return default
+def _or(value: Any, default: Any) -> Any:
+    return value or default
 
 
 def _stored_letters(db: Session, request_id: int, viewer: Viewer) -> list[Any]:
@@ -153,7 +150,7 @@ def bundle_data(db: Session, req: RecordRequest, user_id: int) -> dict[str, Any]
                 "kind": e.kind,
                 "on": e.on.isoformat(),
                 "note": e.note,
-                "data": _loads(e.data, {}),
+                "data": _or(e.data, {}),
                 "corrects": e.corrects_id,
                 "voided_at": _iso(e.voided_at),
                 "created_at": _iso(e.created_at),
@@ -184,12 +181,12 @@ def bundle_data(db: Session, req: RecordRequest, user_id: int) -> dict[str, Any]
                 "path": f"letters/{n:04d}-{s.kind}.txt",
                 "kind": s.kind,
                 "subject": s.subject,
-                "items": _loads(s.items, []),
-                "variables": _loads(s.variables, {}),
-                "options": _loads(s.options, {}),
+                "items": _or(s.items, []),
+                "variables": _or(s.variables, {}),
+                "options": _or(s.options, {}),
                 "law_code": s.law_code,
                 "subject_line": s.subject_line,
-                "warnings": _loads(s.warnings, []),
+                "warnings": _or(s.warnings, []),
                 "created_at": _iso(s.created_at),
                 "sent_at": _iso(s.sent_at),
                 "sent_on": _iso(s.sent_on),
@@ -601,7 +598,7 @@ def _import_events(
                 kind=item["kind"],
                 on=on,
                 note=note,
-                data=json.dumps(data, sort_keys=True),
+                data=dict(data),
                 voided_at=_ts_value(item.get("voided_at"), "events.voided_at"),
             )
             created = _ts_value(item.get("created_at"), "events.created_at")
@@ -735,13 +732,13 @@ def _import_letters(
                 request_id=req.id,
                 kind=kind,
                 subject=options.subject,
-                items=json.dumps(options.items),
-                variables=json.dumps(options.as_json()["variables"]),
-                options=json.dumps(options.as_json()),
+                items=list(options.items),
+                variables=options.as_json()["variables"],
+                options=options.as_json(),
                 law_code=v.jurisdiction(item.get("law_code") or req.law_code, "law_code"),
                 subject_line=v.text(item.get("subject_line"), "subject_line", max_len=300),
                 text=_checked_text(zf, files, item.get("path")),
-                warnings=json.dumps([v.text(w, "warnings", max_len=2000) for w in warnings]),
+                warnings=[v.text(w, "warnings", max_len=2000) for w in warnings],
                 created_by=user_id,
                 sent_at=_ts_value(item.get("sent_at"), "sent_at"),
                 sent_on=v.iso_date(item.get("sent_on"), "sent_on"),

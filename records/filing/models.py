@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import DDL, Column, Index, Text, event
+from sqlalchemy import DDL, JSON, Column, Index, Text, event
 from sqlmodel import Field, SQLModel
 
 from records.core.models import UtcDateTime, _ts
@@ -47,7 +48,7 @@ class Document(SQLModel, table=True):
     # Where it came from: "upload", "zip:<archive name>", "email:<message file>", "bundle".
     source: str = Field(default="upload", max_length=300)
     date_received: date | None = None
-    exemptions: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    exemptions: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     redaction_notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     visibility: str = Field(default="organization", max_length=20)
@@ -76,20 +77,15 @@ class ProposedEvent(SQLModel, table=True):
     body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     state: str = Field(default="proposed", max_length=20)  # proposed | confirmed | dismissed
     # Event data read from the email (tracking number, new due date, amount, exemptions...).
-    data: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     event_id: int | None = Field(default=None, foreign_key="event.id", ondelete="SET NULL")
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = _ts()
 
     def read_values(self) -> dict[str, object]:
         """The values read from the email (``data``), for showing; {} when unreadable."""
-        import json
-
-        try:
-            value = json.loads(self.data or "{}")
-        except ValueError:
-            return {}
-        return value if isinstance(value, dict) else {}
+        value = self.data
+        return dict(value) if isinstance(value, dict) else {}
 
 
 class RequestEmbargo(SQLModel, table=True):

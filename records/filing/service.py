@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 import os
 import re
@@ -598,7 +597,7 @@ def new_document(
         pages=pages,
         source=source[:300],
         date_received=meta.date_received,
-        exemptions=json.dumps(meta.exemptions),
+        exemptions=list(meta.exemptions),
         redaction_notes=meta.redaction_notes,
         description=meta.description,
         visibility=meta.visibility,
@@ -768,10 +767,7 @@ def _read_data(proposed: ProposedEvent, event_kind: str) -> dict[str, Any]:
     proposal): a tracking number, a new due date, an amount, the exemptions cited."""
     from records.lifecycle.service import EVENT_KINDS
 
-    try:
-        read = json.loads(proposed.data or "{}")
-    except ValueError:
-        return {}
+    read = proposed.read_values()
     declared = (
         {f.name for f in EVENT_KINDS[event_kind].fields} if event_kind in EVENT_KINDS else set()
     )
@@ -817,8 +813,5 @@ def proposals_for(
 
 def exemptions_of(doc: Document) -> list[str]:
     """The document's exemptions as a list."""
-    try:
-        value = json.loads(doc.exemptions or "[]")
-    except ValueError:
-        return []
+    value = doc.exemptions
     return [str(x) for x in value] if isinstance(value, list) else []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -143,7 +142,7 @@ def edit(doc_id: int) -> Any:
         flash(exc.message, "error")
         return redirect(url_for("documents.show", doc_id=doc.id))
     doc.date_received = meta.date_received
-    doc.exemptions = json.dumps(meta.exemptions)
+    doc.exemptions = list(meta.exemptions)
     doc.redaction_notes, doc.description = meta.redaction_notes, meta.description
     doc.visibility, doc.embargo_until = meta.visibility, meta.embargo_until
     if meta.embargo_until is not None:

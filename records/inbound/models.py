@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Column, Index, LargeBinary, Text
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 from records.core.models import UtcDateTime, _ts
@@ -77,9 +78,9 @@ class InboundMessage(SQLModel, table=True):
     request_id: int | None = Field(
         default=None, foreign_key="recordrequest.id", index=True, ondelete="SET NULL"
     )
-    candidates: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    candidates: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     document_id: int | None = Field(default=None, foreign_key="document.id", ondelete="SET NULL")
-    proposal: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    proposal: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     note: str = Field(default="", max_length=1000)  # why it is held, or what a bounce said
     filed_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     filed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))

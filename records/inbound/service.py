@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
-import json
 import logging
 import secrets
 from collections.abc import Mapping
@@ -334,7 +333,7 @@ def _why_held(found: Match, mail: Mail) -> str:
 
 def _hold(row: InboundMessage, found: Match, note: str) -> None:
     row.state = "held"
-    row.candidates = json.dumps(list(found.candidates))
+    row.candidates = list(found.candidates)
     row.note = note[:HELD_NOTE_LIMIT]
     log.info("inbound message held: %s", note)
 
@@ -387,16 +386,16 @@ def _file(
             db.delete(proposal)  # a bounce or an out-of-office reply is filed, not an event
             continue
         proposal.kind = reading.kind
-        proposal.data = json.dumps(reading.data, sort_keys=True)
+        proposal.data = dict(reading.data)
         db.add(proposal)
     if mail.kind == "bounce":
         _note_bounce(db, req, mail)
     row.state, row.request_id, row.document_id = "filed", req.id, doc.id
     row.matched_by = by
-    row.proposal = json.dumps({"category": reading.category, **reading.data}, sort_keys=True)
+    row.proposal = {"category": reading.category, **reading.data}
     row.filed_by, row.filed_at = user_id, utc_now()
     row.raw = None  # the document holds the message now
-    row.candidates = "[]"
+    row.candidates = []
     log.info("inbound message %s filed on request %s (by %s)", row.id, req.id, by)
 
 
@@ -414,11 +413,9 @@ def _note_bounce(db: Session, req: RecordRequest, mail: Mail) -> None:
         )
     ).all()
     for letter in letters:
-        warnings = json.loads(letter.warnings or "[]")
         reason = f": {mail.bounce_reason}" if mail.bounce_reason else ""
         to = f" to {letter.sent_to}" if letter.sent_to else ""
-        warnings.append(f"Delivery of this email{to} failed{reason}")
-        letter.warnings = json.dumps(warnings)
+        letter.warnings = [*(letter.warnings or []), f"Delivery of this email{to} failed{reason}"]
         db.add(letter)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -42,7 +41,7 @@ def held() -> Any:
     items = []
     for row in service.held(db, org_id):
         mail = parse(row.raw) if row.raw else None
-        candidates = [int(c) for c in json.loads(row.candidates or "[]")]
+        candidates = [int(c) for c in row.candidates or []]
         items.append(
             {
                 "row": row,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Response, current_app, g
@@ -44,10 +43,10 @@ MIMETYPES = {
 
 
 def letter_json(stored: StoredLetter) -> dict[str, Any]:
-    """A stored letter as JSON (options and warnings decoded)."""
+    """A stored letter as JSON."""
     out: dict[str, Any] = {key: getattr(stored, key) for key in LETTER_KEYS}
     out["sent_on"] = stored.sent_on.isoformat() if stored.sent_on else None
-    out["options"] = json.loads(stored.options or "{}")
+    out["options"] = dict(stored.options or {})
     out["warnings"] = ls.warnings_of(stored)
     out["created_at"] = stored.created_at.isoformat()
     out["updated_at"] = stored.updated_at.isoformat()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
@@ -297,8 +296,8 @@ def create_batch(
         org_id=org_id,
         created_by=user_id,
         subject=options.subject,
-        spec=json.dumps(options.as_json()),
-        pending=json.dumps(ids),
+        spec=options.as_json(),
+        pending=list(ids),
         letter_date=letter_date,
         total=len(ids),
     )
@@ -310,7 +309,7 @@ def create_batch(
 
 def results(batch: BatchJob) -> list[dict[str, Any]]:
     """Per-agency results: agency, law, request and letter ids, or the error."""
-    return list(json.loads(batch.results or "[]"))
+    return list(batch.results or [])
 
 
 def _one(
@@ -349,9 +348,9 @@ def process_batch(
     """Draft up to ``limit`` pending agencies; each in its own savepoint. Returns how many."""
     if batch.state == "done":
         return 0
-    pending: list[int] = json.loads(batch.pending or "[]")
+    pending: list[int] = list(batch.pending or [])
     out = results(batch)
-    options = parse_options(json.loads(batch.spec))
+    options = parse_options(dict(batch.spec or {}))
     user = db.get(User, batch.created_by) if batch.created_by else None
     handled = 0
     while pending and handled < limit:
@@ -377,8 +376,8 @@ def process_batch(
                 }
             )
             batch.failed += 1
-    batch.pending = json.dumps(pending)
-    batch.results = json.dumps(out)
+    batch.pending = pending
+    batch.results = out
     if not pending:
         batch.state = "done"
         batch.finished_at = now or utc_now()
@@ -394,9 +393,9 @@ def retry_failed(db: Session, batch: BatchJob) -> int:
     if not failed:
         return 0
     kept = [r for r in out if r not in failed]
-    pending = json.loads(batch.pending or "[]") + [r["agency_id"] for r in failed]
-    batch.results = json.dumps(kept)
-    batch.pending = json.dumps(pending)
+    pending = [*(batch.pending or []), *(r["agency_id"] for r in failed)]
+    batch.results = kept
+    batch.pending = pending
     batch.failed -= len(failed)
     batch.state = "pending"
     batch.finished_at = None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from records.core.clock import utc_now
@@ -44,13 +45,13 @@ class StoredLetter(SQLModel, table=True):
     request_id: int = Field(foreign_key="recordrequest.id", ondelete="CASCADE")
     kind: str = Field(default="initial", max_length=20)  # initial | follow_up | appeal
     subject: str = Field(default="", max_length=30)
-    items: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))  # JSON
-    variables: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
-    options: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    items: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # JSON
+    variables: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     law_code: str = Field(default="", max_length=4)
     subject_line: str = Field(default="", max_length=300)
     text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    warnings: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    warnings: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = _ts()
     updated_at: datetime = _ts(onupdate=utc_now)
@@ -66,7 +67,7 @@ class OrgLetterSettings(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organization.id", unique=True, ondelete="CASCADE")
-    overrides: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    overrides: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     letterhead: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     letterhead_name: str = Field(default="", max_length=200)
     default_fee_cap: int = 50
@@ -87,9 +88,9 @@ class BatchJob(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     subject: str = Field(default="", max_length=30)
     # The draft's items/variables/options as JSON, the agencies still to do, and the results.
-    spec: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
-    pending: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
-    results: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    spec: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    pending: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    results: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     letter_date: date
     total: int = 0
     done: int = 0

@@ -8,7 +8,6 @@ commits once.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -416,7 +415,7 @@ def letter_settings(db: Session, org_id: int) -> OrgLetterSettings | None:
 
 def org_overrides(settings: OrgLetterSettings | None) -> dict[str, str]:
     """The organization's template overrides, piece -> source."""
-    return json.loads(settings.overrides) if settings and settings.overrides else {}
+    return dict(settings.overrides or {}) if settings else {}
 
 
 def letter_request(options: DraftOptions, letter_date: date) -> LetterRequest:
@@ -472,7 +471,7 @@ def _summary_of(db: Session, req: RecordRequest) -> str:
     keys: list[str] = []
     if first is not None:
         keys.append(first.subject)
-        for item in json.loads(first.items or "[]"):
+        for item in first.items or []:
             other = str(item).rpartition(":")[0]
             if other and other not in keys:
                 keys.append(other)
@@ -590,11 +589,11 @@ def store_drafted(
         org_id=req.org_id,
         request_id=req.id,
         kind=kind,
-        options=json.dumps({"recipient": letter.recipient}),
+        options={"recipient": letter.recipient},
         law_code=letter.law_code,
         subject_line=letter.subject_line[:300],
         text=letter.text(),
-        warnings=json.dumps(letter.warnings),
+        warnings=list(letter.warnings),
         created_by=user_id,
     )
     db.add(stored)
@@ -605,7 +604,7 @@ def store_drafted(
 
 def recipient_of(stored: StoredLetter, agency: Agency) -> str:
     """Who the letter is addressed to: the appeal office for appeals, else the agency."""
-    return str(json.loads(stored.options or "{}").get("recipient") or agency.name)
+    return str((stored.options or {}).get("recipient") or agency.name)
 
 
 def store_letter(
@@ -621,13 +620,13 @@ def store_letter(
         request_id=req.id,
         kind="initial",
         subject=options.subject,
-        items=json.dumps(options.items),
-        variables=json.dumps(options.as_json()["variables"]),
-        options=json.dumps(options.as_json()),
+        items=list(options.items),
+        variables=options.as_json()["variables"],
+        options=options.as_json(),
         law_code=letter.law_code,
         subject_line=letter.subject_line[:300],
         text=letter.text(),
-        warnings=json.dumps(letter.warnings),
+        warnings=list(letter.warnings),
         created_by=user_id,
     )
     if not req.law_code:
@@ -669,7 +668,7 @@ def letter_of(stored: StoredLetter, recipient: str = "") -> Letter:
 
 def warnings_of(stored: StoredLetter) -> list[str]:
     """Warnings recorded when the letter was drafted."""
-    return list(json.loads(stored.warnings or "[]"))
+    return list(stored.warnings or [])
 
 
 def docx_for(db: Session, stored: StoredLetter, recipient: str = "") -> bytes:
@@ -720,7 +719,7 @@ def _sent_event(stored: StoredLetter, method: str, message_id: str) -> tuple[dic
     """The data and note of the request's "sent" event for this letter."""
     from records.lifecycle.service import EVENT_KINDS
 
-    options = json.loads(stored.options or "{}")
+    options = dict(stored.options or {})
     kind = KIND_EVENTS.get(stored.kind, "sent")
     if kind != "sent":
         note = f"{_KIND_WORDS.get(stored.kind, 'Letter')} {stored.id} sent by {method}"
@@ -933,7 +932,7 @@ def send_by_email(
             f"Emailed on {now.date()}, but the request's timeline refused the sent event "
             f"({exc}); record it on the request by hand."
         )
-        stored.warnings = json.dumps([*warnings_of(stored), missing])
+        stored.warnings = [*warnings_of(stored), missing]
     stored.sent_at = now
     stored.sent_on = now.date()
     stored.sent_method = "email"
@@ -991,7 +990,7 @@ def save_override(db: Session, org_id: int, piece: str, source: str) -> OrgLette
         overrides[piece] = source
     else:
         overrides.pop(piece, None)
-    settings.overrides = json.dumps(overrides)
+    settings.overrides = overrides
     db.add(settings)
     db.flush()
     return settings

@@ -8,7 +8,6 @@ by due date stay stable).
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -434,7 +433,7 @@ def recompute(
         row = current.pop(name, None)
         if row is not None and row.due == p.clock.due:
             row.state, row.explanation, row.answered_on = p.state, p.explanation, p.answered_on
-            row.inputs = json.dumps(p.inputs, sort_keys=True)
+            row.inputs = dict(p.inputs)
             row.statutory, row.rule, row.citation = (
                 p.clock.statutory,
                 p.clock.rule,
@@ -456,7 +455,7 @@ def recompute(
             rule=p.clock.rule,
             citation=p.clock.citation[:300],
             explanation=p.explanation,
-            inputs=json.dumps(p.inputs, sort_keys=True),
+            inputs=dict(p.inputs),
             calendar_version=p.clock.calendar_version[:100],
             reason=reason[:300],
             computed_at=now,
@@ -599,10 +598,7 @@ def _summary(
 
 
 def _was_deemed(row: Deadline) -> bool:
-    try:
-        return bool(json.loads(row.inputs or "{}").get("deemed_denial"))
-    except ValueError:
-        return False
+    return bool((row.inputs or {}).get("deemed_denial"))
 
 
 def deemed_denials(db: Session, now: datetime) -> int:

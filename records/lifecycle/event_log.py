@@ -4,7 +4,6 @@ computed from them) read through here, so neither has to import the other to rea
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -14,13 +13,8 @@ from records.lifecycle.models import Event
 
 
 def event_data(event: Any) -> dict[str, Any]:
-    """An event's data as a dict (rows store it as JSON text)."""
+    """An event's data as a dict (a copy: changing it does not change the event)."""
     raw = getattr(event, "data", None) or {}
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw or "{}")
-        except ValueError:
-            return {}
     return dict(raw) if isinstance(raw, Mapping) else {}
 
 

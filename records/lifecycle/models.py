@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Column, Index, Text
+from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from records.core.models import UtcDateTime, _ts
@@ -21,7 +22,9 @@ class Event(SQLModel, table=True):
     on: date
     actor_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    data: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))  # JSON
+    data: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )  # JSON
     corrects_id: int | None = Field(default=None, foreign_key="event.id", ondelete="SET NULL")
     voided_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
     created_at: datetime = _ts()
@@ -46,7 +49,9 @@ class Deadline(SQLModel, table=True):
     rule: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     citation: str = Field(default="", max_length=300)
     explanation: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    inputs: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))  # JSON
+    inputs: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )  # JSON
     calendar_version: str = Field(default="", max_length=100)
     reason: str = Field(default="", max_length=300)
     computed_at: datetime = _ts()

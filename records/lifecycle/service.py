@@ -7,7 +7,6 @@ follow raises ``EventNotAllowed`` before anything is written.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -431,7 +430,7 @@ def check_event(
     today = utc_today()
     _check_date(on, today)
     clean = clean_data(kind, data)
-    event = Event(org_id=req.org_id, request_id=req.id, kind=kind, on=on, data=json.dumps(clean))
+    event = Event(org_id=req.org_id, request_id=req.id, kind=kind, on=on, data=dict(clean))
     events = [*request_events(db, req.id, include_voided=False), event]
     replay(events)
     try:
@@ -461,7 +460,7 @@ def record_event(
         on=on,
         actor_id=actor_id,
         note=note,
-        data=json.dumps(clean, sort_keys=True),
+        data=dict(clean),
     )
     events = [*request_events(db, req.id, include_voided=False), event]
     _apply(db, req, events, today, actor_id)  # raises before anything is written
@@ -505,7 +504,7 @@ def correct_event(
         on=new_on,
         actor_id=actor_id,
         note=note,
-        data=json.dumps(clean, sort_keys=True),
+        data=dict(clean),
         corrects_id=event.id,
     )
     others = [e for e in request_events(db, req.id, include_voided=False) if e.id != event.id]

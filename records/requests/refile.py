@@ -8,7 +8,6 @@ options, addressed to its own agency under its own law.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import date
@@ -107,8 +106,8 @@ def _redraft(db: Session, copy: RecordRequest, letter: StoredLetter, user: User 
     agency = db.get(Agency, copy.agency_id)
     assert agency is not None
     try:
-        saved = json.loads(letter.options or "{}")
-        saved["items"] = json.loads(letter.items or "[]")
+        saved = dict(letter.options or {})
+        saved["items"] = list(letter.items or [])
         saved["agency_kind"] = ""  # the new agency's own kind
         variables = dict(saved.get("variables") or {})
         for key in ("date_from", "date_to"):  # the letter asks for the copy's period

@@ -100,3 +100,15 @@ def test_embargo_job_publishes_public_items_and_notes_it(client, factory, db):
     download = anonymous.get(f"/public/documents/{doc_id}/download")
     assert download.status_code == 200
     download.close()
+
+
+def test_public_archive_lists_a_documents_exemptions(client, factory):
+    org = factory.org()
+    user = factory.user(org)
+    token = factory.token(user, org)
+    req = factory.request(org, user, title="Jail audit", visibility="public")
+    _doc(client, token, req.id, "withheld", visibility="public", exemptions="b5, (b)(7)(c)")
+    _doc(client, token, req.id, "released", visibility="public")
+    page = client.application.test_client().get(f"/public/requests/{req.id}").get_data(as_text=True)
+    assert "<td>(b)(5), (b)(7)(C)</td>" in page
+    assert "<td>—</td></tr>" in page  # the document that claims none

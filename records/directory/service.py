@@ -185,7 +185,7 @@ def record_revision(
             user_id=user_id,
             action=action,
             # JSON values only: a date or a number kept as text, as it was shown.
-            changes=json.loads(json.dumps(changes, default=str)),
+            changes=json.loads(json.dumps(changes, sort_keys=True, default=str)),
         )
     )
 

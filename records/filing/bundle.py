@@ -598,7 +598,7 @@ def _import_events(
                 kind=item["kind"],
                 on=on,
                 note=note,
-                data=dict(data),
+                data=dict(sorted(data.items())),
                 voided_at=_ts_value(item.get("voided_at"), "events.voided_at"),
             )
             created = _ts_value(item.get("created_at"), "events.created_at")

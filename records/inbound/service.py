@@ -386,13 +386,13 @@ def _file(
             db.delete(proposal)  # a bounce or an out-of-office reply is filed, not an event
             continue
         proposal.kind = reading.kind
-        proposal.data = dict(reading.data)
+        proposal.data = dict(sorted(reading.data.items()))
         db.add(proposal)
     if mail.kind == "bounce":
         _note_bounce(db, req, mail)
     row.state, row.request_id, row.document_id = "filed", req.id, doc.id
     row.matched_by = by
-    row.proposal = {"category": reading.category, **reading.data}
+    row.proposal = dict(sorted({"category": reading.category, **reading.data}.items()))
     row.filed_by, row.filed_at = user_id, utc_now()
     row.raw = None  # the document holds the message now
     row.candidates = []

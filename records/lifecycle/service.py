@@ -460,7 +460,7 @@ def record_event(
         on=on,
         actor_id=actor_id,
         note=note,
-        data=dict(clean),
+        data=dict(sorted(clean.items())),
     )
     events = [*request_events(db, req.id, include_voided=False), event]
     _apply(db, req, events, today, actor_id)  # raises before anything is written
@@ -504,7 +504,7 @@ def correct_event(
         on=new_on,
         actor_id=actor_id,
         note=note,
-        data=dict(clean),
+        data=dict(sorted(clean.items())),
         corrects_id=event.id,
     )
     others = [e for e in request_events(db, req.id, include_voided=False) if e.id != event.id]

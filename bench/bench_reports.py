@@ -150,7 +150,7 @@ def _populate(engine: Any, n: int, seed: int = 17) -> tuple[int, str]:
                         "rule": "",
                         "citation": "",
                         "explanation": "",
-                        "inputs": "{}",
+                        "inputs": {},
                         "calendar_version": "",
                         "reason": "",
                         "computed_at": now,

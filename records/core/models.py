@@ -226,7 +226,9 @@ class AgencyRevision(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     action: str = Field(max_length=20)  # create | edit | import | merge
     # {"field": [old, new], ...} as JSON; a merge names the entry merged in.
-    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    changes: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict)
+    )
     at: datetime = _ts()
 
 

@@ -48,7 +48,9 @@ class Document(SQLModel, table=True):
     # Where it came from: "upload", "zip:<archive name>", "email:<message file>", "bundle".
     source: str = Field(default="upload", max_length=300)
     date_received: date | None = None
-    exemptions: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    exemptions: list[Any] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, default=list)
+    )
     redaction_notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     visibility: str = Field(default="organization", max_length=20)
@@ -77,7 +79,9 @@ class ProposedEvent(SQLModel, table=True):
     body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     state: str = Field(default="proposed", max_length=20)  # proposed | confirmed | dismissed
     # Event data read from the email (tracking number, new due date, amount, exemptions...).
-    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    data: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict)
+    )
     event_id: int | None = Field(default=None, foreign_key="event.id", ondelete="SET NULL")
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = _ts()

@@ -78,9 +78,13 @@ class InboundMessage(SQLModel, table=True):
     request_id: int | None = Field(
         default=None, foreign_key="recordrequest.id", index=True, ondelete="SET NULL"
     )
-    candidates: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    candidates: list[Any] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, default=list)
+    )
     document_id: int | None = Field(default=None, foreign_key="document.id", ondelete="SET NULL")
-    proposal: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    proposal: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict)
+    )
     note: str = Field(default="", max_length=1000)  # why it is held, or what a bounce said
     filed_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     filed_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))

@@ -45,13 +45,21 @@ class StoredLetter(SQLModel, table=True):
     request_id: int = Field(foreign_key="recordrequest.id", ondelete="CASCADE")
     kind: str = Field(default="initial", max_length=20)  # initial | follow_up | appeal
     subject: str = Field(default="", max_length=30)
-    items: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # JSON
-    variables: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    items: list[Any] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, default=list)
+    )
+    variables: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict)
+    )
+    options: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict)
+    )
     law_code: str = Field(default="", max_length=4)
     subject_line: str = Field(default="", max_length=300)
     text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    warnings: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    warnings: list[Any] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, default=list)
+    )
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = _ts()
     updated_at: datetime = _ts(onupdate=utc_now)
@@ -67,7 +75,9 @@ class OrgLetterSettings(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organization.id", unique=True, ondelete="CASCADE")
-    overrides: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    overrides: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict)
+    )
     letterhead: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     letterhead_name: str = Field(default="", max_length=200)
     default_fee_cap: int = 50
@@ -88,9 +98,15 @@ class BatchJob(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     subject: str = Field(default="", max_length=30)
     # The draft's items/variables/options as JSON, the agencies still to do, and the results.
-    spec: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    pending: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    results: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    spec: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict)
+    )
+    pending: list[Any] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, default=list)
+    )
+    results: list[Any] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, default=list)
+    )
     letter_date: date
     total: int = 0
     done: int = 0

@@ -23,8 +23,8 @@ class Event(SQLModel, table=True):
     actor_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     data: dict[str, Any] = Field(
-        default_factory=dict, sa_column=Column(JSON, nullable=False)
-    )  # JSON
+        default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict)
+    )
     corrects_id: int | None = Field(default=None, foreign_key="event.id", ondelete="SET NULL")
     voided_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime()))
     created_at: datetime = _ts()
@@ -50,8 +50,8 @@ class Deadline(SQLModel, table=True):
     citation: str = Field(default="", max_length=300)
     explanation: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     inputs: dict[str, Any] = Field(
-        default_factory=dict, sa_column=Column(JSON, nullable=False)
-    )  # JSON
+        default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict)
+    )
     calendar_version: str = Field(default="", max_length=100)
     reason: str = Field(default="", max_length=300)
     computed_at: datetime = _ts()

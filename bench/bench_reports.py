@@ -73,8 +73,9 @@ def _populate(engine: Any, n: int, seed: int = 17) -> tuple[int, str]:
             agencies.append(
                 conn.execute(
                     insert(Agency).values(
-                        org_id=org_id,
+                        created_by_org_id=org_id,
                         name=f"Agency {i:03d}",
+                        name_key=f"agency {i:03d}",
                         level=LEVELS[i % len(LEVELS)],
                         jurisdiction=STATES[i % len(STATES)],
                         component="",
@@ -82,7 +83,6 @@ def _populate(engine: Any, n: int, seed: int = 17) -> tuple[int, str]:
                         portal_url="",
                         mailing_address="",
                         phone="",
-                        notes="",
                         source="",
                         created_at=now,
                         updated_at=now,

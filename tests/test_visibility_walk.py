@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import html
 import io
-import json
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -315,7 +314,7 @@ def build_world(app: Flask, factory: Factory, db: Session, smtp: SmtpSink, clock
     )
     batch = db.exec(select(BatchJob)).scalars().one()
     assert_redirect(resp, f"/letters/batch/{batch.id}")
-    rows = [r for r in json.loads(batch.results) if r.get("letter_id")]
+    rows = [r for r in batch.results if r.get("letter_id")]
     assert len(rows) == 2
     secret_row = rows[0]
     _edit_letter(author, secret_row["letter_id"], MARK["batch_letter"])

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from records.core import links
 from records.core.auth import (
@@ -52,7 +52,7 @@ def new() -> Any:
             org = Organization(name=name, kind=form.kind.data)
             db.add(org)
             db.flush()
-            db.add(Membership(org_id=org.id, user_id=current_user.id, role=Role.OWNER))
+            db.add(Membership(org_id=cast(int, org.id), user_id=current_user.id, role=Role.OWNER))
             db.commit()
             session["org_id"] = org.id
             log.info("user %s created org %s", current_user.id, org.id)
@@ -81,7 +81,7 @@ def join(token: str) -> Any:
     invite = db.exec(select(Invite).where(Invite.token_hash == hash_token(token))).first()
     if invite is None or invite.used_at is not None or _expired(invite):
         return render_template("orgs/join.html", invite=None), 404
-    org = db.get(Organization, invite.org_id)
+    org = cast(Organization, db.get(Organization, invite.org_id))  # the invite's org exists
     if not current_user.is_authenticated:
         session["pending_invite"] = token
         flash(f"Log in or register to join {org.name}.", "info")
@@ -99,7 +99,7 @@ def join(token: str) -> Any:
             return render_template("orgs/join.html", invite=None), 404
         try:
             with db.begin_nested():
-                db.add(Membership(org_id=org.id, user_id=current_user.id, role=invite.role))
+                db.add(Membership(org_id=invite.org_id, user_id=current_user.id, role=invite.role))
         except IntegrityError:  # the same person joined through another link at this moment
             db.rollback()
             session["org_id"] = org.id
@@ -121,7 +121,7 @@ def claim_invite(db: Session, invite: Invite) -> bool:
     """
     result = db.exec(
         update(Invite)
-        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .where(col(Invite.id) == invite.id, col(Invite.used_at).is_(None))
         .values(used_at=utc_now())
     )
     return result.rowcount == 1
@@ -144,18 +144,18 @@ def settings_slash() -> Any:
 @login_required_with_org
 def settings() -> Any:
     db = get_session()
-    membership = current_membership()
-    org = db.get(Organization, membership.org_id)
+    membership = cast(Membership, current_membership())  # login_required_with_org
+    org = cast(Organization, db.get(Organization, membership.org_id))
     members = db.exec(
         select(Membership, User)
-        .join(User, User.id == Membership.user_id)
+        .join(User, col(User.id) == col(Membership.user_id))
         .where(Membership.org_id == org.id)
         .order_by(User.email)
     ).all()
     tokens = db.exec(
         select(ApiToken)
         .where(ApiToken.user_id == current_user.id, ApiToken.org_id == org.id)
-        .order_by(ApiToken.created_at.desc())
+        .order_by(col(ApiToken.created_at).desc())
     ).all()
     return render_template(
         "orgs/settings.html",
@@ -183,7 +183,7 @@ def create_invite() -> Any:
     db = get_session()
     db.add(
         Invite(
-            org_id=current_membership().org_id,
+            org_id=_org_id(),
             token_hash=hash_token(token),
             role=form.role.data,
             created_by=current_user.id,
@@ -233,7 +233,7 @@ def remove_member(member_id: int) -> Any:
     if member.role == Role.OWNER and _owner_count(member.org_id) == 1:
         flash("An organization needs at least one owner.", "error")
         return redirect(url_for("orgs.settings"))
-    user = db.get(User, member.user_id)
+    user = cast(User, db.get(User, member.user_id))  # a member's user exists
     db.delete(member)
     end_other_sessions(user)  # the removed member's open sessions and tokens stop at once
     db.commit()
@@ -249,8 +249,8 @@ def create_token() -> Any:
     if not form.validate_on_submit():
         abort(400)
     db = get_session()
-    user = db.get(User, current_user.id)
-    token = issue_api_token(user, current_membership().org_id, form.name.data or "")
+    user = cast(User, db.get(User, current_user.id))  # logged in: the row exists
+    token = issue_api_token(user, _org_id(), form.name.data or "")
     db.commit()
     session["new_token"] = token
     flash("API token created. Copy it now: it is shown once.", "success")
@@ -274,7 +274,7 @@ def revoke_token(token_id: int) -> Any:
 
 def _member_or_404(member_id: int) -> Membership:
     member = get_session().get(Membership, member_id)
-    if member is None or member.org_id != current_membership().org_id:
+    if member is None or member.org_id != _org_id():
         abort(404)
     return member
 
@@ -287,3 +287,8 @@ def _owner_count(org_id: int) -> int:
         )
         .all()
     )
+
+
+def _org_id() -> int:
+    """The organization this request acts in (the views using it require one)."""
+    return cast(Membership, current_membership()).org_id

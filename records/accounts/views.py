@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from flask import (
@@ -100,7 +100,7 @@ def login() -> Any:
 @login_required
 def logout() -> Any:
     db = get_session()
-    user = db.get(User, current_user.id)
+    user = cast(User, db.get(User, current_user.id))  # logged in: the row exists
     end_other_sessions(user)  # a copied cookie or token stops working too
     db.commit()
     logout_user()
@@ -115,7 +115,7 @@ def change_password() -> Any:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         db = get_session()
-        user = db.get(User, current_user.id)
+        user = cast(User, db.get(User, current_user.id))  # logged in: the row exists
         if not verify_password(user.password_hash, form.current.data):
             form.current.errors.append("The current password is wrong.")
         else:

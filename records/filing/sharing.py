@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
+from typing import cast
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from records.access import visibility
 from records.access.visibility import Viewer
@@ -46,7 +47,7 @@ def set_request_embargo(db: Session, req: RecordRequest, until: date | None) -> 
             db.delete(row)
         return
     if row is None:
-        row = RequestEmbargo(request_id=req.id, org_id=req.org_id, embargo_until=until)
+        row = RequestEmbargo(request_id=cast(int, req.id), org_id=req.org_id, embargo_until=until)
     row.embargo_until, row.published_at = until, None
     db.add(row)
 
@@ -63,19 +64,21 @@ def publish_due_embargoes(db: Session, now: datetime) -> int:
     their visibility); note it in the timeline. Returns how many embargoes were lifted."""
     today = now.date()
     done = 0
-    due_docs = db.exec(
-        select(Document.id, Document.request_id, Document.org_id, Document.name).where(
-            Document.embargo_until <= today, Document.published_at.is_(None)
-        )
+    due_docs = db.exec(  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
+        select(
+            col(Document.id), col(Document.request_id), col(Document.org_id), col(Document.name)
+        ).where(col(Document.embargo_until) <= today, col(Document.published_at).is_(None))
     ).all()
     for doc_id, request_id, org_id, name in due_docs:
         claimed = db.exec(
             update(Document)
-            .where(Document.id == doc_id, Document.published_at.is_(None))
+            .where(col(Document.id) == doc_id, col(Document.published_at).is_(None))
             .values(published_at=now)
         )
         if claimed.rowcount == 1:
-            vis = db.exec(select(Document.visibility).where(Document.id == doc_id)).scalar_one()
+            vis = db.exec(  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
+                select(col(Document.visibility)).where(col(Document.id) == doc_id)
+            ).scalar_one()
             db.add(
                 SharingNote(
                     org_id=org_id,
@@ -87,20 +90,23 @@ def publish_due_embargoes(db: Session, now: datetime) -> int:
             )
             done += 1
             log.info("embargo on document %s lifted by the job (stays %s)", doc_id, vis)
-    due_reqs = db.exec(
-        select(RequestEmbargo.request_id, RequestEmbargo.org_id).where(
-            RequestEmbargo.embargo_until <= today, RequestEmbargo.published_at.is_(None)
+    due_reqs = db.exec(  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
+        select(col(RequestEmbargo.request_id), col(RequestEmbargo.org_id)).where(
+            col(RequestEmbargo.embargo_until) <= today, col(RequestEmbargo.published_at).is_(None)
         )
     ).all()
     for request_id, org_id in due_reqs:
         claimed = db.exec(
             update(RequestEmbargo)
-            .where(RequestEmbargo.request_id == request_id, RequestEmbargo.published_at.is_(None))
+            .where(
+                col(RequestEmbargo.request_id) == request_id,
+                col(RequestEmbargo.published_at).is_(None),
+            )
             .values(published_at=now)
         )
         if claimed.rowcount == 1:
-            vis = db.exec(
-                select(RecordRequest.visibility).where(RecordRequest.id == request_id)
+            vis = db.exec(  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
+                select(col(RecordRequest.visibility)).where(col(RecordRequest.id) == request_id)
             ).scalar_one()
             db.add(
                 SharingNote(
@@ -119,6 +125,6 @@ def publish_due_embargoes(db: Session, now: datetime) -> int:
 def notes_for(db: Session, request_id: int, viewer: Viewer) -> list[SharingNote]:
     """The request's sharing notes ``viewer`` may see (a note about a document goes with it)."""
     stmt = select(SharingNote).where(
-        SharingNote.request_id == request_id, visibility.where(SharingNote, viewer)
+        col(SharingNote.request_id) == request_id, visibility.where(SharingNote, viewer)
     )
-    return list(db.exec(stmt.order_by(SharingNote.on, SharingNote.id)).scalars().all())
+    return list(db.exec(stmt.order_by(col(SharingNote.on), col(SharingNote.id))).scalars().all())  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement

@@ -25,7 +25,7 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy import Select, and_, bindparam, column, func, select, table, text
 from sqlalchemy.sql import ColumnElement
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from records.access import visibility
 from records.core.models import Agency, RecordRequest
@@ -176,7 +176,7 @@ def ensure_index(db: Session) -> None:
     if getattr(bind, "_records_fts_ready", False):
         return
     for stmt in FTS_DDL:
-        db.exec(text(stmt))
+        db.exec(text(stmt))  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
     bind._records_fts_ready = True  # type: ignore[union-attr]
 
 
@@ -258,13 +258,13 @@ def _results(
     if ranked is None:
         stmt = _match(db, _page_stmt(scope, _shape(filters), bool(facet_pool)), parsed)
         values = _filter_values(filters)
-        ranked = db.exec(
-            stmt.order_by(_rank(db, parsed), SearchEntry.id).limit(limit).offset(offset),
+        ranked = db.exec(  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
+            stmt.order_by(_rank(db, parsed), col(SearchEntry.id)).limit(limit).offset(offset),
             params=values,
         ).all()
         if facet_pool and scope.is_public:
-            pool = db.exec(
-                stmt.order_by(_rank(db, parsed), SearchEntry.id).limit(facet_pool + 1),
+            pool = db.exec(  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
+                stmt.order_by(_rank(db, parsed), col(SearchEntry.id)).limit(facet_pool + 1),
                 params=values,
             ).all()
             counted, partial = pool[:facet_pool], len(pool) > facet_pool
@@ -339,15 +339,15 @@ def _filters(shape: Shape) -> list[ColumnElement[bool]]:
     agency, juris, subject, status, kind, date_from, date_to = shape
     out: list[ColumnElement[bool]] = []
     if agency:
-        out.append(SearchEntry.agency_id == bindparam("f_agency"))
+        out.append(col(SearchEntry.agency_id) == bindparam("f_agency"))
     if juris:
-        out.append(Agency.jurisdiction == bindparam("f_juris"))
+        out.append(col(Agency.jurisdiction) == bindparam("f_juris"))
     if subject:
-        out.append(RecordRequest.subject == bindparam("f_subject"))
+        out.append(col(RecordRequest.subject) == bindparam("f_subject"))
     if status:
-        out.append(RecordRequest.status == bindparam("f_status"))
+        out.append(col(RecordRequest.status) == bindparam("f_status"))
     if kind:
-        out.append(SearchEntry.kind == bindparam("f_kind"))
+        out.append(col(SearchEntry.kind) == bindparam("f_kind"))
     if date_from:
         out.append(SearchEntry.on >= bindparam("f_from"))
     if date_to:
@@ -362,14 +362,18 @@ def _base(scope: Scope, shape: Shape, *columns: Any) -> Select[Any]:
     return (
         select(*columns)
         .select_from(SearchEntry)
-        .outerjoin(RecordRequest, RecordRequest.id == SearchEntry.request_id)
+        .outerjoin(RecordRequest, col(RecordRequest.id) == col(SearchEntry.request_id))
         .outerjoin(
-            Document, and_(SearchEntry.kind == "document", Document.id == SearchEntry.item_id)
+            Document,
+            and_(col(SearchEntry.kind) == "document", col(Document.id) == col(SearchEntry.item_id)),
         )
         .outerjoin(
-            StoredLetter, and_(SearchEntry.kind == "letter", StoredLetter.id == SearchEntry.item_id)
+            StoredLetter,
+            and_(
+                col(SearchEntry.kind) == "letter", col(StoredLetter.id) == col(SearchEntry.item_id)
+            ),
         )
-        .outerjoin(Agency, Agency.id == SearchEntry.agency_id)
+        .outerjoin(Agency, col(Agency.id) == col(SearchEntry.agency_id))
         .where(visibility.search_entries_joined(scope.viewer), *_filters(shape))
     )
 
@@ -397,7 +401,7 @@ def _page_stmt(scope: Scope, shape: Shape, facets: bool = False) -> Select[Any]:
 def _checked_stmt(scope: Scope, shape: Shape, facets: bool = False) -> Select[Any]:
     """The page's columns for the given candidate entries that ``scope`` may see."""
     return _page_stmt(scope, shape, facets).where(
-        SearchEntry.id.in_(bindparam("ids", expanding=True))
+        col(SearchEntry.id).in_(bindparam("ids", expanding=True))
     )
 
 
@@ -472,9 +476,9 @@ def _fast_page(
     # first to those the page needs (all of them for facets), then to the rest if some failed.
     stmt = _checked_stmt(scope, shape, bool(facet_pool))
     need = len(candidates) if facet_pool else offset + limit
-    rows = {r[0]: r for r in db.exec(stmt, params={**values, "ids": candidates[:need]}).all()}
+    rows = {r[0]: r for r in db.exec(stmt, params={**values, "ids": candidates[:need]}).all()}  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
     if len(rows) < need and len(candidates) > need:
-        rest = db.exec(stmt, params={**values, "ids": candidates[need:]}).all()
+        rest = db.exec(stmt, params={**values, "ids": candidates[need:]}).all()  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
         rows.update((r[0], r) for r in rest)
     passed = [rows[i] for i in candidates if i in rows]
     more = len(candidates) == cap
@@ -495,10 +499,10 @@ def agencies(
         return [], 0
     stmt = _match(
         db,
-        select(SearchEntry.item_id).where(SearchEntry.kind == "agency"),
+        select(col(SearchEntry.item_id)).where(col(SearchEntry.kind) == "agency"),
         parsed,
     )
-    total = db.exec(select(func.count()).select_from(stmt.subquery())).one()
+    total = db.exec(select(func.count()).select_from(stmt.subquery())).one()  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
     # Ranked on the name and abbreviations only (a word in the notes still matches, last); among
     # equal matches the shorter name first: "U.S. Immigration and Customs Enforcement" before
     # its FOIA office.
@@ -509,8 +513,8 @@ def agencies(
         order = text(f"ts_rank('{{0, 0, 0, 1}}', searchentry.tsv, {tsq}, 1) DESC").bindparams(
             **params
         )
-    stmt = stmt.order_by(order, func.length(SearchEntry.title), SearchEntry.item_id)
-    ids = list(db.exec(stmt.limit(limit).offset(offset)).scalars())
+    stmt = stmt.order_by(order, func.length(SearchEntry.title), col(SearchEntry.item_id))
+    ids = list(db.exec(stmt.limit(limit).offset(offset)).scalars())  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
     return ids, total
 
 
@@ -545,7 +549,7 @@ def _snippets(db: Session, parsed: list[Term], ids: list[int]) -> dict[int, str]
         ).bindparams(
             bindparam("ids", expanding=True), tags=LT + GT, opts=HEADLINE_OPTS, ids=ids, **params
         )
-    return {row[0]: row[1] for row in db.exec(stmt).all()}
+    return {row[0]: row[1] for row in db.exec(stmt).all()}  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
 
 
 def raw_fts_sqlite(db: Session, query: str, org_id: int, limit: int = 20) -> list[Any]:
@@ -554,7 +558,7 @@ def raw_fts_sqlite(db: Session, query: str, org_id: int, limit: int = 20) -> lis
     match = fts5_query(query)
     ids = [
         r[0]
-        for r in db.exec(
+        for r in db.exec(  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
             text(
                 "SELECT e.id FROM searchentry_fts JOIN searchentry e ON e.id = searchentry_fts.rowid "  # noqa: S608
                 f"WHERE searchentry_fts MATCH :q AND e.org_id = :org ORDER BY {SQLITE_RANK}, e.id "
@@ -571,7 +575,7 @@ def raw_fts_postgres(db: Session, query: str, org_id: int, limit: int = 20) -> l
     tsq, params = pg_tsquery(parse(query), "b")
     ids = [
         r[0]
-        for r in db.exec(
+        for r in db.exec(  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
             text(
                 f"SELECT id FROM searchentry WHERE tsv @@ {tsq} AND org_id = :org "  # noqa: S608
                 f"ORDER BY ts_rank('{PG_WEIGHTS}', tsv, {tsq}, 1) DESC, id LIMIT :n"

@@ -46,7 +46,7 @@ from typing import Any, TypeVar
 from sqlalchemy import and_, exists, false, inspect, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from records.core.audit_models import AuditLog
 from records.core.clock import utc_today
@@ -511,15 +511,17 @@ def search_entries_joined(viewer: Viewer) -> ColumnElement[bool]:
     driving the query."""
     about = and_(
         _request_sql(RecordRequest, viewer),
-        or_(SearchEntry.kind != "document", _document_own_sql(Document, viewer)),
+        or_(col(SearchEntry.kind) != "document", _document_own_sql(Document, viewer)),
     )
     if viewer.is_public:
         return and_(
-            SearchEntry.kind != "agency",
+            col(SearchEntry.kind) != "agency",
             about,
-            or_(SearchEntry.kind != "letter", StoredLetter.sent_on.is_not(None)),
+            or_(col(SearchEntry.kind) != "letter", col(StoredLetter.sent_on).is_not(None)),
         )
-    return or_(SearchEntry.kind == "agency", and_(SearchEntry.org_id == viewer.org_id, about))
+    return or_(
+        col(SearchEntry.kind) == "agency", and_(col(SearchEntry.org_id) == viewer.org_id, about)
+    )
 
 
 def _getter(db: Session) -> Lookup:
@@ -552,7 +554,7 @@ def only_visible(db: Session, viewer: Viewer, rows: Iterable[T]) -> list[T]:
 def visible_rows(db: Session, model: type[T], viewer: Viewer, *conditions: Any) -> list[T]:
     """``model`` rows matching ``conditions`` that ``viewer`` may see, oldest first."""
     stmt = select(model).where(where(model, viewer), *conditions)
-    return list(db.exec(stmt.order_by(model.id)).scalars().all())  # type: ignore[attr-defined]
+    return list(db.exec(stmt.order_by(model.id)).scalars().all())  # type: ignore[call-overload, attr-defined]
 
 
 def marked_public(entry: Any) -> bool:
@@ -609,12 +611,12 @@ class _History:
         for start in range(0, len(idents), _CHUNK):
             chunk = [str(i) for i in idents[start : start + _CHUNK]]
             stmt = select(AuditLog).where(
-                AuditLog.object_type == table, AuditLog.object_id.in_(chunk)
+                col(AuditLog.object_type) == table, col(AuditLog.object_id).in_(chunk)
             )
             if self.org_id is not None:
-                stmt = stmt.where(AuditLog.org_id == self.org_id)
+                stmt = stmt.where(col(AuditLog.org_id) == self.org_id)
             state: dict[str, dict[str, Any]] = {}
-            for entry in self.db.exec(stmt.order_by(AuditLog.at, AuditLog.id)).scalars():
+            for entry in self.db.exec(stmt.order_by(col(AuditLog.at), col(AuditLog.id))).scalars():  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
                 data = state.setdefault(entry.object_id, {})
                 data.update(entry.after or {})
                 if entry.action == "delete":
@@ -650,7 +652,7 @@ def audit_redactor(
         found: dict[Any, Any] = {}
         for start in range(0, len(ordered), _CHUNK):
             chunk = ordered[start : start + _CHUNK]
-            for row in db.exec(select(model).where(pk.in_(chunk))).scalars():
+            for row in db.exec(select(model).where(pk.in_(chunk))).scalars():  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
                 found[getattr(row, pk.key)] = row
         missing = [i for i in ordered if i not in found]
         history.rebuild(model, missing)
@@ -665,9 +667,9 @@ def audit_redactor(
     events = [i for i in wanted.get(Event, ()) if ("event", str(i)) in shown]
     for start in range(0, len(events), _CHUNK):
         chunk = events[start : start + _CHUNK]
-        for event_id in db.exec(
-            select(ProposedEvent.event_id).where(
-                ProposedEvent.event_id.in_(chunk), ~where(ProposedEvent, viewer)
+        for event_id in db.exec(  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
+            select(col(ProposedEvent.event_id)).where(
+                col(ProposedEvent.event_id).in_(chunk), ~where(ProposedEvent, viewer)
             )
         ).scalars():
             shown.discard(("event", str(event_id)))

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 from sqlalchemy import exists
-from sqlmodel import select
+from sqlmodel import col, select
 
 from records.access import visibility
 from records.core.db import get_session
@@ -39,8 +39,8 @@ def index() -> Any:
     agency = request.args.get("agency", "")[:300]
     stmt = (
         select(RecordRequest, Agency, Organization)
-        .join(Agency, Agency.id == RecordRequest.agency_id)
-        .join(Organization, Organization.id == RecordRequest.org_id)
+        .join(Agency, col(Agency.id) == col(RecordRequest.agency_id))
+        .join(Organization, col(Organization.id) == col(RecordRequest.org_id))
         .where(visibility.where(RecordRequest, PUBLIC))
     )
     if juris in JURISDICTIONS:
@@ -50,7 +50,9 @@ def index() -> Any:
     if agency:
         stmt = stmt.where(Agency.name == agency)
     rows = db.exec(
-        stmt.order_by(RecordRequest.id.desc()).offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)
+        stmt.order_by(col(RecordRequest.id).desc())
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE + 1)
     ).all()
     # The filter's agencies: each agency is probed for one public request (through the
     # request's agency index), so the cost follows the agencies, not every public request.
@@ -58,7 +60,8 @@ def index() -> Any:
         select(Agency.name, Agency.jurisdiction)
         .where(
             exists().where(
-                RecordRequest.agency_id == Agency.id, visibility.where(RecordRequest, PUBLIC)
+                col(RecordRequest.agency_id) == col(Agency.id),
+                visibility.where(RecordRequest, PUBLIC),
             )
         )
         .distinct()
@@ -80,7 +83,7 @@ def public_request_or_404(request_id: int) -> RecordRequest:
     """A published request, or 404 (private, organization-only and embargoed alike)."""
     db = get_session()
     req = db.get(RecordRequest, request_id)
-    if not visibility.can_see(db, PUBLIC, req):
+    if req is None or not visibility.can_see(db, PUBLIC, req):
         abort(404)
     return req
 
@@ -92,16 +95,16 @@ def show(request_id: int) -> Any:
     docs = db.exec(
         select(Document)
         .where(Document.request_id == req.id, visibility.where(Document, PUBLIC))
-        .order_by(Document.date_received, Document.id)
+        .order_by(col(Document.date_received), col(Document.id))
     ).all()
     events = db.exec(
         select(Event)
         .where(
             Event.request_id == req.id,
-            Event.voided_at.is_(None),
+            col(Event.voided_at).is_(None),
             visibility.where(Event, PUBLIC),
         )
-        .order_by(Event.on, Event.id)
+        .order_by(col(Event.on), col(Event.id))
     ).all()
     return render_template(
         "public/show.html",
@@ -111,7 +114,7 @@ def show(request_id: int) -> Any:
         org=db.get(Organization, req.org_id),
         docs=docs,
         events=events,
-        notes=sharing.notes_for(db, req.id, PUBLIC),
+        notes=sharing.notes_for(db, request_id, PUBLIC),
     )
 
 
@@ -119,7 +122,7 @@ def show(request_id: int) -> Any:
 def download(doc_id: int) -> Any:
     db = get_session()
     doc = db.get(Document, doc_id)
-    if not visibility.can_see(db, PUBLIC, doc):
+    if doc is None or not visibility.can_see(db, PUBLIC, doc):
         abort(404)
     from records.filing.api import send_download
 

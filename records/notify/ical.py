@@ -109,7 +109,7 @@ def _sequences(
         for request_id, clock, n in db.exec(
             select(Deadline.request_id, Deadline.clock, func.count())
             .where(col(Deadline.request_id).in_(chunk))
-            .group_by(Deadline.request_id, Deadline.clock)
+            .group_by(col(Deadline.request_id), col(Deadline.clock))
         ).all():
             out[(request_id, clock)] = max(n - 1, 0)
     return out

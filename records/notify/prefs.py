@@ -6,9 +6,9 @@ import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import CursorResult, delete, func, update
 from sqlmodel import Session, col, select
 
 from records.access import visibility
@@ -86,14 +86,14 @@ def save_preferences(
     # Reminders not yet attempted were planned from the old settings; drop them so the next
     # sweep plans them again. Rows already attempted or in flight are left alone.
     pending = delete(Reminder).where(
-        Reminder.org_id == org_id,
+        col(Reminder.org_id) == org_id,
         col(Reminder.delivered_at).is_(None),
         col(Reminder.cancelled_at).is_(None),
         col(Reminder.claimed_by).is_(None),
-        Reminder.attempts == 0,
+        col(Reminder.attempts) == 0,
     )
     if user_id is not None:
-        pending = pending.where(Reminder.user_id == user_id)
+        pending = pending.where(col(Reminder.user_id) == user_id)
     db.execute(pending)
     log.info("reminder preferences for org %s user %s set to %s", org_id, user_id, prefs)
 
@@ -135,12 +135,15 @@ def inbox(db: Session, org_id: int, user_id: int, limit: int = 100) -> list[Any]
         )
     )
     named = set().union(*(digest_request_ids(n.body) for n in rows if n.request_id is None))
-    visible = set(
-        db.exec(
-            select(RecordRequest.id).where(
-                col(RecordRequest.id).in_(named), visibility.where(RecordRequest, viewer)
+    visible = cast(  # stored requests' ids
+        set[int],
+        set(
+            db.exec(
+                select(RecordRequest.id).where(
+                    col(RecordRequest.id).in_(named), visibility.where(RecordRequest, viewer)
+                )
             )
-        )
+        ),
     )
     out = []
     for n in rows:
@@ -156,13 +159,13 @@ def mark_read(
 ) -> int:
     """Mark the given notifications (or all of them) read; returns how many changed."""
     stmt = update(Notification).where(
-        Notification.user_id == user_id,
-        Notification.org_id == org_id,
+        col(Notification.user_id) == user_id,
+        col(Notification.org_id) == org_id,
         col(Notification.read_at).is_(None),
     )
     if ids is not None:
         stmt = stmt.where(col(Notification.id).in_(ids))
-    return db.execute(stmt.values(read_at=now)).rowcount
+    return cast(CursorResult[Any], db.execute(stmt.values(read_at=now))).rowcount
 
 
 def delivery_problems(

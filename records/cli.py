@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import secrets
 import sys
-from typing import Any
+from collections.abc import MutableMapping
+from typing import Any, cast
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from records.core.models import Membership, Organization, OrgKind, Role, User
 
@@ -31,14 +32,14 @@ class LazyAppGroup(AppGroup):
         self.lazy_modules: list[str] = []
         super().__init__(*args, **kwargs)
 
-    @property  # type: ignore[override]
+    @property
     def commands(self) -> dict[str, click.Command]:
         if not self._adding and not self._loaded:
             self._load()
         return self._commands
 
     @commands.setter
-    def commands(self, value: dict[str, click.Command]) -> None:
+    def commands(self, value: MutableMapping[str, click.Command]) -> None:
         self._commands = dict(value)
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
@@ -129,7 +130,7 @@ def users_create(email: str, org_name: str, role: str, password: str | None, nam
             select(Membership).where(Membership.org_id == org.id, Membership.user_id == user.id)
         ).first()
         if member is None:
-            db.add(Membership(org_id=org.id, user_id=user.id, role=role))
+            db.add(Membership(org_id=cast(int, org.id), user_id=cast(int, user.id), role=role))
         else:
             member.role = role
         db.commit()
@@ -154,7 +155,7 @@ def users_token(email: str, org_name: str | None, name: str) -> None:
             sys.exit(2)
         stmt = (
             select(Membership, Organization)
-            .join(Organization, Organization.id == Membership.org_id)
+            .join(Organization, col(Organization.id) == col(Membership.org_id))
             .where(Membership.user_id == user.id)
         )
         if org_name:
@@ -168,8 +169,8 @@ def users_token(email: str, org_name: str | None, name: str) -> None:
         token = new_token()
         db.add(
             ApiToken(
-                user_id=user.id,
-                org_id=row[1].id,
+                user_id=cast(int, user.id),
+                org_id=cast(int, row[1].id),
                 name=name,
                 token_hash=hash_token(token),
                 prefix=token[:10],

@@ -181,7 +181,7 @@ def _after_flush(session: Session, _ctx: Any) -> None:
         if is_audited(obj):
             add(obj, "delete", snapshots.get(id(obj)) or _snapshot(obj), None)
     if rows:
-        session.connection().execute(AuditLog.__table__.insert(), rows)
+        session.connection().execute(AuditLog.__table__.insert(), rows)  # type: ignore[attr-defined]  # set on table models at runtime
         log.info(
             "audit: %d change(s) by user %s",
             len(rows),

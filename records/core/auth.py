@@ -12,12 +12,12 @@ import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Flask, abort, flash, g, redirect, request, session, url_for
 from flask_login import LoginManager, current_user
 from sqlalchemy import and_, bindparam, delete, func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from records.core.clock import utc_now
 from records.core.db import get_session, write_intent
@@ -61,7 +61,7 @@ def issue_api_token(user: User, org_id: int, name: str = "") -> str:
     token = new_token()
     get_session().add(
         ApiToken(
-            user_id=user.id,
+            user_id=cast(int, user.id),  # a stored user
             org_id=org_id,
             name=name[:100],
             token_hash=hash_token(token),
@@ -75,10 +75,13 @@ def issue_api_token(user: User, org_id: int, name: str = "") -> str:
 # The token, its user and the membership it acts in, in one statement (built once).
 _BEARER = (
     select(ApiToken, User, Membership)
-    .join(User, User.id == ApiToken.user_id)
+    .join(User, col(User.id) == col(ApiToken.user_id))
     .join(
         Membership,
-        and_(Membership.user_id == ApiToken.user_id, Membership.org_id == ApiToken.org_id),
+        and_(
+            col(Membership.user_id) == col(ApiToken.user_id),
+            col(Membership.org_id) == col(ApiToken.org_id),
+        ),
     )
     .where(ApiToken.token_hash == bindparam("token_hash"))
 )
@@ -116,7 +119,7 @@ def _touch(tok: ApiToken) -> None:
     db = get_session()
     db.commit()
     with write_intent():
-        db.exec(update(ApiToken).where(ApiToken.id == tok.id).values(last_used_at=now))
+        db.exec(update(ApiToken).where(col(ApiToken.id) == tok.id).values(last_used_at=now))
         db.commit()
 
 
@@ -124,7 +127,7 @@ def end_other_sessions(user: User) -> None:
     """Invalidate every session cookie and API token the user holds."""
     user.session_version += 1
     for tok in get_session().exec(
-        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        select(ApiToken).where(col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None))
     ):
         tok.revoked_at = utc_now()
     get_session().add(user)
@@ -133,7 +136,7 @@ def end_other_sessions(user: User) -> None:
 def memberships(user_id: int) -> list[tuple[Membership, Organization]]:
     rows = get_session().exec(
         select(Membership, Organization)
-        .join(Organization, Organization.id == Membership.org_id)
+        .join(Organization, col(Organization.id) == col(Membership.org_id))
         .where(Membership.user_id == user_id)
         .order_by(Organization.name)
     )
@@ -253,7 +256,7 @@ def admit_login_attempt(email: str, max_attempts: int, window_seconds: int) -> b
 
 def clear_login_attempts(email: str) -> None:
     """Forget the attempts of a login that succeeded; the caller commits."""
-    get_session().exec(delete(LoginAttempt).where(LoginAttempt.key == _attempt_key(email)))
+    get_session().exec(delete(LoginAttempt).where(col(LoginAttempt.key) == _attempt_key(email)))
 
 
 def prune_login_attempts(db: Session, now: datetime) -> int:
@@ -261,5 +264,7 @@ def prune_login_attempts(db: Session, now: datetime) -> int:
     from flask import current_app
 
     window = int(current_app.config.get("LOGIN_WINDOW_SECONDS") or 900)
-    result = db.exec(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(seconds=window)))
+    result = db.exec(
+        delete(LoginAttempt).where(col(LoginAttempt.at) < now - timedelta(seconds=window))
+    )
     return int(result.rowcount or 0)

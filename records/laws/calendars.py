@@ -182,9 +182,9 @@ def _build(cal: Calendar, inauguration: bool, year: int) -> dict[date, str]:
     if inauguration:
         # No in-lieu day when it falls on a Saturday (OPM memo CPM 2000-16, citing 51 Comp.
         # Gen. 586 (1972)), so the date itself is the only closure.
-        day = inauguration_day(year)
-        if day is not None:
-            _add(closed, day, "Inauguration Day")
+        inaugurated = inauguration_day(year)
+        if inaugurated is not None:
+            _add(closed, inaugurated, "Inauguration Day")
     return dict(sorted(closed.items()))
 
 
@@ -407,11 +407,11 @@ class OfficeClosure:
                 return []
         if self.weekday is not None:
             first = date(year, 1, 1)
-            day = first + timedelta(days=(self.weekday - first.weekday()) % 7)
+            on = first + timedelta(days=(self.weekday - first.weekday()) % 7)
             found = []
-            while day.year == year:
-                found.append(day)
-                day += timedelta(weeks=1)
+            while on.year == year:
+                found.append(on)
+                on += timedelta(weeks=1)
             return found
         return []
 

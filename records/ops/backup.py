@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Engine, make_url
@@ -227,7 +227,7 @@ def restore(target: Target, src: Path) -> dict[str, int]:
     _ensure_empty(target)
     target.engine.dispose()
     if dialect == "sqlite":
-        path = make_url(str(target.engine.url)).database
+        path = cast(str, make_url(str(target.engine.url)).database)  # a file database
         src_conn = sqlite3.connect(src / SQLITE_FILE)
         dst_conn = sqlite3.connect(path, timeout=30)
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlmodel import Session, select
 
@@ -188,7 +188,8 @@ def seed_demo(db: Session, storage: Any = None) -> bool:
         )
         db.add(user)
     db.flush()
-    db.add(Membership(org_id=org.id, user_id=user.id, role=Role.OWNER))
+    org_id, user_id = cast(int, org.id), cast(int, user.id)  # flushed: the ids are set
+    db.add(Membership(org_id=org_id, user_id=user_id, role=Role.OWNER))
     by_name: dict[str, Agency] = {}
     for name, level, juris, component, parent, email, portal, address in AGENCIES:
         agency = find_duplicate(db, name, juris) or Agency(
@@ -210,9 +211,9 @@ def seed_demo(db: Session, storage: Any = None) -> bool:
     for agency_name, subject, title, description, start, end, visibility in REQUESTS:
         agency = by_name[agency_name]
         req = RecordRequest(
-            org_id=org.id,
-            agency_id=agency.id,
-            created_by=user.id,
+            org_id=org_id,
+            agency_id=cast(int, agency.id),
+            created_by=user_id,
             assignee_id=user.id,
             subject=subject,
             title=title,
@@ -231,7 +232,7 @@ def seed_demo(db: Session, storage: Any = None) -> bool:
     # The agreement register's demo entries, with their demo documents (records/register/demo.py).
     from records.register import demo as register_demo
 
-    register_demo.seed(db, org.id, user, storage if storage is not None else _storage())
+    register_demo.seed(db, org_id, user, storage if storage is not None else _storage())
     db.flush()
     return True
 

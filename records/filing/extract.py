@@ -121,12 +121,13 @@ def blob_path(storage: Any, sha256: str) -> Iterator[Path]:
 def claim(db: Any, doc_id: int, now: datetime) -> bool:
     """Move one document from pending to running; False when another worker got it first."""
     from sqlalchemy import update
+    from sqlmodel import col
 
     from records.filing.models import Document, TextStatus
 
     result = db.exec(
         update(Document)
-        .where(Document.id == doc_id, Document.text_status == TextStatus.PENDING)
+        .where(col(Document.id) == doc_id, col(Document.text_status) == TextStatus.PENDING)
         .values(text_status=TextStatus.RUNNING, text_claimed_at=now, text_progress=0)
     )
     db.commit()
@@ -143,6 +144,7 @@ def extract_document(db: Any, storage: Any, doc: Any, *, timeout: float = DEFAUL
     locked".
     """
     from sqlalchemy import update
+    from sqlmodel import col
 
     from records.filing.models import Document, TextStatus
 
@@ -156,7 +158,7 @@ def extract_document(db: Any, storage: Any, doc: Any, *, timeout: float = DEFAUL
             shown[0] = percent
             db.exec(
                 update(Document)
-                .where(Document.id == doc_id, Document.text_status == TextStatus.RUNNING)
+                .where(col(Document.id) == doc_id, col(Document.text_status) == TextStatus.RUNNING)
                 .values(text_progress=percent)
             )
             db.commit()
@@ -201,14 +203,14 @@ def next_pending(db: Any, served: Counter[int]) -> int | None:
     its own. ``served`` counts the documents this run extracted per organization.
     """
     from sqlalchemy import func
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from records.filing.models import Document, TextStatus
 
     heads = db.exec(
         select(Document.org_id, func.min(Document.id))
         .where(Document.text_status == TextStatus.PENDING)
-        .group_by(Document.org_id)
+        .group_by(col(Document.org_id))
     ).all()
     db.commit()
     if not heads:
@@ -222,6 +224,7 @@ def extract_pending(db: Any, now: datetime, *, limit: int = BATCH) -> int:
     dead workers are retried."""
     from flask import current_app
     from sqlalchemy import update
+    from sqlmodel import col
 
     from records.core.storage_local import get_storage
     from records.filing.models import Document, TextStatus
@@ -229,8 +232,8 @@ def extract_pending(db: Any, now: datetime, *, limit: int = BATCH) -> int:
     db.exec(
         update(Document)
         .where(
-            Document.text_status == TextStatus.RUNNING,
-            Document.text_claimed_at < now - STALE_CLAIM,
+            col(Document.text_status) == TextStatus.RUNNING,
+            col(Document.text_claimed_at) < now - STALE_CLAIM,
         )
         .values(text_status=TextStatus.PENDING)
     )

@@ -42,7 +42,7 @@ def _chunks(items: list[str]) -> Iterable[list[str]]:
 
 
 def _unreferenced() -> Any:
-    return ~exists().where(Document.sha256 == StoredFile.sha256)
+    return ~exists().where(col(Document.sha256) == col(StoredFile.sha256))
 
 
 def forget_files(db: Session, shas: Iterable[str]) -> list[str]:
@@ -61,7 +61,7 @@ def forget_files(db: Session, shas: Iterable[str]) -> list[str]:
                     # Conditional again: a document filed since the SELECT keeps its row (on
                     # PostgreSQL a filing in progress holds the row, and this waits for it).
                     deleted = db.exec(
-                        delete(StoredFile).where(StoredFile.sha256 == sha, _unreferenced())
+                        delete(StoredFile).where(col(StoredFile.sha256) == sha, _unreferenced())
                     ).rowcount
             except IntegrityError:  # a document committed in between references it
                 deleted = 0

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlmodel import Session, select
 
@@ -424,10 +424,11 @@ def recompute(
     """Recompute the request's clocks and store the changes with ``reason``; flushes."""
 
     day = today or utc_today()
-    events = request_events(db, req.id, include_voided=False)
+    request_id = cast(int, req.id)  # a stored request
+    events = request_events(db, request_id, include_voided=False)
     planned = plan(db, req, events, today=day)
     now = utc_now()
-    current = {d.clock: d for d in current_deadlines(db, req.id)}
+    current = {d.clock: d for d in current_deadlines(db, request_id)}
     result: list[Deadline] = []
     for name, p in planned.items():
         row = current.pop(name, None)
@@ -446,7 +447,7 @@ def recompute(
             _supersede(db, row, now, reason)
         new = Deadline(
             org_id=req.org_id,
-            request_id=req.id,
+            request_id=request_id,
             clock=name,
             due=p.clock.due,
             statutory=p.clock.statutory,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, cast
 
 from alembic import context
 from sqlmodel import SQLModel
@@ -16,7 +16,7 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     """Write ``UtcDateTime`` columns as the plain type they store (migrations need no import)."""
     if type_ == "type" and isinstance(obj, UtcDateTime):
         return "sa.DateTime(timezone=True)"
@@ -24,7 +24,7 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
 
 
 def run_migrations_online() -> None:
-    url = config.get_main_option("sqlalchemy.url")
+    url = cast(str, config.get_main_option("sqlalchemy.url"))  # set by the caller
     engine = make_engine(url)
     with engine.connect() as connection:
         context.configure(

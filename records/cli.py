@@ -103,10 +103,10 @@ def db_upgrade(revision: str) -> None:
 def users_create(email: str, org_name: str, role: str, password: str | None, name: str) -> None:
     """Create a user (or add an existing one) in an organization."""
     from records.core.security import hash_password
-    from records.core.validation import EMAIL_RE
+    from records.core.validation import is_email
 
     email = email.strip().lower()
-    if not EMAIL_RE.match(email):
+    if not is_email(email):
         raise click.UsageError(f"{email!r} is not an email address")
     shown = password or secrets.token_urlsafe(12)
     if len(shown) < 10:

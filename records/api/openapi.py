@@ -1,13 +1,17 @@
-"""The OpenAPI 3.1 document, built from the same field lists the server uses."""
+"""The OpenAPI 3.1 document. Request bodies and the resources' fields are generated from the
+input models (``records.directory.inputs``, ``records.requests.inputs``) that also drive the
+server's checks, so a limit is written once."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from records.api import api_bp
-from records.core.models import AgencyLevel, Subject, Visibility
-from records.core.validation import JURISDICTIONS
+from records.directory.inputs import AgencyInput
 from records.lifecycle.clocks import STATES
+from records.requests.inputs import RequestInput
 
 NULLABLE_STR = {"type": ["string", "null"]}
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
@@ -25,39 +29,24 @@ def _json(ref: str, description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
 
 
-AGENCY_INPUT = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "name": {"type": "string", "minLength": 1, "maxLength": 300},
-        "level": {"type": "string", "enum": [m.value for m in AgencyLevel]},
-        "jurisdiction": {"type": "string", "enum": JURISDICTIONS},
-        "parent_id": NULLABLE_INT,
-        "component": {"type": "string", "maxLength": 20},
-        "foia_email": {"type": "string", "maxLength": 254},
-        "portal_url": {"type": "string", "maxLength": 500},
-        "mailing_address": {"type": "string", "maxLength": 1000},
-        "phone": {"type": "string", "maxLength": 50},
-        "notes": {"type": "string", "maxLength": 10000},
-        "source": {"type": "string", "maxLength": 500},
-        "last_verified": NULLABLE_DATE,
-    },
-}
-REQUEST_INPUT = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "agency_id": {"type": "integer", "minimum": 1},
-        "subject": {"type": "string", "enum": [m.value for m in Subject]},
-        "title": {"type": "string", "minLength": 1, "maxLength": 300},
-        "description": {"type": "string", "maxLength": 50000},
-        "date_from": NULLABLE_DATE,
-        "date_to": NULLABLE_DATE,
-        "tracking_number": {"type": "string", "maxLength": 100},
-        "assignee_id": NULLABLE_INT,
-        "visibility": {"type": "string", "enum": [m.value for m in Visibility]},
-    },
-}
+# Schemas the input models refer to (their enums), gathered into components.schemas.
+_DEFS: dict[str, Any] = {}
+
+
+def input_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """``model``'s JSON Schema as a create body: its $defs go to components.schemas."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    _DEFS.update(schema.pop("$defs", {}))
+    return schema
+
+
+def partial(schema: dict[str, Any]) -> dict[str, Any]:
+    """An update body: the same fields, none of them required."""
+    return {k: value for k, value in schema.items() if k != "required"}
+
+
+AGENCY_INPUT = input_schema(AgencyInput)
+REQUEST_INPUT = input_schema(RequestInput)
 TIMESTAMPS = {
     "id": {"type": "integer"},
     "created_at": {"type": "string", "format": "date-time"},
@@ -155,9 +144,7 @@ PATHS: dict[str, Any] = {
             "requestBody": {
                 "required": True,
                 "content": {
-                    "application/json": {
-                        "schema": {**AGENCY_INPUT, "required": ["name", "jurisdiction"]}
-                    }
+                    "application/json": {"schema": {"$ref": "#/components/schemas/AgencyInput"}}
                 },
             },
             "responses": {
@@ -177,7 +164,7 @@ PATHS: dict[str, Any] = {
             "summary": "Change an agency (kept in its history; notes are the caller's own)",
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": AGENCY_INPUT}},
+                "content": {"application/json": {"schema": partial(AGENCY_INPUT)}},
             },
             "responses": {
                 "200": _json("#/components/schemas/Agency"),
@@ -210,9 +197,7 @@ PATHS: dict[str, Any] = {
             "requestBody": {
                 "required": True,
                 "content": {
-                    "application/json": {
-                        "schema": {**REQUEST_INPUT, "required": ["agency_id", "title"]}
-                    }
+                    "application/json": {"schema": {"$ref": "#/components/schemas/RequestInput"}}
                 },
             },
             "responses": {"201": _json("#/components/schemas/RecordRequest", "Created"), **ERRORS},
@@ -228,7 +213,7 @@ PATHS: dict[str, Any] = {
             "summary": "Change a request",
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": REQUEST_INPUT}},
+                "content": {"application/json": {"schema": partial(REQUEST_INPUT)}},
             },
             "responses": {"200": _json("#/components/schemas/RecordRequest"), **ERRORS},
         },
@@ -254,6 +239,9 @@ SCHEMAS: dict[str, Any] = {
         },
         "required": ["error"],
     },
+    **_DEFS,
+    "AgencyInput": AGENCY_INPUT,
+    "RequestInput": REQUEST_INPUT,
     "Agency": AGENCY,
     "AgencyList": _list_of("#/components/schemas/Agency"),
     "RecordRequest": REQUEST,

@@ -14,6 +14,10 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from records.core.choices import SUBJECT_LABELS as SUBJECT_LABELS
+from records.core.choices import AgencyLevel as AgencyLevel
+from records.core.choices import Subject as Subject
+from records.core.choices import Visibility as Visibility
 from records.core.clock import utc_now
 
 
@@ -58,39 +62,6 @@ class OrgKind(enum.StrEnum):
     CLINIC = "clinic"
     ADVOCACY = "advocacy"
     OTHER = "other"
-
-
-class AgencyLevel(enum.StrEnum):
-    FEDERAL = "federal"
-    STATE = "state"
-    COUNTY = "county"
-    CITY = "city"
-    POLICE = "police"
-    COUNCIL_CLERK = "council_clerk"
-    SHERIFF = "sheriff"
-    JAIL = "jail"
-    OTHER = "other"
-
-
-class Subject(enum.StrEnum):
-    AGREEMENTS = "agreements"
-    FORFEITURE = "forfeiture"
-    COMMUNICATIONS = "communications"
-    OTHER = "other"
-
-
-SUBJECT_LABELS = {
-    Subject.AGREEMENTS: "ICE agreements",
-    Subject.FORFEITURE: "Forfeiture distributions",
-    Subject.COMMUNICATIONS: "Communications",
-    Subject.OTHER: "Other",
-}
-
-
-class Visibility(enum.StrEnum):
-    PRIVATE = "private"
-    ORGANIZATION = "organization"
-    PUBLIC = "public"
 
 
 class Organization(SQLModel, table=True):

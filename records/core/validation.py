@@ -12,6 +12,9 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
+from pydantic import BaseModel
+
 JURISDICTIONS = [
     "US",
     "AL",
@@ -69,7 +72,6 @@ JURISDICTIONS = [
 # Ids are 32-bit on both databases: a larger number cannot name a row (and cannot be bound).
 MAX_ID = 2**31 - 1
 _WHOLE = re.compile(r"[+-]?[0-9]+")
-EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
 class ValidationError(ValueError):
@@ -130,15 +132,54 @@ def jurisdiction(value: Any, field: str = "jurisdiction") -> str:
     return code
 
 
+EMAIL_MAX = 254
+
+
+def is_email(value: str) -> bool:
+    """Whether ``value`` is an email address (syntax only: nothing is looked up)."""
+    try:
+        validate_email(
+            value, check_deliverability=False, globally_deliverable=False, test_environment=True
+        )
+    except EmailNotValidError:
+        return False
+    return True
+
+
 def email(value: Any, field: str, *, required: bool = False) -> str:
-    value = text(value, field, max_len=254, required=required)
-    if value and not EMAIL_RE.match(value):
+    value = text(value, field, max_len=EMAIL_MAX, required=required)
+    if value and not is_email(value):
         raise ValidationError(field, f"{field} is not a valid email address")
     return value
 
 
-def url(value: Any, field: str) -> str:
-    value = text(value, field, max_len=500)
+def max_length(model: type[BaseModel], field: str) -> int:
+    """The ``max_length`` an input model declares for ``field`` (the one place it is written)."""
+    for meta in model.model_fields[field].metadata:
+        limit = getattr(meta, "max_length", None)
+        if limit is not None:
+            return int(limit)
+    raise KeyError(f"{model.__name__}.{field} declares no max_length")
+
+
+def is_required(model: type[BaseModel], field: str) -> bool:
+    return model.model_fields[field].is_required()
+
+
+def model_text(
+    model: type[BaseModel], data: dict[str, Any], field: str, *, required: bool | None = None
+) -> str:
+    """A text field checked with the limits its input model declares."""
+    return text(
+        data.get(field),
+        field,
+        max_len=max_length(model, field),
+        required=is_required(model, field) if required is None else required,
+    )
+
+
+def url(value: Any, field: str, *, max_len: int = 500) -> str:
+    value = text(value, field, max_len=max_len)
     if value and not re.match(r"^https?://[^\s]+$", value):
         raise ValidationError(field, f"{field} must start with http:// or https://")
     return value

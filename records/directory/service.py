@@ -24,22 +24,13 @@ from sqlmodel import Session, col, select
 
 from records.core import validation as v
 from records.core.models import Agency, AgencyLevel, AgencyNote, AgencyRevision
+from records.directory.inputs import AGENCY_FIELDS as INPUT_FIELDS
+from records.directory.inputs import AgencyInput
 
 log = logging.getLogger(__name__)
 
-AGENCY_FIELDS = (
-    "name",
-    "level",
-    "jurisdiction",
-    "parent_id",
-    "component",
-    "foia_email",
-    "portal_url",
-    "mailing_address",
-    "phone",
-    "notes",
-    "source",
-)
+# The fields an agency is written with (``last_verified`` is set by verifying, not typed).
+AGENCY_FIELDS = tuple(f for f in INPUT_FIELDS if f != "last_verified")
 # The shared facts an edit is recorded for (notes are the organization's own).
 SHARED_FIELDS = tuple(f for f in AGENCY_FIELDS if f != "notes") + ("last_verified",)
 CSV_COLUMNS = (
@@ -102,8 +93,9 @@ class DuplicateAgency(v.ValidationError):
 
 
 def clean_agency(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    """Validate agency fields; ``partial`` (PATCH) checks only the keys present."""
-    unknown = set(data) - set(AGENCY_FIELDS) - {"last_verified"}
+    """Validate agency fields against ``AgencyInput`` (its limits are the only ones);
+    ``partial`` (PATCH) checks only the keys present."""
+    unknown = set(data) - set(INPUT_FIELDS)
     if unknown:
         name = sorted(unknown)[0]
         raise v.ValidationError(name, f"unknown field {name!r}")
@@ -113,7 +105,7 @@ def clean_agency(data: dict[str, Any], *, partial: bool = False) -> dict[str, An
         return not partial or key in data
 
     if want("name"):
-        out["name"] = v.text(data.get("name"), "name", max_len=300, required=True)
+        out["name"] = v.model_text(AgencyInput, data, "name")
     if want("level"):
         out["level"] = v.choice(data.get("level"), "level", AgencyLevel, default="other")
     if want("jurisdiction"):
@@ -121,14 +113,16 @@ def clean_agency(data: dict[str, Any], *, partial: bool = False) -> dict[str, An
     if want("parent_id"):
         out["parent_id"] = v.integer(data.get("parent_id"), "parent_id")
     if want("component"):
-        out["component"] = v.text(data.get("component"), "component", max_len=20).upper()
+        out["component"] = v.model_text(AgencyInput, data, "component").upper()
     if want("foia_email"):
         out["foia_email"] = v.email(data.get("foia_email"), "foia_email")
     if want("portal_url"):
-        out["portal_url"] = v.url(data.get("portal_url"), "portal_url")
-    for key, limit in (("mailing_address", 1000), ("phone", 50), ("notes", 10000), ("source", 500)):
+        out["portal_url"] = v.url(
+            data.get("portal_url"), "portal_url", max_len=v.max_length(AgencyInput, "portal_url")
+        )
+    for key in ("mailing_address", "phone", "notes", "source"):
         if want(key):
-            out[key] = v.text(data.get(key), key, max_len=limit)
+            out[key] = v.model_text(AgencyInput, data, key)
     if "last_verified" in data:
         out["last_verified"] = v.iso_date(data.get("last_verified"), "last_verified")
     return out
@@ -206,7 +200,7 @@ def set_notes(
     db: Session, org_id: int, agency_id: int, notes: str, user_id: int | None = None
 ) -> None:
     """Write the organization's notes on an agency (no other organization ever reads them)."""
-    notes = v.text(notes, "notes", max_len=10000)
+    notes = v.text(notes, "notes", max_len=v.max_length(AgencyInput, "notes"))
     note = note_for(db, org_id, agency_id)
     if note is None:
         if not notes:

@@ -17,20 +17,11 @@ from records.core import validation as v
 from records.core.clock import utc_now, utc_today
 from records.core.models import Agency, Membership, RecordRequest, Subject, User, Visibility
 from records.lifecycle.models import Deadline
+from records.requests.inputs import EDITABLE as EDITABLE
+from records.requests.inputs import RequestInput
 
 log = logging.getLogger(__name__)
 
-EDITABLE = (
-    "agency_id",
-    "subject",
-    "title",
-    "description",
-    "date_from",
-    "date_to",
-    "tracking_number",
-    "assignee_id",
-    "visibility",
-)
 MAX_PAGE = 1_000_000
 SORTS: dict[str, Any] = {
     "updated": RecordRequest.updated_at,
@@ -68,15 +59,15 @@ def clean_request(data: dict[str, Any], *, partial: bool = False) -> dict[str, A
     if want("subject"):
         out["subject"] = v.choice(data.get("subject"), "subject", Subject, default="other")
     if want("title"):
-        out["title"] = v.text(data.get("title"), "title", max_len=300, required=True)
+        out["title"] = v.model_text(RequestInput, data, "title")
     if want("description"):
-        out["description"] = v.text(data.get("description"), "description", max_len=50000)
+        out["description"] = v.model_text(RequestInput, data, "description")
     if want("date_from"):
         out["date_from"] = v.iso_date(data.get("date_from"), "date_from")
     if want("date_to"):
         out["date_to"] = v.iso_date(data.get("date_to"), "date_to")
     if want("tracking_number"):
-        out["tracking_number"] = v.text(data.get("tracking_number"), "tracking_number", max_len=100)
+        out["tracking_number"] = v.model_text(RequestInput, data, "tracking_number")
     if want("assignee_id"):
         out["assignee_id"] = v.integer(data.get("assignee_id"), "assignee_id")
     if want("visibility"):

@@ -1,5 +1,7 @@
 """WTForms classes for the HTML pages (CSRF, labels, kept input). Domain rules live in
-``records.core.validation`` and the domain modules; views copy their errors onto these fields."""
+``records.core.validation`` and the domain modules; views copy their errors onto these fields.
+The agency and request forms take their lengths and choices from the input models
+(``records.directory.inputs``, ``records.requests.inputs``), where they are declared once."""
 
 from __future__ import annotations
 
@@ -16,7 +18,18 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from records.core.models import SUBJECT_LABELS, AgencyLevel, OrgKind, Role, Visibility
-from records.core.validation import JURISDICTIONS
+from records.core.validation import EMAIL_MAX, JURISDICTIONS, max_length
+from records.directory.inputs import AgencyInput
+from records.requests.inputs import RequestInput
+
+
+def _agency_max(field: str) -> Length:
+    return Length(max=max_length(AgencyInput, field))
+
+
+def _request_max(field: str) -> Length:
+    return Length(max=max_length(RequestInput, field))
+
 
 LEVEL_LABELS = {
     "federal": "Federal component",
@@ -41,7 +54,7 @@ VISIBILITY_CHOICES = [
 
 class RegisterForm(FlaskForm):
     name = StringField("Your name", validators=[DataRequired(), Length(max=200)])
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)])
     password = PasswordField(
         "Password (at least 10 characters)", validators=[DataRequired(), Length(min=10, max=200)]
     )
@@ -51,7 +64,7 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
 
 
@@ -89,18 +102,24 @@ class EmptyForm(FlaskForm):
 
 
 class AgencyForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=300)])
+    name = StringField("Name", validators=[DataRequired(), _agency_max("name")])
     level = SelectField("Level", choices=LEVEL_CHOICES)
     jurisdiction = SelectField("Jurisdiction", choices=JURIS_CHOICES)
     parent_id = SelectField("Parent agency", choices=[], validate_choice=False)
     component = StringField(
-        "Federal component (e.g. DHS, DOJ)", validators=[Optional(), Length(max=20)]
+        "Federal component (e.g. DHS, DOJ)", validators=[Optional(), _agency_max("component")]
     )
-    foia_email = StringField("Records request email", validators=[Optional(), Length(max=254)])
-    portal_url = StringField("Request portal URL", validators=[Optional(), Length(max=500)])
-    mailing_address = TextAreaField("Mailing address", validators=[Optional(), Length(max=1000)])
-    phone = StringField("Phone", validators=[Optional(), Length(max=50)])
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=10000)])
+    foia_email = StringField(
+        "Records request email", validators=[Optional(), _agency_max("foia_email")]
+    )
+    portal_url = StringField(
+        "Request portal URL", validators=[Optional(), _agency_max("portal_url")]
+    )
+    mailing_address = TextAreaField(
+        "Mailing address", validators=[Optional(), _agency_max("mailing_address")]
+    )
+    phone = StringField("Phone", validators=[Optional(), _agency_max("phone")])
+    notes = TextAreaField("Notes", validators=[Optional(), _agency_max("notes")])
 
 
 class AgencyImportForm(FlaskForm):
@@ -116,14 +135,16 @@ class AgencyImportForm(FlaskForm):
 
 
 class RequestForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    title = StringField("Title", validators=[DataRequired(), _request_max("title")])
     agency_id = SelectField("Agency", choices=[], validate_choice=False)
     subject = SelectField("Subject", choices=SUBJECT_CHOICES)
-    description = TextAreaField("Records description", validators=[Optional(), Length(max=50000)])
+    description = TextAreaField(
+        "Records description", validators=[Optional(), _request_max("description")]
+    )
     date_from = DateField("Records from", validators=[Optional()])
     date_to = DateField("Records to", validators=[Optional()])
     tracking_number = StringField(
-        "Agency tracking number", validators=[Optional(), Length(max=100)]
+        "Agency tracking number", validators=[Optional(), _request_max("tracking_number")]
     )
     assignee_id = SelectField("Assignee", choices=[], validate_choice=False)
     visibility = SelectField("Visibility", choices=VISIBILITY_CHOICES, default="organization")

@@ -145,3 +145,17 @@ def test_email_addresses_are_checked_by_email_validator(client, factory):
         "/api/v1/agencies", json=AGENCY | {"foia_email": "records@travis.example.gov"}, headers=h
     )
     assert ok.status_code == 201, ok.json
+
+
+def test_the_project_name_limit_is_the_models_in_the_api_and_openapi(client, factory):
+    from records.projects.inputs import ProjectInput
+
+    org = factory.org()
+    h = bearer(factory.token(factory.user(org), org))
+    limit = max_length(ProjectInput, "name")
+    resp = client.post("/api/v1/projects", json={"name": "p" * (limit + 1)}, headers=h)
+    assert resp.status_code == 422 and resp.json["error"]["field"] == "name"
+    assert f"at most {limit} characters" in resp.json["error"]["message"]
+    assert client.post("/api/v1/projects", json={"name": "p" * limit}, headers=h).status_code == 201
+    doc = client.get("/api/v1/openapi.json").json
+    assert doc["components"]["schemas"]["ProjectInput"]["properties"]["name"]["maxLength"] == limit

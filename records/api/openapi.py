@@ -239,7 +239,6 @@ SCHEMAS: dict[str, Any] = {
         },
         "required": ["error"],
     },
-    **_DEFS,
     "AgencyInput": AGENCY_INPUT,
     "RequestInput": REQUEST_INPUT,
     "Agency": AGENCY,
@@ -259,7 +258,7 @@ def document() -> dict[str, Any]:
         "security": [{"bearer": []}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": SCHEMAS,
+            "schemas": {**_DEFS, **SCHEMAS},
         },
         "paths": PATHS,
     }

@@ -10,13 +10,14 @@ from sqlmodel import col, select
 from records.access.visibility import Viewer, where
 from records.api import api_bp, json_body
 from records.api.errors import ApiError
-from records.api.openapi import ERRORS, ID, PATHS, SCHEMAS, _json
+from records.api.openapi import ERRORS, ID, PATHS, SCHEMAS, _json, input_schema
 from records.core import validation as v
 from records.core.auth import current_org_id
 from records.core.clock import utc_today
 from records.core.db import get_session
 from records.core.models import RecordRequest, Role
 from records.projects import service as projects
+from records.projects.inputs import ProjectInput
 from records.projects.models import Project
 from records.requests.api import _require
 
@@ -114,15 +115,7 @@ SCHEMAS["Project"] = {
     },
     "required": ["id", "name", "requests"],
 }
-_PROJECT_INPUT = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "name": {"type": "string", "minLength": 1, "maxLength": 200},
-        "description": {"type": "string", "maxLength": 10000},
-    },
-    "required": ["name"],
-}
+SCHEMAS["ProjectInput"] = input_schema(ProjectInput)
 PATHS["/projects"] = {
     "get": {
         "summary": "The organization's projects (requests counted as the caller sees them)",
@@ -151,7 +144,9 @@ PATHS["/projects"] = {
         "summary": "Create a project",
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": _PROJECT_INPUT}},
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ProjectInput"}}
+            },
         },
         "responses": {"201": _json("#/components/schemas/Project", "Created"), **ERRORS},
     },

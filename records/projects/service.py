@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from records.access import visibility
 from records.core import validation as v
 from records.core.models import Agency, RecordRequest
+from records.projects.inputs import ProjectInput
 from records.projects.models import Project, ProjectRequest
 from records.requests import service as rr
 
@@ -28,13 +29,13 @@ MAX_PROJECT_REQUESTS = 5000
 
 
 def clean_project(data: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(data) - {"name", "description"}
+    unknown = set(data) - set(ProjectInput.model_fields)
     if unknown:
         name = sorted(unknown)[0]
         raise v.ValidationError(name, f"unknown field {name!r}")
     return {
-        "name": v.text(data.get("name"), "name", max_len=200, required=True),
-        "description": v.text(data.get("description"), "description", max_len=10000),
+        "name": v.model_text(ProjectInput, data, "name"),
+        "description": v.model_text(ProjectInput, data, "description"),
     }
 
 

@@ -159,3 +159,26 @@ def test_the_project_name_limit_is_the_models_in_the_api_and_openapi(client, fac
     assert client.post("/api/v1/projects", json={"name": "p" * limit}, headers=h).status_code == 201
     doc = client.get("/api/v1/openapi.json").json
     assert doc["components"]["schemas"]["ProjectInput"]["properties"]["name"]["maxLength"] == limit
+
+
+def test_a_documents_description_limit_is_the_models_in_the_api_and_openapi(client, factory):
+    from records.filing.inputs import DocumentMetaInput
+
+    org = factory.org()
+    user = factory.user(org)
+    h = bearer(factory.token(user, org))
+    req = factory.request(org, user, factory.agency(org))
+    limit = max_length(DocumentMetaInput, "description")
+    resp = client.post(
+        f"/api/v1/requests/{req.id}/documents",
+        data={"file": (io.BytesIO(b"Records.\n"), "reply.txt"), "description": "d" * (limit + 1)},
+        headers=h,
+        content_type="multipart/form-data",
+    )
+    assert resp.status_code == 422, resp.json
+    assert resp.json["error"]["field"] == "description"
+    assert f"at most {limit} characters" in resp.json["error"]["message"]
+    doc = client.get("/api/v1/openapi.json").json
+    body = doc["paths"]["/requests/{request_id}/documents"]["post"]["requestBody"]["content"]
+    fields = body["multipart/form-data"]["schema"]["properties"]
+    assert fields["description"]["maxLength"] == limit

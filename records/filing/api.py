@@ -15,7 +15,9 @@ from records.core.clock import utc_today
 from records.core.db import get_session
 from records.core.models import RecordRequest, Role
 from records.core.storage_local import get_storage
+from records.core.validation import max_length
 from records.filing import service as filing
+from records.filing.inputs import DocumentMetaInput
 from records.filing.models import Document
 from records.requests.api import _require
 from records.requests.api import request_or_404 as api_request_or_404
@@ -168,8 +170,11 @@ _UPLOAD_FIELDS = {
     "event_id": {"type": "integer"},
     "date_received": {"type": "string", "format": "date"},
     "exemptions": {"type": "string", "description": "comma-separated, e.g. (b)(6), (b)(7)(C)"},
-    "redaction_notes": {"type": "string"},
-    "description": {"type": "string"},
+    "redaction_notes": {
+        "type": "string",
+        "maxLength": max_length(DocumentMetaInput, "redaction_notes"),
+    },
+    "description": {"type": "string", "maxLength": max_length(DocumentMetaInput, "description")},
     "visibility": {"type": "string", "enum": ["private", "organization", "public"]},
     "embargo_until": {"type": "string", "format": "date"},
 }

@@ -36,6 +36,7 @@ from records.core.models import RecordRequest
 from records.core.storage import TooLarge
 from records.filing import sharing
 from records.filing.extract import WorkerError, blob_path, email_body, run_worker
+from records.filing.inputs import EXEMPTION_MAX, DocumentMetaInput
 from records.filing.models import Document, ProposedEvent, StoredFile
 
 log = logging.getLogger(__name__)
@@ -171,7 +172,11 @@ def clean_exemptions(raw: Any) -> list[str]:
     items = [part for item in raw_items for part in re.split(r"[,\n]", str(item))]
     out: list[str] = []
     for item in items:
-        value = v.text(item if isinstance(item, str) else str(item), "exemptions", max_len=200)
+        value = v.text(
+            item if isinstance(item, str) else str(item),
+            "exemptions",
+            max_len=EXEMPTION_MAX,
+        )
         if not value:
             continue
         compact = re.sub(r"[\s()]", "", value).lower()
@@ -184,8 +189,9 @@ def clean_exemptions(raw: Any) -> list[str]:
                 value = code
         if value not in out:
             out.append(value)
-    if len(out) > 30:
-        raise v.ValidationError("exemptions", "list at most 30 exemptions")
+    most = v.max_length(DocumentMetaInput, "exemptions")
+    if len(out) > most:
+        raise v.ValidationError("exemptions", f"list at most {most} exemptions")
     return out
 
 
@@ -200,8 +206,8 @@ def clean_meta(data: Any, today: date) -> DocMeta:
         exemptions=clean_exemptions(
             data.getlist("exemptions") if hasattr(data, "getlist") else data.get("exemptions")
         ),
-        redaction_notes=v.text(data.get("redaction_notes"), "redaction_notes", max_len=10000),
-        description=v.text(data.get("description"), "description", max_len=10000),
+        redaction_notes=v.model_text(DocumentMetaInput, data, "redaction_notes"),
+        description=v.model_text(DocumentMetaInput, data, "description"),
         visibility=vis,
         embargo_until=until,
     )

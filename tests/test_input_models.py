@@ -182,3 +182,51 @@ def test_a_documents_description_limit_is_the_models_in_the_api_and_openapi(clie
     body = doc["paths"]["/requests/{request_id}/documents"]["post"]["requestBody"]["content"]
     fields = body["multipart/form-data"]["schema"]["properties"]
     assert fields["description"]["maxLength"] == limit
+
+
+def test_an_events_note_limit_is_the_models_in_the_api_and_openapi(client, factory):
+    from records.lifecycle.inputs import EventInput
+
+    org = factory.org()
+    user = factory.user(org)
+    h = bearer(factory.token(user, org))
+    req = factory.request(org, user, factory.agency(org))
+    limit = max_length(EventInput, "note")
+    url = f"/api/v1/requests/{req.id}/events"
+    body = {"type": "sent", "date": "2026-11-20"}
+    resp = client.post(url, json=body | {"note": "n" * (limit + 1)}, headers=h)
+    assert resp.status_code == 422, resp.json
+    assert f"at most {limit} characters" in resp.json["error"]["message"]
+    assert client.post(url, json=body | {"note": "n" * limit}, headers=h).status_code == 201
+    doc = client.get("/api/v1/openapi.json").json
+    note = doc["components"]["schemas"]["EventInput"]["properties"]["note"]
+    assert {"type": "string", "maxLength": limit} in note["anyOf"]
+    post = doc["paths"]["/requests/{request_id}/events"]["post"]["requestBody"]["content"]
+    assert post["application/json"]["schema"] == {"$ref": "#/components/schemas/EventInput"}
+
+
+def test_a_letters_text_limit_is_the_models_in_the_api_and_openapi(client, db, factory):
+    from records.letters.inputs import LetterTextInput
+    from records.letters.models import RequesterProfile
+
+    org = factory.org()
+    user = factory.user(org)
+    db.add(RequesterProfile(org_id=org.id, user_id=user.id, name="Jane Roe", state="NY"))
+    db.commit()
+    agency = factory.agency(org, name="Albany County Sheriff", level="sheriff", jurisdiction="NY")
+    req = factory.request(org, user, agency)
+    h = bearer(factory.token(user, org))
+    body = {"subject": "communications", "items": ["detainers_i247a"], "letter_date": "2026-11-24"}
+    letter = client.post(f"/api/v1/requests/{req.id}/letters", json=body, headers=h).json
+    limit = max_length(LetterTextInput, "text")
+    url = f"/api/v1/letters/{letter['id']}"
+    resp = client.patch(url, json={"text": "t" * (limit + 1)}, headers=h)
+    assert resp.status_code == 422, resp.json
+    assert resp.json["error"]["field"] == "text"
+    assert f"at most {limit} characters" in resp.json["error"]["message"]
+    doc = client.get("/api/v1/openapi.json").json
+    assert (
+        doc["components"]["schemas"]["LetterTextInput"]["properties"]["text"]["maxLength"] == limit
+    )
+    patch = doc["paths"]["/letters/{letter_id}"]["patch"]["requestBody"]["content"]
+    assert patch["application/json"]["schema"] == {"$ref": "#/components/schemas/LetterTextInput"}

@@ -10,7 +10,7 @@ from records.access import visibility
 from records.access.visibility import current_viewer
 from records.api import api_bp, json_body
 from records.api.errors import ApiError
-from records.api.openapi import ERRORS, PATHS, SCHEMAS, _json
+from records.api.openapi import ERRORS, PATHS, SCHEMAS, _json, input_schema
 from records.core import validation as v
 from records.core.clock import utc_now, utc_today
 from records.core.db import get_session
@@ -18,6 +18,7 @@ from records.core.models import Agency, Role
 from records.core.validation import MAX_ID
 from records.letters import service as ls
 from records.letters.drafting import DraftingError
+from records.letters.inputs import LetterTextInput
 from records.letters.models import StoredLetter
 from records.letters.output import PdfConversionError, to_pdf
 from records.requests.api import _require, request_or_404
@@ -246,6 +247,7 @@ PATHS["/requests/{request_id}/letters"] = {
         "responses": {"201": _json("#/components/schemas/Letter", "Created"), **ERRORS},
     },
 }
+SCHEMAS["LetterTextInput"] = input_schema(LetterTextInput)
 PATHS["/letters/{letter_id}"] = {
     "parameters": [{"name": "letter_id", **ID}],
     "get": {"summary": "One letter", "responses": {"200": _LETTER, **ERRORS}},
@@ -254,14 +256,7 @@ PATHS["/letters/{letter_id}"] = {
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"text": {"type": "string"}},
-                        "required": ["text"],
-                        "additionalProperties": False,
-                    }
-                }
+                "application/json": {"schema": {"$ref": "#/components/schemas/LetterTextInput"}}
             },
         },
         "responses": {"200": _LETTER, **ERRORS},

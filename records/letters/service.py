@@ -43,6 +43,7 @@ from records.letters.drafting import (
     placeholders_for,
     retarget_delivery,
 )
+from records.letters.inputs import LetterTextInput
 from records.letters.models import OrgLetterSettings, RequesterProfile, StoredLetter
 from records.letters.output import safe_filename, to_docx
 from records.letters.template import TemplateError, compile_template
@@ -644,7 +645,7 @@ def update_text(db: Session, stored: StoredLetter, text: str, user_id: int | Non
         raise v.ValidationError(
             "text", "this letter was already sent; draft a new one to change it"
         )
-    cleaned = v.text(text, "text", max_len=200_000, required=True)
+    cleaned = v.text(text, "text", max_len=v.max_length(LetterTextInput, "text"), required=True)
     letter = Letter.from_text(cleaned)
     stored.text = letter.text()
     if letter.subject_line:

@@ -8,7 +8,7 @@ from flask import g
 
 from records.api import api_bp, json_body
 from records.api.errors import ApiError
-from records.api.openapi import ERRORS, ID, PATHS, SCHEMAS, _json
+from records.api.openapi import ERRORS, ID, PATHS, SCHEMAS, _json, input_schema
 from records.api.serialize import REQUEST_EXTRAS, request_json
 from records.core import validation as v
 from records.core.auth import has_role
@@ -17,6 +17,7 @@ from records.core.db import get_session
 from records.core.models import RecordRequest, Role
 from records.core.validation import ValidationError
 from records.lifecycle.clocks import current_deadlines_for, deadline_json
+from records.lifecycle.inputs import EventInput
 from records.lifecycle.models import Event
 from records.lifecycle.service import (
     EVENT_KINDS,
@@ -128,21 +129,9 @@ def _correct(req: RecordRequest, body: dict[str, Any], data: dict[str, Any] | No
     return {**request_json(req), "event": event_json(new)}, 201
 
 
-EVENT_INPUT = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "type": {"type": "string", "enum": list(EVENT_KINDS)},
-        "date": {"type": "string", "format": "date"},
-        "note": {"type": "string", "maxLength": 10000},
-        "data": {"type": "object"},
-        "corrects": {
-            "type": "integer",
-            "description": "id of an event entered by mistake: this entry replaces it (type and "
-            "date optional); the old one stays in the timeline with voided_at set",
-        },
-    },
-}
+EVENT_INPUT = input_schema(EventInput)
+EVENT_INPUT["properties"]["type"]["enum"] = list(EVENT_KINDS)
+SCHEMAS["EventInput"] = EVENT_INPUT
 SCHEMAS["Event"] = {
     "type": "object",
     "properties": {
@@ -179,7 +168,7 @@ PATHS["/requests/{request_id}/events"] = {
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": {**EVENT_INPUT, "required": ["type", "date"]}}
+                "application/json": {"schema": {"$ref": "#/components/schemas/EventInput"}}
             },
         },
         "responses": {

@@ -17,12 +17,14 @@ from sqlmodel import Session
 
 from records.core.clock import utc_now, utc_today
 from records.core.models import RecordRequest
+from records.core.validation import max_length
 from records.lifecycle import clocks
 from records.lifecycle.event_log import (
     active_events as active_events,  # re-exported: callers read here
 )
 from records.lifecycle.event_log import event_data as event_data
 from records.lifecycle.event_log import request_events as request_events
+from records.lifecycle.inputs import EventInput
 from records.lifecycle.models import Event
 
 log = logging.getLogger(__name__)
@@ -382,7 +384,7 @@ def _check_date(on: date, today: date) -> None:
         )
 
 
-MAX_NOTE = 10000
+MAX_NOTE = max_length(EventInput, "note")
 
 
 def clean_event(

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlmodel import select
+from sqlmodel import col, select
 
 from records.access import visibility
 from records.core.auth import current_org_id, has_role, login_required_with_org, require_role
@@ -41,7 +41,7 @@ def _public_letters(req: RecordRequest) -> tuple[str, dict[str, Any]] | None:
         .exec(
             select(StoredLetter)
             .where(StoredLetter.request_id == req.id, visibility.where(StoredLetter, public))
-            .order_by(StoredLetter.sent_on, StoredLetter.id)
+            .order_by(col(StoredLetter.sent_on), col(StoredLetter.id))
         )
         .all()
     )

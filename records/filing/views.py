@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -56,7 +56,7 @@ def _panel(req: RecordRequest) -> tuple[str, dict[str, Any]]:
         "private_sources": {
             pid for pid, doc in sources.items() if doc and visibility.narrower_than_request(doc)
         },
-        "notes": sharing.notes_for(db, req.id, viewer),
+        "notes": sharing.notes_for(db, cast(int, req.id), viewer),  # a stored request
         "embargo": db.get(RequestEmbargo, req.id),
         "kinds": list(filing.PROPOSAL_LABELS.items()),
         "can_edit": has_role(Role.EDITOR),
@@ -98,7 +98,7 @@ def upload(request_id: int) -> Any:
                 storage,
                 req,
                 current_user.id,
-                upload_file.stream,
+                cast(BinaryIO, upload_file.stream),  # werkzeug types it IO[bytes]
                 upload_file.filename,
                 meta,
                 max_bytes=limit,
@@ -171,8 +171,10 @@ def decide(proposed_id: int, action: str) -> Any:
     db = get_session()
     proposed = db.get(ProposedEvent, proposed_id)
     # An event read from an email someone else filed as private is not there for this member.
-    if action not in ("confirm", "dismiss") or not visibility.can_see(
-        db, current_viewer(), proposed
+    if (
+        proposed is None
+        or action not in ("confirm", "dismiss")
+        or not visibility.can_see(db, current_viewer(), proposed)
     ):
         abort(404)
     req = request_or_404(proposed.request_id)

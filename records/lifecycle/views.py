@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import calendar as month_cal
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlmodel import select
+from sqlmodel import col, select
 
 from records.core.auth import current_org_id, has_role, login_required_with_org, require_role
 from records.core.clock import utc_today
@@ -65,8 +65,9 @@ def _appeal_clock(deadlines: list[Deadline]) -> Deadline | None:
 def _timeline_panel(req: RecordRequest) -> tuple[str, dict[str, Any]]:
     db = get_session()
     day = utc_today()
-    deadlines, history = deadlines_with_history(db, req.id)
-    events = request_events(db, req.id)
+    request_id = cast(int, req.id)  # a stored request
+    deadlines, history = deadlines_with_history(db, request_id)
+    events = request_events(db, request_id)
     by_id = {e.id: e for e in events}
     ctx = {
         "req": req,
@@ -117,7 +118,7 @@ def _dashboard_panel(org_id: int, user_id: int) -> tuple[str, dict[str, Any]]:
         return list(
             db.exec(
                 select(Deadline, RecordRequest)
-                .join(RecordRequest, RecordRequest.id == Deadline.request_id)
+                .join(RecordRequest, col(RecordRequest.id) == col(Deadline.request_id))
                 .where(*current, *extra)
                 .order_by(Deadline.due, Deadline.id)  # type: ignore[arg-type]
                 .limit(DASHBOARD_LIMIT)
@@ -141,15 +142,15 @@ def _dashboard_panel(org_id: int, user_id: int) -> tuple[str, dict[str, Any]]:
     incoming = [k for k, v in EVENT_KINDS.items() if v.direction == "incoming"]
     received = db.exec(
         select(Event, RecordRequest)
-        .join(RecordRequest, RecordRequest.id == Event.request_id)
+        .join(RecordRequest, col(RecordRequest.id) == col(Event.request_id))
         .where(
             Event.org_id == org_id,
-            Event.kind.in_(incoming),  # type: ignore[attr-defined]
-            Event.voided_at.is_(None),  # type: ignore[union-attr]
-            Event.on >= day - timedelta(days=14),  # type: ignore[operator]
+            col(Event.kind).in_(incoming),
+            col(Event.voided_at).is_(None),
+            col(Event.on) >= day - timedelta(days=14),
             visible,
         )
-        .order_by(Event.on.desc(), Event.id.desc())  # type: ignore[attr-defined]
+        .order_by(col(Event.on).desc(), col(Event.id).desc())
         .limit(10)
     ).all()
     ctx = {
@@ -295,7 +296,7 @@ def _draft(req: RecordRequest, which: str) -> Letter:
     """The follow-up or appeal letter, drafted by the letter service like every other letter
     (organization templates, requester profile, the law's appeal authority)."""
     db = get_session()
-    user: User = current_user  # type: ignore[assignment]
+    user: User = current_user
     if which == "follow-up":
         return ls.draft_follow_up_for(db, req, user, utc_today())
     return ls.draft_appeal_for(db, req, user, utc_today())
@@ -353,7 +354,7 @@ def letter(request_id: int) -> Any:
 @login_required_with_org
 def month() -> Any:
     day = utc_today()
-    raw = request.args.get("month", "")
+    raw: str | None = request.args.get("month", "")
     try:
         first = date.fromisoformat(f"{raw}-01") if raw else day.replace(day=1)
     except ValueError:
@@ -367,7 +368,7 @@ def month() -> Any:
         get_session()
         .exec(
             select(Deadline, RecordRequest)
-            .join(RecordRequest, RecordRequest.id == Deadline.request_id)
+            .join(RecordRequest, col(RecordRequest.id) == col(Deadline.request_id))
             .where(
                 Deadline.org_id == org_id,
                 Deadline.superseded_at.is_(None),  # type: ignore[union-attr]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -67,7 +67,7 @@ def _members(org_id: int) -> list[User]:
         get_session()
         .exec(
             select(User)
-            .join(Membership, Membership.user_id == User.id)
+            .join(Membership, col(Membership.user_id) == col(User.id))
             .where(Membership.org_id == org_id)
             .order_by(User.name)
         )
@@ -146,10 +146,10 @@ def _selected(db: Any) -> list[RecordRequest]:
         db.exec(
             select(RecordRequest)
             .where(
-                RecordRequest.id.in_(ids),  # type: ignore[attr-defined]
+                col(RecordRequest.id).in_(ids),
                 rr.visible_clause(current_org_id(), current_user.id),
             )
-            .order_by(RecordRequest.id)
+            .order_by(col(RecordRequest.id))
         ).all()
     )
 
@@ -241,14 +241,18 @@ def _export(db: Any, reqs: list[RecordRequest]) -> Any:
     agencies = {
         a.id: a
         for a in db.exec(
-            select(Agency).where(Agency.id.in_({r.agency_id for r in reqs}))  # type: ignore[attr-defined]
+            select(Agency).where(col(Agency.id).in_({r.agency_id for r in reqs}))
         ).all()
     }
     people = {m.id: m for m in _members(current_org_id())}
-    due = rr.next_due_of(db, [r.id for r in reqs], utc_today())
+    due = rr.next_due_of(db, [cast(int, r.id) for r in reqs], utc_today())  # stored requests
     rows = []
     for r in reqs:
-        a, n, who = agencies.get(r.agency_id), due.get(r.id), people.get(r.assignee_id or 0)
+        a, n, who = (
+            agencies.get(r.agency_id),
+            due.get(cast(int, r.id)),
+            people.get(r.assignee_id or 0),
+        )
         rows.append(
             (
                 r.id,

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlmodel import Session
 
@@ -432,8 +432,8 @@ def check_event(
     today = utc_today()
     _check_date(on, today)
     clean = clean_data(kind, data)
-    event = Event(org_id=req.org_id, request_id=req.id, kind=kind, on=on, data=dict(clean))
-    events = [*request_events(db, req.id, include_voided=False), event]
+    event = Event(org_id=req.org_id, request_id=_id(req), kind=kind, on=on, data=dict(clean))
+    events = [*request_events(db, _id(req), include_voided=False), event]
     replay(events)
     try:
         clocks.plan(db, req, events, today=today)
@@ -457,14 +457,14 @@ def record_event(
     note, clean = clean_event(kind, on, note, data, today)
     event = Event(
         org_id=req.org_id,
-        request_id=req.id,
+        request_id=_id(req),
         kind=kind,
         on=on,
         actor_id=actor_id,
         note=note,
         data=dict(sorted(clean.items())),
     )
-    events = [*request_events(db, req.id, include_voided=False), event]
+    events = [*request_events(db, _id(req), include_voided=False), event]
     _apply(db, req, events, today, actor_id)  # raises before anything is written
     db.add(event)
     if kind == "acknowledged" and clean.get("tracking_number"):
@@ -509,7 +509,7 @@ def correct_event(
         data=dict(sorted(clean.items())),
         corrects_id=event.id,
     )
-    others = [e for e in request_events(db, req.id, include_voided=False) if e.id != event.id]
+    others = [e for e in request_events(db, _id(req), include_voided=False) if e.id != event.id]
     _apply(db, req, [*others, new], today, actor_id)
     event.voided_at = utc_now()
     db.add(new)
@@ -528,7 +528,7 @@ def correct_event(
 
 def is_overdue(db: Session, req: RecordRequest, today: date) -> bool:
     """True when a statutory clock the agency owes has passed without being met."""
-    return overdue_from(req, clocks.current_deadlines(db, req.id), today)
+    return overdue_from(req, clocks.current_deadlines(db, _id(req)), today)
 
 
 def overdue_from(req: RecordRequest, deadlines: list[Any], today: date) -> bool:
@@ -545,3 +545,8 @@ def overdue_from(req: RecordRequest, deadlines: list[Any], today: date) -> bool:
         and d.clock in clocks.AGENCY_CLOCKS
         for d in deadlines
     )
+
+
+def _id(req: RecordRequest) -> int:
+    """A stored request's id (set once the row is flushed)."""
+    return cast(int, req.id)

@@ -20,7 +20,7 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, func, insert, or_, update
 from sqlalchemy.engine import Engine
@@ -161,7 +161,7 @@ def plan_reminders(db: Session, now: datetime) -> int:
     request_ids = sorted({key[0] for key in candidates})
     for chunk in _chunks(request_ids, 500):
         for key in db.exec(
-            select(
+            select(  # type: ignore[call-overload]  # sqlmodel's select() stops at 4 columns
                 Reminder.request_id, Reminder.clock, Reminder.due, Reminder.kind, Reminder.user_id
             ).where(col(Reminder.request_id).in_(chunk))
         ).all():
@@ -323,7 +323,10 @@ def _batch(db: Session, reminders: list[Reminder]) -> _Batch:
     org_ids = {r.org_id for r in reminders}
     request_ids = sorted({r.request_id for r in reminders if r.request_id is not None})
     ids = [r.id for r in reminders]
-    users = {u.id: u for u in db.exec(select(User).where(col(User.id).in_(user_ids))).all()}
+    users = {
+        cast(int, u.id): u  # stored users
+        for u in db.exec(select(User).where(col(User.id).in_(user_ids))).all()
+    }
     members = set(
         db.exec(
             select(Membership.org_id, Membership.user_id).where(
@@ -353,7 +356,7 @@ def _batch(db: Session, reminders: list[Reminder]) -> _Batch:
     )
     return _Batch(
         users,
-        members,  # type: ignore[arg-type]
+        members,
         preference_rows(db, org_ids),
         requests,
         deadlines,
@@ -465,7 +468,7 @@ def _hand_off(engine: Engine, reminder_id: int, token: str, message_id: str) -> 
         return bool(
             conn.execute(
                 update(Reminder)
-                .where(Reminder.id == reminder_id, Reminder.claimed_by == token)
+                .where(col(Reminder.id) == reminder_id, col(Reminder.claimed_by) == token)
                 .values(outcome=HANDING_OFF, message_id=message_id[:300])
             ).rowcount
         )
@@ -489,10 +492,10 @@ def _prepare(
         return register_reminders.prepare(
             db,
             reminder.org_id,
-            user.id,
+            cast(int, user.id),  # a stored user
             reminder.clock,
             today,
-            base_url,  # type: ignore[arg-type]
+            base_url,
         )
     if reminder.kind == "digest":
         digest = digest_rows(db, reminder.org_id, user.id, today)  # type: ignore[arg-type]
@@ -531,7 +534,7 @@ def digest_rows(db: Session, org_id: int, user_id: int, today: date) -> Digest:
     """Open dates this member may see: overdue and due within seven days, at most
     ``DIGEST_LIMIT`` of each (earliest first), with how many there are in all."""
     where = [
-        Deadline.state == "open",
+        col(Deadline.state) == "open",
         col(Deadline.superseded_at).is_(None),
         visibility.where(RecordRequest, Viewer.member(org_id, user_id)),
     ]
@@ -571,7 +574,7 @@ def _finish(
     with write_intent(), engine.begin() as conn:
         done = conn.execute(
             update(Reminder)
-            .where(Reminder.id == reminder_id, Reminder.claimed_by == token)
+            .where(col(Reminder.id) == reminder_id, col(Reminder.claimed_by) == token)
             .values(delivered_at=now, outcome=outcome, message_id=message_id, last_error="")
         ).rowcount
     if done:
@@ -586,7 +589,7 @@ def _failed(engine: Engine, reminder_id: int, token: str, now: datetime, error: 
         ).scalar_one()
         conn.execute(
             update(Reminder)
-            .where(Reminder.id == reminder_id, Reminder.claimed_by == token)
+            .where(col(Reminder.id) == reminder_id, col(Reminder.claimed_by) == token)
             .values(
                 attempts=attempts + 1,
                 next_attempt_at=now + backoff(attempts + 1),

@@ -76,8 +76,12 @@ def baselines(engine: Engine, s: seed.Seeded, request_id: int) -> dict[str, Call
             f"ORDER BY r.updated_at DESC, r.id DESC LIMIT {limit}",
             p,
         )
-        if count:
-            q(f"SELECT count(*) FROM recordrequest r WHERE {VISIBLE}", p)
+        if count:  # counted up to the cap, as the list counts (past it: "1,000+")
+            q(
+                f"SELECT count(*) FROM (SELECT 1 FROM recordrequest r WHERE {VISIBLE} "
+                f"LIMIT {COUNT_CAP + 1}) c",
+                p,
+            )
         ids = ",".join(str(r[0]) for r in rows) or "0"
         q(
             "SELECT request_id, clock, due FROM deadline WHERE request_id IN "

@@ -1,4 +1,5 @@
-// Agency typeahead for the request form: a progressive enhancement of the agency <select>.
+// Agency typeahead for the request form and the request list's filter: a progressive
+// enhancement of the agency <select>.
 // Without JavaScript the <select> works as it is; with it, a search box above the list asks
 // /agencies/suggest for the best matches ("ICE" finds U.S. Immigration and Customs Enforcement
 // first) and picks the chosen one in the <select>.
@@ -35,6 +36,13 @@
   function pick() {
     var id = byText[input.value];
     if (id) {
+      if (!select.querySelector('option[value="' + id + '"]')) {
+        // A list that offers only some agencies (the request list's filter) gains the one picked.
+        var added = document.createElement("option");
+        added.value = String(id);
+        added.textContent = input.value;
+        select.appendChild(added);
+      }
       select.value = String(id);
       status.textContent = "Selected: " + input.value;
     }
@@ -55,7 +63,7 @@
           option.value = text;
           list.appendChild(option);
         });
-        status.textContent = data.items.length ? data.items.length + " matching agencies" : "No agency matches; add it below.";
+        status.textContent = data.items.length ? data.items.length + " matching agencies" : (select.getAttribute("data-none") || "No agency matches.");
         pick();
       })
       .catch(function () { status.textContent = ""; });

@@ -174,9 +174,7 @@ def test_dashboard_shows_the_most_urgent_with_counts(client, desk, factory):
     assert 0 < shown <= 10
 
 
-def test_dashboard_counts_stop_at_the_cap_and_the_list_counts_them_all(
-    client, desk, factory, monkeypatch
-):
+def test_dashboard_and_list_counts_stop_at_the_cap(client, desk, factory, monkeypatch):
     from records.requests import service as rr
 
     org, owner, h, ids = desk
@@ -199,5 +197,13 @@ def test_dashboard_counts_stop_at_the_cap_and_the_list_counts_them_all(
     overdue = page[page.index("<h3>Overdue") : page.index("<h3>Due this week")]
     assert "5+ requests →" in overdue
     assert "sent <strong>5+</strong>" in page
+    # The list counts up to the cap past its page's offset too, and says when it stopped.
+    listed = client.get("/requests/?due=overdue").get_data(as_text=True)
+    assert '<p class="count">5+ requests</p>' in listed
+    api = client.get("/api/v1/requests?due=overdue&per_page=3", headers=h).json
+    assert (api["total"], api["total_capped"], len(api["items"])) == (5, True, 3)
+    deeper = client.get("/api/v1/requests?due=overdue&per_page=3&page=2", headers=h).json
+    assert (deeper["total"], deeper["total_capped"], len(deeper["items"])) == (8, False, 3)
+    monkeypatch.setattr(rr, "COUNT_CAP", 1000)
     listed = client.get("/requests/?due=overdue").get_data(as_text=True)
     assert '<p class="count">8 requests</p>' in listed

@@ -642,6 +642,9 @@ def test_sql_and_row_checks_agree(world: World, db: Session) -> None:
             by_sql = set(db.exec(select(pk).where(visibility.where(model, viewer))).scalars())
             by_row = {getattr(r, pk.key) for r in rows if visibility.can_see(db, viewer, r)}
             assert by_sql == by_row, (model.__name__, viewer, by_sql ^ by_row)
+            # The statement built once per kind of viewer, ids bound, selects the same rows.
+            bound = select(pk).where(visibility.where(model, viewer.symbolic()))
+            assert set(db.exec(bound, params=viewer.params()).scalars()) == by_sql, model
             checked += len(rows)
     kinds = {m.__name__ for m in RULES if db.exec(select(m)).first() is not None}
     for needed in ("Document", "ProposedEvent", "SharingNote", "SearchEntry", "Notification"):

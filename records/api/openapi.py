@@ -92,8 +92,9 @@ DEADLINE = {
 }
 
 
-def _list_of(ref: str) -> dict[str, Any]:
-    return {
+def _list_of(ref: str, capped: bool = False) -> dict[str, Any]:
+    """A page of ``ref``; ``capped`` lists count at most 1,000 rows past the page's offset."""
+    out: dict[str, Any] = {
         "type": "object",
         "properties": {
             "items": {"type": "array", "items": {"$ref": ref}},
@@ -103,6 +104,17 @@ def _list_of(ref: str) -> dict[str, Any]:
         },
         "required": ["items", "page", "per_page", "total"],
     }
+    if capped:
+        out["properties"]["total"]["description"] = (
+            "Matching rows, counted up to 1,000 past this page's offset (a lower bound when "
+            "total_capped is true; ask a later page to count further)."
+        )
+        out["properties"]["total_capped"] = {
+            "type": "boolean",
+            "description": "True when more rows match than total.",
+        }
+        out["required"].append("total_capped")
+    return out
 
 
 PAGING = [
@@ -245,7 +257,7 @@ SCHEMAS: dict[str, Any] = {
     "AgencyList": _list_of("#/components/schemas/Agency"),
     "RecordRequest": REQUEST,
     "Deadline": DEADLINE,
-    "RequestList": _list_of("#/components/schemas/RecordRequest"),
+    "RequestList": _list_of("#/components/schemas/RecordRequest", capped=True),
 }
 
 

@@ -36,15 +36,41 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
 
 
+# The session's user and its membership in the organization the session acts in, in one
+# statement built once: every signed-in page needs both.
+_SESSION_USER = (
+    select(User, Membership)
+    .outerjoin(
+        Membership,
+        and_(
+            col(Membership.user_id) == col(User.id), col(Membership.org_id) == bindparam("org_id")
+        ),
+    )
+    .where(col(User.id) == bindparam("user_id"))
+)
+
+
 @login_manager.user_loader
 def _load_user(ident: str) -> User | None:
     try:
         user_id, version = (int(part) for part in ident.split(":", 1))
     except ValueError:
         return None
-    user = get_session().get(User, user_id)
-    if user is None or user.session_version != version:
+    org_id = session.get("org_id")
+    row = (
+        get_session()
+        .exec(
+            _SESSION_USER,
+            params={"user_id": user_id, "org_id": org_id if isinstance(org_id, int) else None},
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    user, membership = row
+    if user.session_version != version:
         return None  # logged out elsewhere, password changed, or removed
+    g.session_membership = (user.id, org_id, membership)  # current_membership's lookup, done
     return user
 
 
@@ -143,14 +169,15 @@ def memberships(user_id: int) -> list[tuple[Membership, Organization]]:
     return list(rows.all())
 
 
+_MEMBERSHIP = select(Membership).where(
+    col(Membership.user_id) == bindparam("user_id"), col(Membership.org_id) == bindparam("org_id")
+)
+
+
 def membership_for(user_id: int | None, org_id: int | None) -> Membership | None:
     if user_id is None or org_id is None:
         return None
-    return (
-        get_session()
-        .exec(select(Membership).where(Membership.user_id == user_id, Membership.org_id == org_id))
-        .first()
-    )
+    return get_session().exec(_MEMBERSHIP, params={"user_id": user_id, "org_id": org_id}).first()
 
 
 def current_membership() -> Membership | None:
@@ -162,7 +189,11 @@ def current_membership() -> Membership | None:
         membership = membership_for(g.api_user.id, g.api_org_id)
     elif current_user.is_authenticated:
         org_id = session.get("org_id")
-        membership = membership_for(current_user.id, org_id) if org_id else None
+        loaded = g.get("session_membership")
+        if loaded is not None and loaded[:2] == (current_user.id, org_id):
+            membership = loaded[2]
+        else:
+            membership = membership_for(current_user.id, org_id) if org_id else None
         if membership is None:
             rows = memberships(current_user.id)
             if rows:

@@ -804,17 +804,16 @@ def _take_proposal(db: Session, proposed: ProposedEvent, state: str) -> None:
 def documents_for(db: Session, req: RecordRequest, user_id: int | None) -> list[Document]:
     """The request's documents a member (``user_id``) may see, oldest first."""
     viewer = visibility.Viewer.member(req.org_id, user_id)
-    return visibility.visible_rows(db, Document, viewer, Document.request_id == req.id)
+    return visibility.visible_rows_by(db, Document, viewer, request_id=req.id)
 
 
 def proposals_for(
     db: Session, req: RecordRequest, viewer: visibility.Viewer, *, state: str | None = None
 ) -> list[ProposedEvent]:
     """Events proposed from the request's emails that ``viewer`` may see, oldest first."""
-    where = [ProposedEvent.request_id == req.id]
-    if state is not None:
-        where.append(ProposedEvent.state == state)
-    return visibility.visible_rows(db, ProposedEvent, viewer, *where)
+    if state is None:
+        return visibility.visible_rows_by(db, ProposedEvent, viewer, request_id=req.id)
+    return visibility.visible_rows_by(db, ProposedEvent, viewer, request_id=req.id, state=state)
 
 
 def exemptions_of(doc: Document) -> list[str]:

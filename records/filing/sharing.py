@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session, col
 
 from records.access import visibility
@@ -124,7 +124,17 @@ def publish_due_embargoes(db: Session, now: datetime) -> int:
 
 def notes_for(db: Session, request_id: int, viewer: Viewer) -> list[SharingNote]:
     """The request's sharing notes ``viewer`` may see (a note about a document goes with it)."""
-    stmt = select(SharingNote).where(
-        col(SharingNote.request_id) == request_id, visibility.where(SharingNote, viewer)
+    stmt, params = _notes_stmt(viewer)
+    return list(db.exec(stmt, params=params | {"request_id": request_id}).scalars().all())
+
+
+@visibility.prepared
+def _notes_stmt(viewer: Viewer) -> Any:
+    return (
+        select(SharingNote)
+        .where(
+            col(SharingNote.request_id) == bindparam("request_id"),
+            visibility.where(SharingNote, viewer),
+        )
+        .order_by(col(SharingNote.on), col(SharingNote.id))
     )
-    return list(db.exec(stmt.order_by(col(SharingNote.on), col(SharingNote.id))).scalars().all())  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement

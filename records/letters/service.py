@@ -18,7 +18,7 @@ from email.utils import formatdate, make_msgid
 from io import BytesIO
 from typing import Any
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, bindparam, or_, update
 from sqlmodel import Session, col, select
 
 from records.access import visibility
@@ -1121,11 +1121,20 @@ def letters_for_request(
     db: Session, request_id: int, viewer: visibility.Viewer
 ) -> Sequence[StoredLetter]:
     """The request's stored letters ``viewer`` may see, newest first."""
-    return db.exec(
+    stmt, params = _letters_stmt(viewer)
+    return db.exec(stmt, params=params | {"request_id": request_id}).all()
+
+
+@visibility.prepared
+def _letters_stmt(viewer: visibility.Viewer) -> Any:
+    return (
         select(StoredLetter)
-        .where(StoredLetter.request_id == request_id, visibility.where(StoredLetter, viewer))
-        .order_by(StoredLetter.id.desc())
-    ).all()
+        .where(
+            StoredLetter.request_id == bindparam("request_id"),
+            visibility.where(StoredLetter, viewer),
+        )
+        .order_by(StoredLetter.id.desc())  # type: ignore[union-attr]
+    )
 
 
 def template_error_message(exc: TemplateError) -> str:

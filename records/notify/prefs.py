@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import cache
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -98,21 +99,29 @@ def save_preferences(
     log.info("reminder preferences for org %s user %s set to %s", org_id, user_id, prefs)
 
 
+@cache
+def _unread_stmt() -> Any:
+    """The unread count for any member, built once (see ``Viewer.bound``)."""
+    viewer = Viewer.bound()
+    return (
+        select(func.count())
+        .select_from(Notification)
+        .where(
+            Notification.user_id == viewer.user_id,
+            Notification.org_id == viewer.org_id,
+            col(Notification.read_at).is_(None),
+            visibility.where(Notification, viewer),
+        )
+    )
+
+
 def unread_count(db: Session, org_id: int, user_id: int) -> int:
     """How many inbox rows the user has not read yet (counted once a page: the navigation and
     the dashboard panel share it)."""
 
     def load() -> int:
-        return db.exec(
-            select(func.count())
-            .select_from(Notification)
-            .where(
-                Notification.user_id == user_id,
-                Notification.org_id == org_id,
-                col(Notification.read_at).is_(None),
-                visibility.where(Notification, Viewer.member(org_id, user_id)),
-            )
-        ).one()
+        params = Viewer.member(org_id, user_id).params()
+        return int(db.connection().execute(_unread_stmt(), params).scalar_one())
 
     return cached_read(db, ("unread_count", org_id, user_id), load)
 

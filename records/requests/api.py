@@ -134,6 +134,7 @@ def list_requests() -> Any:
         "page": page,
         "per_page": per,
         "total": result.total,
+        "total_capped": result.total_capped,
     }
 
 

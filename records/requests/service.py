@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Date, and_, bindparam, exists, func, or_
+from sqlalchemy import Date, Integer, and_, bindparam, exists, func, or_
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, select
 
@@ -180,6 +180,12 @@ class Page:
     per_page: int
     total: int
     next_due: dict[int, NextDue] = field(default_factory=dict)
+    total_capped: bool = False  # more rows than ``total`` (see ``list_requests``)
+
+    @property
+    def total_shown(self) -> str:
+        """The total as the page prints it: "1,025+" when the count stopped there."""
+        return f"{self.total:,}+" if self.total_capped else f"{self.total:,}"
 
     @property
     def pages(self) -> int:
@@ -350,36 +356,141 @@ def _next_due() -> Any:
     )
 
 
-def filter_clauses(
-    org_id: int, user_id: int, filters: Filters, today: date
-) -> list[ColumnElement[bool]]:
-    """The list's conditions (visibility first); a jurisdiction filter needs Agency joined."""
-    where = [visible_clause(org_id, user_id)]
-    if filters.status:
-        where.append(RecordRequest.status == filters.status)
-    if filters.agency_id:
-        where.append(RecordRequest.agency_id == filters.agency_id)
-    if filters.jurisdiction:
-        where.append(Agency.jurisdiction == filters.jurisdiction)
-    if filters.subject:
-        where.append(RecordRequest.subject == filters.subject)
-    if filters.assignee_id:
-        where.append(RecordRequest.assignee_id == filters.assignee_id)
-    if filters.waiting:
-        where.append(RecordRequest.status.in_(WAITING[filters.waiting]))  # type: ignore[attr-defined]
-    if filters.due == "overdue":
-        where.append(overdue_clause(today))
-    elif filters.due == "week":
-        where.append(due_week_clause(today))
-    if filters.q:
-        like = f"%{filters.q.lower()}%"
+# Filters whose value is bound into the list's statement (built once per shape; see _list_stmts).
+_BOUND = {
+    "status": lambda: RecordRequest.status == bindparam("f_status"),
+    "agency_id": lambda: RecordRequest.agency_id == bindparam("f_agency"),
+    "jurisdiction": lambda: Agency.jurisdiction == bindparam("f_jurisdiction"),
+    "subject": lambda: RecordRequest.subject == bindparam("f_subject"),
+    "assignee_id": lambda: RecordRequest.assignee_id == bindparam("f_assignee"),
+    "q": lambda: or_(
+        func.lower(RecordRequest.title).like(bindparam("f_like")),
+        func.lower(RecordRequest.tracking_number).like(bindparam("f_like")),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a list's statement depends on besides bound values: which filters are set, the
+    "waiting" and "due" choices and the order."""
+
+    set_filters: tuple[str, ...]
+    waiting: str
+    due: str
+    sort: str
+    direction: str
+
+
+def _shape(filters: Filters) -> _Shape:
+    return _Shape(
+        tuple(name for name in _BOUND if getattr(filters, name)),
+        filters.waiting,
+        filters.due,
+        filters.sort,
+        filters.direction,
+    )
+
+
+def _bound_values(org_id: int, user_id: int, filters: Filters, today: date) -> dict[str, Any]:
+    """The bind parameters of ``_bound_clauses`` for these filters."""
+    return visibility.Viewer.member(org_id, user_id).params() | {
+        "f_status": filters.status,
+        "f_agency": filters.agency_id,
+        "f_jurisdiction": filters.jurisdiction,
+        "f_subject": filters.subject,
+        "f_assignee": filters.assignee_id,
+        "f_like": f"%{filters.q.lower()}%",
+        "day": today,
+        "week_end": today + timedelta(days=7),
+    }
+
+
+def _bound_clauses(shape: _Shape) -> list[ColumnElement[bool]]:
+    """The list's conditions (visibility first) with every value a bind parameter."""
+    where = [visibility.where(RecordRequest, visibility.Viewer.bound())]
+    where += [_BOUND[name]() for name in shape.set_filters]
+    if shape.waiting:
+        where.append(RecordRequest.status.in_(WAITING[shape.waiting]))  # type: ignore[attr-defined]
+    day = bindparam("day", type_=Date)
+    if shape.due == "overdue":
+        where.append(overdue_clause(day))  # type: ignore[arg-type]
+    elif shape.due == "week":
         where.append(
-            or_(
-                func.lower(RecordRequest.title).like(like),
-                func.lower(RecordRequest.tracking_number).like(like),
+            exists().where(
+                *_open_deadlines(), *_week_deadline(day, bindparam("week_end", type_=Date))
             )
         )
     return where
+
+
+def filter_clauses(
+    org_id: int, user_id: int, filters: Filters, today: date
+) -> list[ColumnElement[bool]]:
+    """The list's conditions (visibility first), values filled in; a jurisdiction filter needs
+    Agency joined."""
+    values = _bound_values(org_id, user_id, filters, today)
+    return [c.params(values) for c in _bound_clauses(_shape(filters))]
+
+
+@lru_cache(maxsize=256)
+def _list_stmts(shape: _Shape) -> tuple[Any, Any]:
+    """The list's page and count statements for one shape of filters, built once per process:
+    building them (the visibility rule, the deferred join, the next-deadline subquery) cost
+    more than running them. Values, the offset and the count's bound are parameters."""
+    where = _bound_clauses(shape)
+    desc = shape.direction == "desc"
+    column = _next_due() if shape.sort == "due" else SORTS[shape.sort]
+    if shape.sort == "due":  # requests with no open deadline last, either way
+        order = [
+            column.is_(None),
+            column.desc() if desc else column.asc(),
+            RecordRequest.id.desc() if desc else RecordRequest.id.asc(),
+        ]
+    else:
+        order = (
+            [column.desc(), RecordRequest.id.desc()]
+            if desc
+            else [column.asc(), RecordRequest.id.asc()]
+        )
+    # Find the page's ids first, then load only those rows: the skipped rows of a deep page are
+    # walked inside ix_request_org_updated and never fetched or joined (a "deferred join").
+    ids = select(RecordRequest.id).where(*where)
+    if "jurisdiction" in shape.set_filters or shape.sort == "agency":
+        ids = ids.join(Agency, Agency.id == RecordRequest.agency_id)
+    if shape.sort == "assignee":
+        ids = ids.outerjoin(User, User.id == RecordRequest.assignee_id)
+    offset, limit = bindparam("offset", type_=Integer), bindparam("limit", type_=Integer)
+    outer = list(order)
+    if shape.sort == "due":  # the outer query orders by the day the page query found
+        page_ids = (
+            ids.add_columns(column.label("due"))
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit)
+            .subquery()
+        )
+        outer = [
+            page_ids.c.due.is_(None),
+            page_ids.c.due.desc() if desc else page_ids.c.due.asc(),
+            order[-1],
+        ]
+    else:
+        page_ids = ids.order_by(*order).offset(offset).limit(limit).subquery()
+    page = (
+        select(RecordRequest, Agency, User)
+        .join(page_ids, page_ids.c.id == RecordRequest.id)
+        .join(Agency, Agency.id == RecordRequest.agency_id)
+        .outerjoin(User, User.id == RecordRequest.assignee_id)
+        .order_by(*outer)
+    )
+    counted = select(RecordRequest.id).where(*where)
+    if "jurisdiction" in shape.set_filters:
+        counted = counted.join(Agency, Agency.id == RecordRequest.agency_id)
+    count = select(func.count()).select_from(
+        counted.limit(bindparam("count_limit", type_=Integer)).subquery()
+    )
+    return page, count
 
 
 def list_requests(
@@ -392,67 +503,44 @@ def list_requests(
     *,
     count: bool = True,
 ) -> Page:
-    """One indexed query for the page (agency and assignee joined: no N+1), one count and one
-    query for the page's next deadlines. ``count=False`` skips the count (which reads every
-    matching entry) for a page that shows no total: ``total`` is then the rows found."""
+    """One indexed query for the page (agency and assignee joined: no N+1), one bounded count
+    and one query for the page's next deadlines.
+
+    The count reads at most ``COUNT_CAP`` entries past the page's offset, so the list costs the
+    same whatever the organization holds: past that ``total_capped`` is set and ``total`` is a
+    lower bound ("1,000+"; the pager offers the pages up to it, and counts on from a deeper
+    page). ``count=False`` skips the count for a page that shows no total: ``total`` is then
+    the rows found."""
     today = utc_today()
-    where = filter_clauses(org_id, user_id, filters, today)
-    column = _next_due() if filters.sort == "due" else SORTS[filters.sort]
-    if filters.sort == "due":  # requests with no open deadline last, either way
-        order = [
-            column.is_(None),
-            column.desc() if filters.direction == "desc" else column.asc(),
-            RecordRequest.id.desc() if filters.direction == "desc" else RecordRequest.id.asc(),
-        ]
-    else:
-        order = (
-            [column.desc(), RecordRequest.id.desc()]
-            if filters.direction == "desc"
-            else [column.asc(), RecordRequest.id.asc()]
-        )
-    # Find the page's ids first, then load only those rows: the skipped rows of a deep page are
-    # walked inside ix_request_org_updated and never fetched or joined (a "deferred join").
-    ids = select(RecordRequest.id).where(*where)
-    if filters.jurisdiction or filters.sort == "agency":
-        ids = ids.join(Agency, Agency.id == RecordRequest.agency_id)
-    if filters.sort == "assignee":
-        ids = ids.outerjoin(User, User.id == RecordRequest.assignee_id)
-    page_ids = ids.order_by(*order).offset((page - 1) * per_page).limit(per_page).subquery()
-    outer = list(order)
-    if filters.sort == "due":  # the outer query orders by the day the page query found
-        page_ids = (
-            ids.add_columns(column.label("due"))
-            .order_by(*order)
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-            .subquery()
-        )
-        outer = [
-            page_ids.c.due.is_(None),
-            page_ids.c.due.desc() if filters.direction == "desc" else page_ids.c.due.asc(),
-            order[-1],
-        ]
-    stmt = (
-        select(RecordRequest, Agency, User)
-        .join(page_ids, page_ids.c.id == RecordRequest.id)
-        .join(Agency, Agency.id == RecordRequest.agency_id)
-        .outerjoin(User, User.id == RecordRequest.assignee_id)
-        .order_by(*outer)
-    )
-    rows = list(db.exec(stmt).all())
-    total = len(rows)
+    page_stmt, count_stmt = _list_stmts(_shape(filters))
+    offset = (page - 1) * per_page
+    params = _bound_values(org_id, user_id, filters, today) | {"offset": offset, "limit": per_page}
+    rows = list(db.exec(page_stmt, params=params).all())
+    total, capped = len(rows), False
     if count:
-        count_stmt = select(func.count()).select_from(RecordRequest).where(*where)
-        if filters.jurisdiction:
-            count_stmt = count_stmt.join(Agency, Agency.id == RecordRequest.agency_id)
-        total = db.exec(count_stmt).one()
+        bound = offset + COUNT_CAP
+        total = db.exec(count_stmt, params=params | {"count_limit": bound + 1}).one()
+        total, capped = min(total, bound), total > bound
     return Page(
         rows=rows,
         page=page,
         per_page=per_page,
         total=total,
         next_due=next_due_of(db, [r.id for r, _a, _u in rows], today),
+        total_capped=capped,
     )
+
+
+_NEXT_DUE = (
+    select(Deadline.request_id, Deadline.clock, Deadline.due)
+    .where(
+        Deadline.request_id.in_(bindparam("ids", expanding=True)),  # type: ignore[attr-defined]
+        Deadline.superseded_at.is_(None),  # type: ignore[union-attr]
+        Deadline.state == "open",
+        Deadline.due.is_not(None),  # type: ignore[union-attr]
+    )
+    .order_by(Deadline.request_id, Deadline.due, Deadline.id)  # type: ignore[arg-type]
+)
 
 
 def next_due_of(db: Session, request_ids: list[int], today: date) -> dict[int, NextDue]:
@@ -460,16 +548,7 @@ def next_due_of(db: Session, request_ids: list[int], today: date) -> dict[int, N
     if not request_ids:
         return {}
     found: dict[int, NextDue] = {}
-    for request_id, clock, due in db.exec(
-        select(Deadline.request_id, Deadline.clock, Deadline.due)
-        .where(
-            Deadline.request_id.in_(request_ids),  # type: ignore[attr-defined]
-            Deadline.superseded_at.is_(None),  # type: ignore[union-attr]
-            Deadline.state == "open",
-            Deadline.due.is_not(None),  # type: ignore[union-attr]
-        )
-        .order_by(Deadline.request_id, Deadline.due, Deadline.id)  # type: ignore[arg-type]
-    ).all():
+    for request_id, clock, due in db.exec(_NEXT_DUE, params={"ids": request_ids}).all():
         if request_id not in found:
             found[request_id] = NextDue(due, clock, max(0, (today - due).days))
     return found

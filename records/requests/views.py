@@ -56,7 +56,10 @@ def _choices(form: RequestForm, org_id: int) -> None:
         (str(i), f"{n} ({j})") for i, n, j in agencies
     ]
     # The typeahead (static/agency-picker.js) enhances this list when scripts run.
-    form.agency_id.render_kw = {"data-suggest-url": url_for("agencies.suggest")}
+    form.agency_id.render_kw = {
+        "data-suggest-url": url_for("agencies.suggest"),
+        "data-none": "No agency matches; add it below.",
+    }
     form.assignee_id.choices = [("", "— nobody —")] + [
         (str(u.id), u.name or u.email) for u in _members(org_id)
     ]
@@ -90,15 +93,15 @@ def index() -> Any:
     page = rr.list_requests(
         db, org_id, current_user.id, filters, page_no, current_app.config["PAGE_SIZE"]
     )
-    agencies = db.exec(  # the shared directory: the agencies this organization writes to
-        select(Agency.id, Agency.name)
-        .where(
-            col(Agency.id).in_(
-                select(RecordRequest.agency_id).where(RecordRequest.org_id == org_id)
-            )
-        )
-        .order_by(Agency.name)
-    ).all()
+    # The agency filter offers the agencies on this page and the one filtered by (the typeahead,
+    # static/agency-picker.js, finds any other): listing every agency the organization ever
+    # wrote to would read all its requests on every page.
+    shown = {a.id: a.name for _r, a, _u in page.rows}
+    if filters.agency_id and filters.agency_id not in shown:
+        picked = db.get(Agency, filters.agency_id)
+        if picked is not None:
+            shown[filters.agency_id] = picked.name
+    agencies = sorted(shown.items(), key=lambda item: (item[1].lower(), item[0]))
     return render_template(
         "requests/index.html",
         page=page,

@@ -56,6 +56,22 @@ def test_a_new_request_is_found_by_title_agency_and_tracking_number(
     page.get_by_role("button", name="Save request").click()
     page.wait_for_url(re.compile(re.escape(base) + r"/requests/\d+$"))
 
+    # The request list's agency filter offers only the agencies at hand; the same typeahead
+    # finds any other in the directory and filters by it.
+    page.goto(base + "/requests/")
+    finder = page.get_by_label("Find an agency by name or abbreviation")
+    finder.fill("Etowah")
+    expect(page.locator("#agency-find-list option")).to_have_count(1)
+    finder.fill("Etowah County Sheriff's Office (AL)")
+    expect(page.locator("#agency-find-status")).to_contain_text("Selected")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile(r"agency_id=\d+"))
+    expect(page.locator("tbody")).to_contain_text(title)
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(page.get_by_label("Agency", exact=True).locator("option:checked")).to_have_text(
+        "Etowah County Sheriff's Office"
+    )
+
     for query in ("detainer log", "Etowah County Sheriff", "ECSO-2026-4471"):
         page.goto(base + "/search/")
         page.get_by_label("Words to find").fill(query)

@@ -1,8 +1,9 @@
 """Throughput: pages per second through gunicorn against a hello-world Flask app on the same settings.
 
-Usage: python bench/bench_load.py [--rows 10000] [--pg URL] [--workers 2] [--connections 8]
+Usage: python bench/bench_load.py [--rows 100000] [--pg URL] [--workers 2] [--connections 8]
 
-Seeds one organization with ``--rows`` requests (SQLite file, or a temporary schema of ``--pg``),
+Seeds one organization with a tenth of ``--rows`` requests and then all of them (SQLite file, or
+a temporary schema of ``--pg``), measuring at each size;
 starts the app and ``bench/hello_app.py`` under gunicorn with the same workers, and drives each
 with the same keep-alive load generator (``--connections`` threads on http.client, a logged-in
 session cookie or a bearer token). App page and hello-world are loaded in turn (ABBA rounds of
@@ -123,24 +124,27 @@ def serve(target: str, cwd: Path, env: dict[str, str], workers: int, log: Path) 
 
 def main() -> int:
     p = harness.parser(__doc__)
-    p.add_argument("--rows", type=int, default=10_000)
+    p.add_argument("--rows", type=int, default=100_000, help="requests at full size")
     p.add_argument("--pg", default="", help="PostgreSQL URL (a temporary schema is used)")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--connections", type=int, default=8)
     p.add_argument("--seconds", type=float, default=2.0)
     args = p.parse_args()
     rows = 1_000 if args.quick else args.rows
+    sizes = (rows,) if args.quick else (rows // 10, rows)
     rounds = args.rounds or (2 if args.quick else 4)
     seconds = 1.0 if args.quick else args.seconds
     db_name = "postgresql" if args.pg else "sqlite"
-    report = harness.Report(f"throughput ({db_name}, {rows:,} requests)")
+    report = harness.Report(
+        f"throughput ({db_name}, {' and '.join(f'{n:,}' for n in sizes)} requests)"
+    )
     servers: list[Any] = []
     with harness.scratch() as tmp, harness.database(args.pg, tmp) as url:
         try:
             engine = make_engine(url)
             SQLModel.metadata.create_all(engine)
             s = seed.base(engine)
-            seed.requests_up_to(engine, s, rows)
+            seed.requests_up_to(engine, s, sizes[0])
             env = os.environ | {
                 "DATABASE_URL": url,
                 "RECORDS_INSTANCE_PATH": str(tmp / "instance"),
@@ -175,26 +179,34 @@ def main() -> int:
             n = args.connections
             load(hello_port, "/", {}, n, 0.5)
             errors = 0
-            print(
-                f"gunicorn {args.workers} workers, {n} connections, {seconds:g}s a turn, {db_name}"
-            )
-            for name, (path, headers) in pages.items():
-                load(app_port, path, headers, n, 0.5)  # warm each worker
-                app_rps: list[float] = []
-                hello_rps: list[float] = []
-                for r in range(rounds):
-                    turns = [("app", app_port, path, headers), ("hello", hello_port, "/", {})]
-                    for label, port, pth, hdr in turns if r % 2 == 0 else turns[::-1]:
-                        rps, err = load(port, pth, hdr, n, seconds)
-                        errors += err
-                        (app_rps if label == "app" else hello_rps).append(rps)
-                ratios = harness.Stats([a / h for a, h in zip(app_rps, hello_rps, strict=True)])
-                report.info(
-                    f"{name}: {harness.Stats(app_rps).median:.0f} pages/s, hello-world "
-                    f"{harness.Stats(hello_rps).median:.0f}/s; ratio spread "
-                    f"{min(ratios.samples):.3f}–{max(ratios.samples):.3f}"
+            for size in sizes:
+                seed.requests_up_to(engine, s, size)
+                print(
+                    f"\n== {size:,} requests: gunicorn {args.workers} workers, {n} connections, "
+                    f"{seconds:g}s a turn, {db_name}"
                 )
-                report.check(f"{name} throughput / hello-world", ratios.median, 0.2, at_most=False)
+                for name, (path, headers) in pages.items():
+                    load(app_port, path, headers, n, 0.5)  # warm each worker
+                    app_rps: list[float] = []
+                    hello_rps: list[float] = []
+                    for r in range(rounds):
+                        turns = [("app", app_port, path, headers), ("hello", hello_port, "/", {})]
+                        for label, port, pth, hdr in turns if r % 2 == 0 else turns[::-1]:
+                            rps, err = load(port, pth, hdr, n, seconds)
+                            errors += err
+                            (app_rps if label == "app" else hello_rps).append(rps)
+                    ratios = harness.Stats([a / h for a, h in zip(app_rps, hello_rps, strict=True)])
+                    report.info(
+                        f"{name}: {harness.Stats(app_rps).median:.0f} pages/s, hello-world "
+                        f"{harness.Stats(hello_rps).median:.0f}/s; ratio spread "
+                        f"{min(ratios.samples):.3f}–{max(ratios.samples):.3f}"
+                    )
+                    report.check(
+                        f"{name} throughput / hello-world at {size:,}",
+                        ratios.median,
+                        0.2,
+                        at_most=False,
+                    )
             report.check("errors", errors, 0)
         finally:
             for proc in servers:

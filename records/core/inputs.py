@@ -102,10 +102,17 @@ class GuardedJSONProvider(DefaultJSONProvider):
 
 def _nul_field() -> str | None:
     """The first query argument, form field or upload name holding a NUL character."""
-    for where in (request.args, request.form):
+    query = request.query_string
+    sources = [request.args] if b"%00" in query or b"\x00" in query else []  # (how a NUL is spelt)
+    has_body = bool(request.content_length or request.headers.get("Transfer-Encoding"))
+    if has_body:  # a request without a body has no fields or uploads to read
+        sources.append(request.form)
+    for where in sources:
         for key, values in where.lists():
             if "\x00" in key or any("\x00" in value for value in values):
                 return key.replace("\x00", "")
+    if not has_body:
+        return None
     for key, upload in request.files.items(multi=True):
         if "\x00" in key or "\x00" in (upload.filename or ""):
             return key.replace("\x00", "")

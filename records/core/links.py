@@ -14,6 +14,7 @@ at a host of their choosing. Per user, a forged header only changes one's own li
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -53,8 +54,16 @@ def _listen_address(config: Mapping[str, Any]) -> str:
     return f"http://{host}:{config.get('PORT') or 5000}"
 
 
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9/._~-]*")
+
+
 def request_base_url() -> str:
     """The address the current request reached the app at, without a trailing slash."""
+    host, root = request.host, request.root_path
+    if host.isascii() and "xn--" not in host and _PLAIN_PATH.fullmatch(root):
+        # What ``url_root`` builds, without its IRI decoding (nothing here to decode): every
+        # signed-in page asks.
+        return f"{request.scheme}://{host}{root}".rstrip("/")
     return request.url_root.rstrip("/")
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from records.core.clock import utc_now, utc_today
@@ -396,17 +397,18 @@ def deadlines_with_history(db: Session, request_id: int) -> tuple[list[Deadline]
     return list(current), [d for d in every if d.superseded_at is not None]
 
 
+_CURRENT_FOR = select(Deadline).where(
+    Deadline.request_id.in_(bindparam("ids", expanding=True)),  # type: ignore[attr-defined]
+    Deadline.superseded_at.is_(None),  # type: ignore[union-attr]
+)
+
+
 def current_deadlines_for(db: Session, request_ids: list[int]) -> dict[int, list[Deadline]]:
     """Current clocks for many requests in one query: {request id: clocks, earliest first}."""
     out: dict[int, list[Deadline]] = {}
     if not request_ids:
         return out
-    rows = db.exec(
-        select(Deadline).where(
-            Deadline.request_id.in_(request_ids),  # type: ignore[attr-defined]
-            Deadline.superseded_at.is_(None),  # type: ignore[union-attr]
-        )
-    ).all()
+    rows = db.exec(_CURRENT_FOR, params={"ids": request_ids}).all()
     for row in sorted(rows, key=lambda d: (d.due is None, d.due or date.max, d.id or 0)):
         out.setdefault(row.request_id, []).append(row)
     return out

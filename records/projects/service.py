@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from records.access import visibility
@@ -55,10 +55,11 @@ def create_project(db: Session, org_id: int, user_id: int | None, data: dict[str
     return project
 
 
+_PROJECTS_OF = select(Project).where(Project.org_id == bindparam("org_id")).order_by(Project.name)
+
+
 def projects_of(db: Session, org_id: int) -> list[Project]:
-    return list(
-        db.exec(select(Project).where(Project.org_id == org_id).order_by(Project.name)).all()
-    )
+    return list(db.exec(_PROJECTS_OF, params={"org_id": org_id}).all())
 
 
 def project_of(db: Session, org_id: int, project_id: Any) -> Project | None:

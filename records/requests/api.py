@@ -128,7 +128,9 @@ def patch_agency(agency_id: int) -> Any:
 def list_requests() -> Any:
     page, per = _paging()
     filters = rr.parse_filters(request.args)
-    result = rr.list_requests(get_session(), current_org_id(), g.api_user.id, filters, page, per)
+    result = rr.list_requests(
+        get_session(), current_org_id(), g.api_user.id, filters, page, per, next_due=False
+    )
     return {
         "items": requests_json([r for r, _a, _u in result.rows]),
         "page": page,

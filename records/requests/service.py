@@ -502,6 +502,7 @@ def list_requests(
     per_page: int,
     *,
     count: bool = True,
+    next_due: bool = True,
 ) -> Page:
     """One indexed query for the page (agency and assignee joined: no N+1), one bounded count
     and one query for the page's next deadlines.
@@ -510,7 +511,8 @@ def list_requests(
     same whatever the organization holds: past that ``total_capped`` is set and ``total`` is a
     lower bound ("1,000+"; the pager offers the pages up to it, and counts on from a deeper
     page). ``count=False`` skips the count for a page that shows no total: ``total`` is then
-    the rows found."""
+    the rows found; ``next_due=False`` skips the next deadlines (the API sends every current
+    clock instead)."""
     today = utc_today()
     page_stmt, count_stmt = _list_stmts(_shape(filters))
     offset = (page - 1) * per_page
@@ -526,7 +528,7 @@ def list_requests(
         page=page,
         per_page=per_page,
         total=total,
-        next_due=next_due_of(db, [r.id for r, _a, _u in rows], today),
+        next_due=next_due_of(db, [r.id for r, _a, _u in rows], today) if next_due else {},
         total_capped=capped,
     )
 

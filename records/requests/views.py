@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 
 from records.core import csvout
@@ -65,17 +66,16 @@ def _choices(form: RequestForm, org_id: int) -> None:
     ]
 
 
+_MEMBERS = (
+    select(User)
+    .join(Membership, col(Membership.user_id) == col(User.id))
+    .where(Membership.org_id == bindparam("org_id"))
+    .order_by(User.name)
+)
+
+
 def _members(org_id: int) -> list[User]:
-    return list(
-        get_session()
-        .exec(
-            select(User)
-            .join(Membership, col(Membership.user_id) == col(User.id))
-            .where(Membership.org_id == org_id)
-            .order_by(User.name)
-        )
-        .all()
-    )
+    return list(get_session().exec(_MEMBERS, params={"org_id": org_id}).all())
 
 
 @bp.route("/")

@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel
 
 JURISDICTIONS = [
@@ -137,6 +136,8 @@ EMAIL_MAX = 254
 
 def is_email(value: str) -> bool:
     """Whether ``value`` is an email address (syntax only: nothing is looked up)."""
+    from email_validator import EmailNotValidError, validate_email  # its tables load on first use
+
     try:
         validate_email(
             value, check_deliverability=False, globally_deliverable=False, test_environment=True

@@ -27,7 +27,7 @@ from records.core.models import SUBJECT_LABELS, Agency, AgencyLevel
 from records.core.validation import JURISDICTIONS, ValidationError
 from records.laws import UnknownLawError, get_law
 from records.lifecycle.clocks import CLOCK_LABELS
-from records.reports import charts, exports, service
+from records.reports import exports, service
 from records.reports.figures import PUBLIC_MIN_N, fmt_days
 from records.requests import service as rr
 
@@ -50,6 +50,8 @@ def law_deadline(code: str) -> int | None:
 
 def chart_set(card: service.Card, prefix: str) -> dict[str, str]:
     """The three charts of one card (hidden figures stay out of the charts too)."""
+    from records.reports import charts  # pygal (and lxml) load with the first chart
+
     out: dict[str, str] = {}
     if card.filed == 0 or card.filed < card.min_n:
         return out
@@ -176,6 +178,8 @@ def state(code: str) -> Any:
 
 
 def _state_page(code: str, where: list[Any], *, public: bool, min_n: int) -> Any:
+    from records.reports import charts
+
     code = code.upper()
     if code not in JURISDICTIONS:
         abort(404)
@@ -365,6 +369,8 @@ def public_state(code: str) -> Any:
 @public_bp.route("/charts.css")
 def chart_css() -> Any:
     """The chart colours pygal would write inline (served here for the CSP)."""
+    from records.reports import charts
+
     resp = Response(charts.stylesheet(), mimetype="text/css")
     resp.headers["Cache-Control"] = "public, max-age=86400"
     return resp

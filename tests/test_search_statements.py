@@ -62,9 +62,7 @@ def test_search_statements_do_not_grow_with_the_matches(app, client, factory):
     }, many
 
 
-def test_the_agency_filter_lists_the_agencies_the_organization_has_requests_with(
-    client, factory
-):
+def test_the_agency_filter_lists_the_agencies_the_organization_has_requests_with(client, factory):
     org, other = factory.org(), factory.org()
     owner, stranger = factory.user(org), factory.user(other)
     h, h_other = bearer(factory.token(owner, org)), bearer(factory.token(stranger, other))

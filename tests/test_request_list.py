@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -207,3 +208,44 @@ def test_dashboard_and_list_counts_stop_at_the_cap(client, desk, factory, monkey
     monkeypatch.setattr(rr, "COUNT_CAP", 1000)
     listed = client.get("/requests/?due=overdue").get_data(as_text=True)
     assert '<p class="count">8 requests</p>' in listed
+
+
+def test_agency_filter_lists_the_agencies_written_to_up_to_its_cap(client, desk, monkeypatch):
+    from records.requests import service as rr
+
+    _org, _owner, h, _ids = desk
+    other = client.post(
+        "/api/v1/agencies",
+        json={"name": "Etowah County Jail", "level": "jail", "jurisdiction": "AL"},
+        headers=h,
+    ).json
+    unused = client.post(
+        "/api/v1/agencies",
+        json={"name": "Baldwin County Sheriff", "level": "sheriff", "jurisdiction": "AL"},
+        headers=h,
+    ).json
+    client.post(
+        "/api/v1/requests",
+        json={"agency_id": other["id"], "title": "Delta jail roster", "subject": "agreements"},
+        headers=h,
+    )
+
+    def options(url: str) -> list[str]:
+        page = client.get(url).get_data(as_text=True)
+        field = page[page.index('<select id="agency_id"') :]
+        return re.findall(r'<option value="(\d+)"', field[: field.index("</select>")])
+
+    # Every agency the organization wrote to, by name; not the rest of the directory.
+    for url in ("/requests/", "/search/?q=jail"):
+        assert options(url) == [str(other["id"]), str(_agency_of(client, h))], url
+        assert str(unused["id"]) not in options(url)
+    # Past the cap only the chosen one is listed (the typeahead finds the others).
+    monkeypatch.setattr(rr, "AGENCY_CHOICES_CAP", 1)
+    assert options("/requests/") == []
+    assert options(f"/requests/?agency_id={other['id']}") == [str(other["id"])]
+    assert options(f"/search/?q=jail&agency_id={other['id']}") == [str(other["id"])]
+
+
+def _agency_of(client, h) -> int:
+    items = client.get("/api/v1/requests?q=Alpha", headers=h).json["items"]
+    return items[0]["agency_id"]

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Date, Integer, and_, bindparam, exists, func, or_
+from sqlalchemy import Date, Integer, and_, bindparam, exists, func, or_, text
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, select
 
@@ -543,6 +543,39 @@ _NEXT_DUE = (
     )
     .order_by(Deadline.request_id, Deadline.due, Deadline.id)  # type: ignore[arg-type]
 )
+
+
+# The agencies an organization wrote to, for the list and search filters: a loose scan of
+# ix_request_org_agency, one probe per agency used (a plain IN or DISTINCT reads every request's
+# index entry), stopping past AGENCY_CHOICES_CAP. The organization is bound; built once.
+AGENCY_CHOICES_CAP = 300
+_AGENCIES_USED = text(
+    "WITH RECURSIVE used(id) AS ("
+    "SELECT min(agency_id) FROM recordrequest WHERE org_id = :org "
+    "UNION ALL SELECT (SELECT min(r.agency_id) FROM recordrequest r "
+    "WHERE r.org_id = :org AND r.agency_id > used.id) FROM used WHERE used.id IS NOT NULL) "
+    "SELECT agency.id, agency.name FROM agency "
+    "JOIN (SELECT id FROM used WHERE id IS NOT NULL LIMIT :cap) u ON agency.id = u.id "
+    "ORDER BY agency.name, agency.id"
+)
+
+
+def agency_choices(db: Session, org_id: int, picked: int | None = None) -> list[tuple[int, str]]:
+    """(id, name) of the agencies the organization wrote to, by name, for a filter's list; when
+    it wrote to more than ``AGENCY_CHOICES_CAP``, only ``picked`` (the directory typeahead,
+    ``static/agency-picker.js``, finds the others). Costs one index probe per agency listed."""
+    rows = [
+        (int(i), str(n))
+        for i, n in db.connection().execute(
+            _AGENCIES_USED, {"org": org_id, "cap": AGENCY_CHOICES_CAP + 1}
+        )
+    ]
+    if len(rows) <= AGENCY_CHOICES_CAP:
+        return rows
+    if picked is None:
+        return []
+    agency = db.get(Agency, picked)
+    return [(picked, agency.name)] if agency is not None else []
 
 
 def next_due_of(db: Session, request_ids: list[int], today: date) -> dict[int, NextDue]:

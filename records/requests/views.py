@@ -93,15 +93,7 @@ def index() -> Any:
     page = rr.list_requests(
         db, org_id, current_user.id, filters, page_no, current_app.config["PAGE_SIZE"]
     )
-    # The agency filter offers the agencies on this page and the one filtered by (the typeahead,
-    # static/agency-picker.js, finds any other): listing every agency the organization ever
-    # wrote to would read all its requests on every page.
-    shown = {a.id: a.name for _r, a, _u in page.rows}
-    if filters.agency_id and filters.agency_id not in shown:
-        picked = db.get(Agency, filters.agency_id)
-        if picked is not None:
-            shown[filters.agency_id] = picked.name
-    agencies = sorted(shown.items(), key=lambda item: (item[1].lower(), item[0]))
+    agencies = rr.agency_choices(db, org_id, filters.agency_id)
     return render_template(
         "requests/index.html",
         page=page,

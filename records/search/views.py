@@ -6,13 +6,13 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
-from sqlalchemy import text
 
 from records.core import validation as v
 from records.core.auth import current_org_id, login_required_with_org
 from records.core.db import get_session
 from records.core.models import Subject
 from records.core.validation import ValidationError
+from records.requests import service as rr
 from records.search import query as search
 
 bp = Blueprint("search", __name__, url_prefix="/search")
@@ -24,18 +24,6 @@ FACET_LABELS = {
     "status": "Status",
     "year": "Year",
 }
-# The agencies the organization has requests with, for the filter's list: a loose scan of the
-# (org_id, agency_id) index, one probe per agency used, so it costs the same whether the
-# organization holds a hundred requests or a hundred thousand (a plain IN or DISTINCT reads
-# every request's index entry). Built once; the organization is bound.
-USED_AGENCIES = text(
-    "WITH RECURSIVE used(id) AS ("
-    "SELECT min(agency_id) FROM recordrequest WHERE org_id = :org "
-    "UNION ALL SELECT (SELECT min(r.agency_id) FROM recordrequest r "
-    "WHERE r.org_id = :org AND r.agency_id > used.id) FROM used WHERE used.id IS NOT NULL) "
-    "SELECT agency.id, agency.name FROM agency JOIN used ON agency.id = used.id "
-    "ORDER BY agency.name"
-)
 
 
 def parse_search_args(args: Any) -> tuple[str, search.SearchFilters, int]:
@@ -70,16 +58,17 @@ def index() -> Any:
     db = get_session()
     error = None
     results = search.Results([], {})
-    query, page = "", 1
+    query, page, picked = "", 1, None
     try:
         query, filters, page = parse_search_args(request.args)
+        picked = filters.agency_id
         scope = search.Scope.member(org_id, current_user.id)
         results = search.search_page(
             db, query, scope, filters, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE
         )
     except ValidationError as exc:
         error = exc.message
-    agencies = db.connection().execute(USED_AGENCIES, {"org": org_id}).all()
+    agencies = rr.agency_choices(db, org_id, picked)
     return render_template(
         "search/index.html",
         q=query,

@@ -343,6 +343,27 @@ def test_weekly_digest_lists_the_most_urgent_and_counts_and_links_the_rest(
     assert inbox.title.endswith("5 overdue, 1 due this week")
 
 
+def test_a_digest_counts_a_long_backlog_only_up_to_its_cap(
+    app, db, factory, setup, smtp, monkeypatch
+):
+    org, user = setup
+    save_preferences(
+        db, org.id, user.id, Prefs(days_before=0, on_day=False, when_passed=False), NOW
+    )
+    db.commit()
+    monkeypatch.setattr(notify, "DIGEST_LIMIT", 2)
+    monkeypatch.setattr(notify, "DIGEST_COUNT_CAP", 3)
+    for n in range(5):
+        add_deadline(
+            db, factory.request(org, user, title=f"Old jail log {n}"), date(2026, 6, 1 + n)
+        )
+    assert _sweep(app, datetime(2026, 11, 23, 13, 30, tzinfo=UTC)).delivered == 1
+    body = smtp.messages[0].get_payload()
+    assert "Old jail log 1" in body and "Old jail log 2" not in body
+    assert "And 1+ more: " in body and "/requests/?due=overdue" in body
+    assert "3+ overdue, 0 due this week" in smtp.messages[0]["Subject"]
+
+
 def test_a_sweep_commits_per_batch_not_per_reminder(app, db, factory, setup):
     """In-app deliveries (no mail server configured) commit together: as many commits for
     twelve reminders as for two."""

@@ -75,12 +75,18 @@ def digest(
     base_url: str,
     overdue_total: int | None = None,
     coming_total: int | None = None,
+    count_cap: int | None = None,
 ) -> Content:
     """Text for the weekly digest: the most urgent open dates, overdue and this week.
 
     ``rows`` may be the first few of each; the totals (default: the rows given) are named in
-    the title, and a group that has more than it lists links to the filtered request list.
+    the title, and a group that has more than it lists links to the filtered request list. A
+    total over ``count_cap`` (counted no further) reads "1,000+".
     """
+
+    def shown(n: int) -> str:
+        return f"{count_cap:,}+" if count_cap is not None and n > count_cap else f"{n:,}"
+
     base = base_url.rstrip("/")
     url = f"{base}/"
     overdue = [(d, r) for d, r in rows if d.due is not None and d.due < today]
@@ -98,11 +104,15 @@ def digest(
                 assert d.due is not None
                 lines.append(f"- {clock_label(d.clock)} {when(d.due, today)}: {r.title}")
                 lines.append(f"  {base}/requests/{r.id}")
-            more = totals[heading] - len(group)
-            if more > 0:
+            total = totals[heading]
+            if total > len(group):
+                more = shown(total - len(group))
+                if count_cap is not None and total > count_cap:
+                    more = f"{count_cap - len(group):,}+"
                 lines.append(f"And {more} more: {base}/requests/?due={filters[heading]}")
     title = (
-        f"Week of {week_of:%d %b}: {totals['Overdue']} overdue, {totals['This week']} due this week"
+        f"Week of {week_of:%d %b}: {shown(totals['Overdue'])} overdue, "
+        f"{shown(totals['This week'])} due this week"
     )
     return Content(title=title, body="\n".join(lines), url=url)
 

@@ -50,6 +50,9 @@ BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=6)
 BATCH = 100
 DIGEST_LIMIT = 20  # entries of each kind in a digest; the rest are counted and linked
+# A digest counts each kind up to here ("1,000+ overdue"), so writing one costs the same however
+# long the backlog: the request list it links to counts on.
+DIGEST_COUNT_CAP = 1000
 # The outcome a row carries while its email is being handed to the mail server: still there when
 # the row is claimed again, it means the process died mid-hand-off and the email may have gone.
 HANDING_OFF = "handing the email to the mail server"
@@ -502,7 +505,13 @@ def _prepare(
         if not digest.rows:
             return "nothing due or overdue that week", None
         return "", notify_content.digest(
-            digest.rows, reminder.due, today, base_url, digest.overdue, digest.coming
+            digest.rows,
+            reminder.due,
+            today,
+            base_url,
+            digest.overdue,
+            digest.coming,
+            count_cap=DIGEST_COUNT_CAP,
         )
     req = batch.requests.get(reminder.request_id) if reminder.request_id else None
     if not can_see(db, Viewer.member(reminder.org_id, user.id), req):
@@ -534,6 +543,7 @@ def digest_rows(db: Session, org_id: int, user_id: int, today: date) -> Digest:
     """Open dates this member may see: overdue and due within seven days, at most
     ``DIGEST_LIMIT`` of each (earliest first), with how many there are in all."""
     where = [
+        col(Deadline.org_id) == org_id,
         col(Deadline.state) == "open",
         col(Deadline.superseded_at).is_(None),
         visibility.where(RecordRequest, Viewer.member(org_id, user_id)),
@@ -552,13 +562,14 @@ def digest_rows(db: Session, org_id: int, user_id: int, today: date) -> Digest:
             ).all()
         )
 
-    def count(extra: list[Any]) -> int:
-        return db.exec(
-            select(func.count())
-            .select_from(Deadline)
+    def count(extra: list[Any]) -> int:  # up to the cap: past it the digest says "1,000+"
+        found = (
+            select(col(Deadline.id))
             .join(RecordRequest, col(RecordRequest.id) == Deadline.request_id)
             .where(*where, *extra)
-        ).one()
+            .limit(DIGEST_COUNT_CAP + 1)
+        )
+        return db.exec(select(func.count()).select_from(found.subquery())).one()
 
     overdue, coming = first(late), first(soon)
     return Digest(

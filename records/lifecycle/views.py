@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import calendar as month_cal
 from datetime import date, timedelta
+from functools import cache
 from typing import Any, cast
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import Date, and_, bindparam, func
 from sqlmodel import col, select
 
+from records.access import visibility
 from records.core.auth import current_org_id, has_role, login_required_with_org, require_role
 from records.core.clock import utc_today
 from records.core.db import get_session
@@ -92,67 +95,82 @@ def _timeline_panel(req: RecordRequest) -> tuple[str, dict[str, Any]]:
 DASHBOARD_LIMIT = 10  # the most urgent items; the counts link to the full, filtered lists
 
 
-def _dashboard_panel(org_id: int, user_id: int) -> tuple[str, dict[str, Any]]:
-    db = get_session()
-    day = utc_today()
-    visible = rr.visible_clause(org_id, user_id)
+@cache
+def _dashboard_stmts() -> dict[str, Any]:
+    """The dashboard panel's statements, built once for any member (``Viewer.bound``); the day
+    and the week's end are bound too."""
+    viewer = visibility.Viewer.bound()
+    day, week_end = bindparam("day", type_=Date), bindparam("week_end", type_=Date)
+    visible = visibility.where(RecordRequest, viewer)
     current = [
-        Deadline.org_id == org_id,
+        Deadline.org_id == viewer.org_id,
         Deadline.superseded_at.is_(None),  # type: ignore[union-attr]
         Deadline.state == "open",
         Deadline.due.is_not(None),  # type: ignore[union-attr]
         visible,
     ]
     late = [
-        Deadline.due < day,  # type: ignore[operator]
+        Deadline.due < day,
         Deadline.statutory.is_(True),  # type: ignore[attr-defined]
         Deadline.clock.in_(AGENCY_CLOCKS),  # type: ignore[attr-defined]
         RecordRequest.status.not_in(("draft", "withdrawn", "in_litigation")),  # type: ignore[attr-defined]
     ]
-    soon = [
-        Deadline.due >= day,  # type: ignore[operator]
-        Deadline.due <= day + timedelta(days=7),  # type: ignore[operator]
-    ]
+    soon = [Deadline.due >= day, Deadline.due <= week_end]
 
-    def first(extra: list[Any]) -> list[Any]:
-        return list(
-            db.exec(
-                select(Deadline, RecordRequest)
-                .join(RecordRequest, col(RecordRequest.id) == col(Deadline.request_id))
-                .where(*current, *extra)
-                .order_by(Deadline.due, Deadline.id)  # type: ignore[arg-type]
-                .limit(DASHBOARD_LIMIT)
-            ).all()
+    def first(extra: list[Any]) -> Any:
+        return (
+            select(Deadline, RecordRequest)
+            .join(RecordRequest, col(RecordRequest.id) == col(Deadline.request_id))
+            .where(*current, *extra)
+            .order_by(Deadline.due, Deadline.id)  # type: ignore[arg-type]
+            .limit(DASHBOARD_LIMIT)
         )
 
-    overdue, week = first(late), first(soon)
-    waiting_clause = RecordRequest.status == "awaiting_requester"
-    waiting = db.exec(
-        select(RecordRequest)
-        .where(waiting_clause, visible)
+    waiting = and_(col(RecordRequest.status) == "awaiting_requester", visible)
+    incoming = [k for k, v in EVENT_KINDS.items() if v.direction == "incoming"]
+    return {
+        "overdue": first(late),
+        "week": first(soon),
+        "waiting": select(RecordRequest)
+        .where(waiting)
         .order_by(RecordRequest.updated_at.desc())  # type: ignore[attr-defined]
-        .limit(DASHBOARD_LIMIT)
-    ).all()
+        .limit(DASHBOARD_LIMIT),
+        "waiting_count": select(func.count()).select_from(
+            select(RecordRequest.id).where(waiting).limit(rr.COUNT_CAP + 1).subquery()
+        ),
+        "received": select(Event, RecordRequest)
+        .join(RecordRequest, col(RecordRequest.id) == col(Event.request_id))
+        .where(
+            Event.org_id == viewer.org_id,
+            col(Event.kind).in_(incoming),
+            col(Event.voided_at).is_(None),
+            col(Event.on) >= bindparam("since", type_=Date),
+            visible,
+        )
+        .order_by(col(Event.on).desc(), col(Event.id).desc())
+        .limit(10),
+    }
+
+
+def _dashboard_panel(org_id: int, user_id: int) -> tuple[str, dict[str, Any]]:
+    db = get_session()
+    day = utc_today()
+    stmts = _dashboard_stmts()
+    params = visibility.Viewer.member(org_id, user_id).params() | {
+        "day": day,
+        "week_end": day + timedelta(days=7),
+        "since": day - timedelta(days=14),
+    }
+    overdue = list(db.exec(stmts["overdue"], params=params).all())
+    week = list(db.exec(stmts["week"], params=params).all())
+    waiting = db.exec(stmts["waiting"], params=params).all()
     # Counted up to a cap (the lists they link to count them all).
     counts = {
         "overdue": rr.due_count(db, org_id, user_id, "overdue", day),
         "week": rr.due_count(db, org_id, user_id, "week", day),
-        "waiting": rr.count_upto(db, select(RecordRequest.id).where(waiting_clause, visible)),
+        "waiting": db.exec(stmts["waiting_count"], params=params).one(),
     }
-    incoming = [k for k, v in EVENT_KINDS.items() if v.direction == "incoming"]
-    received = db.exec(
-        select(Event, RecordRequest)
-        .join(RecordRequest, col(RecordRequest.id) == col(Event.request_id))
-        .where(
-            Event.org_id == org_id,
-            col(Event.kind).in_(incoming),
-            col(Event.voided_at).is_(None),
-            col(Event.on) >= day - timedelta(days=14),
-            visible,
-        )
-        .order_by(col(Event.on).desc(), col(Event.id).desc())
-        .limit(10)
-    ).all()
+    received = db.exec(stmts["received"], params=params).all()
     ctx = {
         "overdue": overdue,
         "week": week,

@@ -622,7 +622,7 @@ def prepared(build: Callable[[Viewer], S]) -> Callable[[Viewer], tuple[S, dict[s
 
 @cache
 def _visible_rows_stmt(model: type, viewer_kind: str, filters: tuple[str, ...]) -> Any:
-    """``visible_rows``' statement: ``model`` rows whose ``filters`` columns equal bind
+    """``visible_rows_by``'s statement: ``model`` rows whose ``filters`` columns equal bind
     parameters of the same names, visible to a viewer of that kind."""
     viewer = _symbolic(viewer_kind)
     table = model.__table__  # type: ignore[attr-defined]

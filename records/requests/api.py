@@ -128,11 +128,11 @@ def patch_agency(agency_id: int) -> Any:
 def list_requests() -> Any:
     page, per = _paging()
     filters = rr.parse_filters(request.args)
-    result = rr.list_requests(
-        get_session(), current_org_id(), g.api_user.id, filters, page, per, next_due=False
+    result = rr.list_requests_only(
+        get_session(), current_org_id(), g.api_user.id, filters, page, per
     )
     return {
-        "items": requests_json([r for r, _a, _u in result.rows]),
+        "items": requests_json(result.requests),
         "page": page,
         "per_page": per,
         "total": result.total,

@@ -434,8 +434,9 @@ def filter_clauses(
 
 
 @lru_cache(maxsize=256)
-def _list_stmts(shape: _Shape) -> tuple[Any, Any]:
-    """The list's page and count statements for one shape of filters, built once per process:
+def _list_stmts(shape: _Shape) -> tuple[Any, Any, Any]:
+    """The list's page (with agencies and assignees, and of requests alone) and count
+    statements for one shape of filters, built once per process:
     building them (the visibility rule, the deferred join, the next-deadline subquery) cost
     more than running them. Values, the offset and the count's bound are parameters."""
     where = _bound_clauses(shape)
@@ -484,13 +485,16 @@ def _list_stmts(shape: _Shape) -> tuple[Any, Any]:
         .outerjoin(User, User.id == RecordRequest.assignee_id)
         .order_by(*outer)
     )
+    requests_only = (
+        select(RecordRequest).join(page_ids, page_ids.c.id == RecordRequest.id).order_by(*outer)
+    )
     counted = select(RecordRequest.id).where(*where)
     if "jurisdiction" in shape.set_filters:
         counted = counted.join(Agency, Agency.id == RecordRequest.agency_id)
     count = select(func.count()).select_from(
         counted.limit(bindparam("count_limit", type_=Integer)).subquery()
     )
-    return page, count
+    return page, requests_only, count
 
 
 def list_requests(
@@ -502,7 +506,6 @@ def list_requests(
     per_page: int,
     *,
     count: bool = True,
-    next_due: bool = True,
 ) -> Page:
     """One indexed query for the page (agency and assignee joined: no N+1), one bounded count
     and one query for the page's next deadlines.
@@ -511,26 +514,52 @@ def list_requests(
     same whatever the organization holds: past that ``total_capped`` is set and ``total`` is a
     lower bound ("1,000+"; the pager offers the pages up to it, and counts on from a deeper
     page). ``count=False`` skips the count for a page that shows no total: ``total`` is then
-    the rows found; ``next_due=False`` skips the next deadlines (the API sends every current
-    clock instead)."""
+    the rows found."""
     today = utc_today()
-    page_stmt, count_stmt = _list_stmts(_shape(filters))
+    page_stmt, _requests_only, count_stmt = _list_stmts(_shape(filters))
     offset = (page - 1) * per_page
     params = _bound_values(org_id, user_id, filters, today) | {"offset": offset, "limit": per_page}
     rows = list(db.exec(page_stmt, params=params).all())
-    total, capped = len(rows), False
-    if count:
-        bound = offset + COUNT_CAP
-        total = db.exec(count_stmt, params=params | {"count_limit": bound + 1}).one()
-        total, capped = min(total, bound), total > bound
+    total, capped = _count(db, count_stmt, params, offset) if count else (len(rows), False)
     return Page(
         rows=rows,
         page=page,
         per_page=per_page,
         total=total,
-        next_due=next_due_of(db, [r.id for r, _a, _u in rows], today) if next_due else {},
+        next_due=next_due_of(db, [r.id for r, _a, _u in rows], today),
         total_capped=capped,
     )
+
+
+def _count(db: Session, count_stmt: Any, params: dict[str, Any], offset: int) -> tuple[int, bool]:
+    """(total up to ``COUNT_CAP`` past ``offset``, whether more match)."""
+    bound = offset + COUNT_CAP
+    total = db.exec(count_stmt, params=params | {"count_limit": bound + 1}).one()
+    return min(total, bound), total > bound
+
+
+@dataclass
+class RequestsPage:
+    """A page of the list's requests alone (the API's list: no agency or assignee rows)."""
+
+    requests: list[RecordRequest]
+    total: int
+    total_capped: bool
+
+
+def list_requests_only(
+    db: Session, org_id: int, user_id: int, filters: Filters, page: int, per_page: int
+) -> RequestsPage:
+    """``list_requests``' page and bounded count, loading the requests alone."""
+    _page, requests_only, count_stmt = _list_stmts(_shape(filters))
+    offset = (page - 1) * per_page
+    params = _bound_values(org_id, user_id, filters, utc_today()) | {
+        "offset": offset,
+        "limit": per_page,
+    }
+    found = list(db.exec(requests_only, params=params).all())
+    total, capped = _count(db, count_stmt, params, offset)
+    return RequestsPage(found, total, capped)
 
 
 _NEXT_DUE = (

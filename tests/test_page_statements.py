@@ -156,3 +156,46 @@ def test_public_archive_filter_lists_only_agencies_with_public_requests(client, 
     assert "County 1 Sheriff" in page
     assert "Quiet Town Police" not in page
     assert "Internal only" not in page
+
+
+def test_public_archive_filter_past_its_bound_lists_a_jurisdictions_agencies(
+    client, newsroom, monkeypatch
+):
+    from records.filing import public_views
+
+    org, owner, h, agencies = newsroom
+    texan = client.post(
+        "/api/v1/agencies",
+        json={"name": "Austin Police", "level": "police", "jurisdiction": "TX"},
+        headers=h,
+    ).json["id"]
+    quiet = client.post(
+        "/api/v1/agencies",
+        json={"name": "Quiet Texas Sheriff", "level": "sheriff", "jurisdiction": "TX"},
+        headers=h,
+    ).json["id"]
+    for agency, title, shown in (
+        (texan, "Austin jail contract", "public"),
+        (quiet, "Internal only", "organization"),
+    ):
+        client.post(
+            "/api/v1/requests",
+            json={"agency_id": agency, "title": title, "visibility": shown},
+            headers=h,
+        )
+    _file(client, h, agencies, 4, 0)  # public at County 1 and County 0 Sheriff (AL)
+    monkeypatch.setattr(public_views, "AGENCY_CHOICES", 2)
+    page = client.get("/public/").get_data(as_text=True)
+    # Three agencies have published: more than the filter lists, so the name is typed.
+    assert '<input id="agency" name="agency"' in page
+    assert '<option value="County 1 Sheriff"' not in page
+    assert '<option value="Austin Police"' not in page
+    assert '<option value="WY"' in page  # every jurisdiction is offered
+    texas = client.get("/public/?jurisdiction=TX").get_data(as_text=True)
+    assert '<option value="Austin Police"' in texas
+    assert "Quiet Texas Sheriff" not in texas and "Internal only" not in texas
+    assert '<option value="County 1 Sheriff"' not in texas
+    typed = client.get("/public/?agency=County+1+Sheriff").get_data(as_text=True)
+    assert 'value="County 1 Sheriff"' in typed
+    assert "Jail contract 1" in typed and "Jail contract 3" not in typed  # at County 0
+    assert "Austin jail contract" not in typed

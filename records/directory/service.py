@@ -17,9 +17,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from records.core import validation as v
@@ -310,14 +312,69 @@ def search_agencies(
     return stmt.order_by(Agency.jurisdiction, Agency.name)
 
 
-def ranked(db: Session, stmt: Any, q: str, org_id: int, *, offset: int, limit: int) -> list[Any]:
-    """One page of ``search_agencies`` results for a query, best match first."""
+# What the directory's list shows of each agency, read as plain rows (no entities to build).
+_AGENCY = Agency.__table__.c  # type: ignore[attr-defined]
+LIST_COLUMNS = (
+    _AGENCY.id,
+    _AGENCY.name,
+    _AGENCY.level,
+    _AGENCY.jurisdiction,
+    _AGENCY.foia_email,
+    _AGENCY.portal_url,
+)
+
+_LIST_BY_ID: Any = sa_select(*LIST_COLUMNS).where(_AGENCY.id.in_(bindparam("ids", expanding=True)))
+
+
+@cache
+def _list_statements(level: bool, jurisdiction: bool) -> tuple[Any, Any, Any]:
+    """The list's statements for one combination of filters, built once with bind parameters:
+    a page in name order (read from ``ix_agency_juris_name``), the count, and the ids among a
+    search's matches."""
+    conds = []
+    if level:
+        conds.append(_AGENCY.level == bindparam("level"))
+    if jurisdiction:
+        conds.append(_AGENCY.jurisdiction == bindparam("jurisdiction"))
+    page = (
+        sa_select(*LIST_COLUMNS)
+        .where(*conds)
+        .order_by(_AGENCY.jurisdiction, _AGENCY.name)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    count = sa_select(func.count()).select_from(Agency.__table__).where(*conds)  # type: ignore[attr-defined]
+    among = sa_select(_AGENCY.id).where(_AGENCY.id.in_(bindparam("ids", expanding=True)), *conds)
+    return page, count, among
+
+
+def list_page(
+    db: Session,
+    org_id: int,
+    *,
+    q: str = "",
+    level: str = "",
+    jurisdiction: str = "",
+    offset: int = 0,
+    limit: int = 25,
+) -> tuple[list[Any], int]:
+    """One page of the directory matching the filters (rows of ``LIST_COLUMNS``) and how many
+    match: in jurisdiction and name order, or with a query best match first (through the search
+    index, as ``search_agencies``)."""
+    page, count, among = _list_statements(bool(level), bool(jurisdiction))
+    params: dict[str, Any] = {"level": level, "jurisdiction": jurisdiction.upper()}
+    if not q.strip():
+        total = db.exec(count, params=params).scalar_one()
+        rows = db.exec(page, params={**params, "limit": limit, "offset": offset}).all()
+        return list(rows), total
     from records.search import query as search
 
     ids, _total = search.agencies(db, q, org_id, limit=100_000)
-    allowed = {a.id: a for a in db.exec(stmt).all()}
+    allowed = set(db.exec(among, params={**params, "ids": ids or [-1]}).scalars())
     order = [i for i in ids if i in allowed]
-    return [allowed[i] for i in order[offset : offset + limit]]
+    wanted = order[offset : offset + limit]
+    found = {r.id: r for r in db.exec(_LIST_BY_ID, params={"ids": wanted or [-1]})}
+    return [found[i] for i in wanted if i in found], len(order)
 
 
 @dataclass

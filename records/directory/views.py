@@ -30,7 +30,7 @@ from records.deadlines import closures
 from records.directory import service as directory
 from records.search import query as search
 from records.web.forms import LEVEL_CHOICES, AgencyForm, AgencyImportForm, EmptyForm
-from records.web.forms_util import attach_error, form_values, page_param
+from records.web.forms_util import attach_error, form_values, id_url, page_param
 
 bp = Blueprint("agencies", __name__, url_prefix="/agencies")
 FIELDS = (
@@ -74,17 +74,20 @@ def index() -> Any:
     juris = request.args.get("jurisdiction", "")[:2]
     page = page_param(request.args)
     per = current_app.config["PAGE_SIZE"]
-    db = get_session()
-    stmt = directory.search_agencies(db, org_id, q=q, level=level, jurisdiction=juris)
-    total = db.exec(select(func.count()).select_from(stmt.subquery())).one()
-    if q.strip():  # ranked by the search index: whole words, abbreviations, name first
-        rows = directory.ranked(db, stmt, q, org_id, offset=(page - 1) * per, limit=per)
-    else:
-        rows = db.exec(stmt.offset((page - 1) * per).limit(per)).all()
+    rows, total = directory.list_page(
+        get_session(),
+        org_id,
+        q=q,
+        level=level,
+        jurisdiction=juris,
+        offset=(page - 1) * per,
+        limit=per,
+    )
     return render_template(
         "agencies/index.html",
         LEVEL_CHOICES=LEVEL_CHOICES,
         rows=rows,
+        agency_url=id_url("agencies.show", "agency_id"),
         q=q,
         level=level,
         jurisdiction=juris,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
-from flask import abort
+from flask import abort, url_for
 from flask_wtf import FlaskForm
 
 from records.core import validation as v
@@ -58,3 +59,17 @@ def page_param(values: Any, *, maximum: int = 100000) -> int:
         return v.integer(values.get("page"), "page", maximum=maximum) or 1
     except ValidationError:
         return 1
+
+
+_SLOT = 987654321  # stands for the id while the URL is built
+
+
+def id_url(endpoint: str, key: str, **values: Any) -> Callable[[Any], str]:
+    """``url_for(endpoint, key=id)`` as a function of the id, built once: a list page links
+    each of its rows without asking the URL map once a row."""
+    head, _slot, tail = url_for(endpoint, **{**values, key: _SLOT}).rpartition(str(_SLOT))
+
+    def url(ident: Any) -> str:
+        return f"{head}{int(ident)}{tail}"
+
+    return url

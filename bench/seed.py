@@ -3,6 +3,11 @@
 The measured member's organization holds the whole data set (not one organization among fifty),
 so the pages see every row the sizes name. Each request has one open response deadline: about
 one in ten is overdue, one in twenty due this week. One in eight requests is public.
+
+The shared directory grows with the data, as an instance's does: one agency for every
+``REQUESTS_PER_AGENCY`` requests (2,000 at 10,000 requests, 20,000 at 100,000; the United States
+has about 18,000 state and local law-enforcement agencies), spread over the states and levels,
+and each new request names any agency in the directory so far.
 """
 
 from __future__ import annotations
@@ -12,15 +17,27 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert, select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 import records.schema.tables  # noqa: F401  (every table on SQLModel.metadata)
 from records.core.models import Agency, Membership, Organization, RecordRequest, User
 from records.core.security import hash_password
+from records.core.validation import JURISDICTIONS
 from records.lifecycle.models import Deadline
 
 EMAIL, PASSWORD = "bench@example.org", "bench password 123"
-AGENCIES = 200
+AGENCIES = 200  # in the directory from the start (the federal offices and the first few states)
+REQUESTS_PER_AGENCY = 5
+STATES = tuple(j for j in JURISDICTIONS if j != "US")
+KINDS = (
+    ("sheriff", "County Sheriff's Office"),
+    ("police", "Police Department"),
+    ("jail", "County Jail"),
+    ("city", "City Clerk"),
+    ("county", "County Commission"),
+    ("council_clerk", "Town Council Clerk"),
+    ("state", "State Police"),
+)
 SUBJECTS = ("agreements", "forfeiture", "communications", "other")
 STATUSES = ("draft", "sent", "acknowledged", "in_progress", "fulfilled", "denied")
 VISIBILITY = ("organization",) * 6 + ("private", "public")
@@ -42,8 +59,8 @@ class Seeded:
 
 
 def base(engine: Engine) -> Seeded:
-    """One organization, three members (the first logs in with EMAIL/PASSWORD), 200 agencies
-    (in the shared directory, added by that organization)."""
+    """One organization, three members (the first logs in with EMAIL/PASSWORD), the first
+    ``AGENCIES`` agencies (in the shared directory, added by that organization)."""
     pw = hash_password(PASSWORD)
     with engine.begin() as conn:
         org_id = conn.execute(
@@ -67,32 +84,46 @@ def base(engine: Engine) -> Seeded:
                 for u in members
             ],
         )
-        conn.execute(
-            insert(Agency),
-            [
-                {
-                    "created_by_org_id": org_id,
-                    "name": f"County {a} Sheriff's Office",
-                    "name_key": f"county {a} sheriffs office",
-                    "level": "sheriff",
-                    "jurisdiction": "AL",
-                    "mailing_address": "",
-                    "created_at": START,
-                    "updated_at": START,
-                }
-                for a in range(AGENCIES)
-            ],
+        s = Seeded(org_id, members[0], members, [])
+        _agencies_up_to(conn, s, AGENCIES)
+    return s
+
+
+def _agencies_up_to(conn: Connection, s: Seeded, total: int) -> None:
+    """Add agencies to the shared directory until it holds ``total`` (added by the measured
+    organization), the first in a federal office's name and the rest across the states."""
+    start = len(s.agencies)
+    if start >= total:
+        return
+    rows = []
+    for a in range(start, total):
+        level, kind = KINDS[a % len(KINDS)]
+        juris = "US" if a < 10 else STATES[(a // len(KINDS)) % len(STATES)]
+        name = f"U.S. Federal Office {a}" if a < 10 else f"Place {a} {kind}"
+        rows.append(
+            {
+                "created_by_org_id": s.org_id,
+                "name": name,
+                "name_key": name.lower().replace("'", "").replace(".", ""),
+                "level": "federal" if a < 10 else level,
+                "jurisdiction": juris,
+                "foia_email": f"records{a}@agency.example" if a % 3 else "",
+                "mailing_address": "",
+                "created_at": START,
+                "updated_at": START,
+            }
         )
-        agencies = list(
-            conn.execute(select(Agency.id).where(Agency.created_by_org_id == org_id)).scalars()
-        )
-    return Seeded(org_id, members[0], members, agencies)
+    for i in range(0, len(rows), 5000):
+        conn.execute(insert(Agency), rows[i : i + 5000])
+    s.agencies = list(conn.execute(select(Agency.id).order_by(Agency.id)).scalars())  # type: ignore[arg-type]
 
 
 def requests_up_to(engine: Engine, s: Seeded, total: int, batch: int = 5000) -> None:
-    """Insert requests (each with one open deadline) until ``total`` exist."""
+    """Insert requests (each with one open deadline) until ``total`` exist, the directory
+    grown first to one agency for every ``REQUESTS_PER_AGENCY`` of them."""
     rng = s.rng
     with engine.begin() as conn:
+        _agencies_up_to(conn, s, max(AGENCIES, total // REQUESTS_PER_AGENCY))
         while s.seeded < total:
             n = min(total, s.seeded + batch) - s.seeded
             rows = []

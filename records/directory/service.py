@@ -303,7 +303,7 @@ def search_agencies(
         # every "Sheriff's Office"); ``ranked`` orders a page of these by relevance.
         from records.search import query as search
 
-        ids, _total = search.agencies(db, q, org_id, limit=100_000)
+        ids = search.agencies(db, q, org_id, limit=100_000)
         stmt = stmt.where(col(Agency.id).in_(ids or [-1]))
     if level:
         stmt = stmt.where(Agency.level == level)
@@ -369,7 +369,7 @@ def list_page(
         return list(rows), total
     from records.search import query as search
 
-    ids, _total = search.agencies(db, q, org_id, limit=100_000)
+    ids = search.agencies(db, q, org_id, limit=100_000)
     allowed = set(db.exec(among, params={**params, "ids": ids or [-1]}).scalars())
     order = [i for i in ids if i in allowed]
     wanted = order[offset : offset + limit]

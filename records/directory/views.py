@@ -103,7 +103,7 @@ def suggest() -> Any:
     """Typeahead for agency pickers: the best matches for what was typed so far, as JSON."""
     q = request.args.get("q", "")[:200]
     db = get_session()
-    ids, _total = search.agencies(db, q, current_org_id(), limit=10, prefix=True)
+    ids = search.agencies(db, q, current_org_id(), limit=10, prefix=True)
     found = (
         {a.id: a for a in db.exec(select(Agency).where(col(Agency.id).in_(ids))).all()}
         if ids

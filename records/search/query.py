@@ -495,19 +495,18 @@ def _fast_page(
 
 def agencies(
     db: Session, query: str, org_id: int, *, limit: int = 20, offset: int = 0, prefix: bool = False
-) -> tuple[list[int], int]:
-    """Directory agency ids best matching ``query`` (name and abbreviations), and the number of
-    matches: a word-boundary match, so "ICE" is not every "Sheriff's Office". The directory is
-    shared by the instance; ``org_id`` is kept for callers and not needed to filter."""
+) -> list[int]:
+    """Directory agency ids best matching ``query`` (name and abbreviations), best first: a
+    word-boundary match, so "ICE" is not every "Sheriff's Office". The directory is shared by
+    the instance; ``org_id`` is kept for callers and not needed to filter."""
     parsed = parse(query, prefix_last=prefix)
     if not parsed:
-        return [], 0
+        return []
     stmt = _match(
         db,
         select(col(SearchEntry.item_id)).where(col(SearchEntry.kind) == "agency"),
         parsed,
     )
-    total = db.exec(select(func.count()).select_from(stmt.subquery())).one()  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
     # Ranked on the name and abbreviations only (a word in the notes still matches, last); among
     # equal matches the shorter name first: "U.S. Immigration and Customs Enforcement" before
     # its FOIA office.
@@ -519,8 +518,7 @@ def agencies(
             **params
         )
     stmt = stmt.order_by(order, func.length(SearchEntry.title), col(SearchEntry.item_id))
-    ids = list(db.exec(stmt.limit(limit).offset(offset)).scalars())  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
-    return ids, total
+    return list(db.exec(stmt.limit(limit).offset(offset)).scalars())  # type: ignore[call-overload]  # sqlmodel's exec() runs any statement
 
 
 def highlight(raw: str) -> Markup:

@@ -1,4 +1,5 @@
-"""``flask --app app ...`` commands: db, users, demo-data (more groups register from their modules)."""
+"""``flask --app app ...`` commands: db, users, demo-data; each package adds its own groups with
+``add_lazy`` (its ``cli`` module loads when the command line lists or runs a command)."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from records.lifecycle.clocks import CLOCK_LABELS
 from records.lifecycle.service import STATUSES, EventNotAllowed, record_event
 from records.requests import service as rr
 from records.web.forms import EmptyForm, RequestForm
-from records.web.forms_util import attach_error, form_values
+from records.web.forms_util import attach_error, form_values, id_url
 from records.web.panels import REQUEST_PANELS, collect
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
@@ -104,6 +104,7 @@ def index() -> Any:
         statuses=STATUSES,
         labels=CLOCK_LABELS,
         bulk_actions=BULK_ACTIONS,
+        request_url=id_url("requests.show", "request_id"),
     ), (400 if error else 200)
 
 

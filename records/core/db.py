@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, g, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import bindparam, event, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import NoInspectionAvailable
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
@@ -96,10 +99,51 @@ def get_engine() -> Engine:
     return current_app.extensions["db_engine"]
 
 
+@cache
+def _by_id(model: type) -> Any:
+    """``select(model)`` by its one integer primary key, a bind parameter (None otherwise)."""
+    try:
+        columns: tuple[Any, ...] = tuple(sa_inspect(model).primary_key)
+    except NoInspectionAvailable:
+        return None
+    if len(columns) != 1:
+        return None
+    column = columns[0]
+    try:
+        if column.type.python_type is not int:
+            return None
+    except NotImplementedError:
+        return None
+    return select(model).where(column == bindparam("pk"))
+
+
+class RequestSession(Session):
+    """The web request's session. ``get`` by an integer id runs a statement built once per
+    model: ``Session.get`` builds its select on every call that misses the identity map, which
+    cost twice the read itself, and a page asks for a request, its agency, its assignee, its
+    embargo... Anything else (options, locks, an expired row) goes to ``Session.get``."""
+
+    def get(self, entity: Any, ident: Any, **kwargs: Any) -> Any:
+        if kwargs or type(ident) is not int or not isinstance(entity, type):
+            return super().get(entity, ident, **kwargs)
+        stmt = _by_id(entity)
+        if stmt is None:
+            return super().get(entity, ident)
+        found = self.identity_map.get(self.identity_key(entity, ident))
+        if found is not None:
+            state = sa_inspect(found)
+            return (
+                found
+                if not (state.expired or state.expired_attributes)
+                else super().get(entity, ident)
+            )
+        return self.execute(stmt, {"pk": ident}).scalars().first()
+
+
 def get_session() -> Session:
     """The request's session, created on first use."""
     if "db_session" not in g:
-        g.db_session = Session(get_engine(), expire_on_commit=False)
+        g.db_session = RequestSession(get_engine(), expire_on_commit=False)
     return g.db_session
 
 

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -433,14 +434,15 @@ def held(db: Session, org_id: int) -> list[InboundMessage]:
     )
 
 
+_FILED_ON = (
+    select(InboundMessage)
+    .where(InboundMessage.request_id == bindparam("request_id"), InboundMessage.state == "filed")
+    .order_by(col(InboundMessage.id))
+)
+
+
 def filed_on(db: Session, req: RecordRequest) -> list[InboundMessage]:
-    return list(
-        db.exec(
-            select(InboundMessage)
-            .where(InboundMessage.request_id == req.id, InboundMessage.state == "filed")
-            .order_by(col(InboundMessage.id))
-        ).all()
-    )
+    return list(db.exec(_FILED_ON, params={"request_id": req.id}).all())
 
 
 def file_held(

@@ -416,8 +416,14 @@ def current_deadlines_for(db: Session, request_ids: list[int]) -> dict[int, list
 
 def deadline_history(db: Session, request_id: int) -> list[Deadline]:
     """Every stored value of every clock, newest first (superseded ones included)."""
-    stmt = select(Deadline).where(Deadline.request_id == request_id)
-    return list(db.exec(stmt.order_by(Deadline.id.desc())).all())  # type: ignore[union-attr]
+    return list(db.exec(_HISTORY, params={"request_id": request_id}).all())
+
+
+_HISTORY = (
+    select(Deadline)
+    .where(Deadline.request_id == bindparam("request_id"))
+    .order_by(Deadline.id.desc())  # type: ignore[union-attr]
+)
 
 
 def recompute(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from records.lifecycle.models import Event
@@ -28,7 +29,16 @@ def active_events(events: Iterable[Any]) -> list[Any]:
 
 def request_events(db: Session, request_id: int, *, include_voided: bool = True) -> list[Event]:
     """Every event of a request in timeline order (corrected ones included unless asked not)."""
-    stmt = select(Event).where(Event.request_id == request_id)
-    if not include_voided:
-        stmt = stmt.where(Event.voided_at.is_(None))  # type: ignore[union-attr]
-    return list(db.exec(stmt.order_by(Event.on, Event.id)).all())  # type: ignore[arg-type]
+    stmt = _EVENTS if include_voided else _LIVE_EVENTS
+    return list(db.exec(stmt, params={"request_id": request_id}).all())
+
+
+# Built once: a request page and every recompute read them.
+_EVENTS = (
+    select(Event).where(Event.request_id == bindparam("request_id")).order_by(Event.on, Event.id)  # type: ignore[arg-type]
+)
+_LIVE_EVENTS = (
+    select(Event)
+    .where(Event.request_id == bindparam("request_id"), Event.voided_at.is_(None))  # type: ignore[union-attr]
+    .order_by(Event.on, Event.id)  # type: ignore[arg-type]
+)

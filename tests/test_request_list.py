@@ -239,6 +239,12 @@ def test_agency_filter_lists_the_agencies_written_to_up_to_its_cap(client, desk,
     for url in ("/requests/", "/search/?q=jail"):
         assert options(url) == [str(other["id"]), str(_agency_of(client, h))], url
         assert str(unused["id"]) not in options(url)
+    # An agency filtered by is listed (and chosen) even when none of the requests went to it.
+    assert options(f"/requests/?agency_id={unused['id']}") == [
+        str(unused["id"]),
+        str(other["id"]),
+        str(_agency_of(client, h)),
+    ]
     # Past the cap only the chosen one is listed (the typeahead finds the others).
     monkeypatch.setattr(rr, "AGENCY_CHOICES_CAP", 1)
     assert options("/requests/") == []

@@ -590,21 +590,24 @@ _AGENCIES_USED = text(
 
 
 def agency_choices(db: Session, org_id: int, picked: int | None = None) -> list[tuple[int, str]]:
-    """(id, name) of the agencies the organization wrote to, by name, for a filter's list; when
-    it wrote to more than ``AGENCY_CHOICES_CAP``, only ``picked`` (the directory typeahead,
-    ``static/agency-picker.js``, finds the others). Costs one index probe per agency listed."""
+    """(id, name) of the agencies the organization wrote to, by name, for a filter's list, and
+    ``picked`` (the agency filtered by) in any case; when it wrote to more than
+    ``AGENCY_CHOICES_CAP``, only ``picked`` (the directory typeahead, ``static/agency-picker.js``,
+    finds the others). Costs one index probe per agency listed."""
     rows = [
         (int(i), str(n))
         for i, n in db.connection().execute(
             _AGENCIES_USED, {"org": org_id, "cap": AGENCY_CHOICES_CAP + 1}
         )
     ]
-    if len(rows) <= AGENCY_CHOICES_CAP:
+    if len(rows) > AGENCY_CHOICES_CAP:
+        rows = []
+    if picked is None or any(agency_id == picked for agency_id, _name in rows):
         return rows
-    if picked is None:
-        return []
-    agency = db.get(Agency, picked)
-    return [(picked, agency.name)] if agency is not None else []
+    agency = db.get(Agency, picked)  # chosen, though not written to: the form still shows it
+    if agency is None:
+        return rows
+    return sorted([*rows, (picked, agency.name)], key=lambda row: (row[1], row[0]))
 
 
 def next_due_of(db: Session, request_ids: list[int], today: date) -> dict[int, NextDue]:

@@ -317,19 +317,26 @@ def test_weekly_digest_lists_overdue_and_this_week(app, db, factory, setup, smtp
     assert _sweep(app, monday + timedelta(days=2)).delivered == 0  # one digest per week
 
 
-def test_weekly_digest_lists_the_most_urgent_and_counts_and_links_the_rest(
-    app, db, factory, setup, smtp, monkeypatch
-):
+def _digest_backlog(db, factory, setup, monkeypatch):
+    """Digest only (no per-date reminders), two entries a kind, and a backlog of five dates
+    passed long ago, the oldest first."""
     org, user = setup
     save_preferences(
         db, org.id, user.id, Prefs(days_before=0, on_day=False, when_passed=False), NOW
     )
     db.commit()
     monkeypatch.setattr(notify, "DIGEST_LIMIT", 2)
-    for n in range(5):  # a backlog: five dates passed long ago, the oldest first
+    for n in range(5):
         add_deadline(
             db, factory.request(org, user, title=f"Old jail log {n}"), date(2026, 6, 1 + n)
         )
+    return org, user
+
+
+def test_weekly_digest_lists_the_most_urgent_and_counts_and_links_the_rest(
+    app, db, factory, setup, smtp, monkeypatch
+):
+    org, user = _digest_backlog(db, factory, setup, monkeypatch)
     add_deadline(db, factory.request(org, user, title="DAG-71 forms"), date(2026, 11, 27))
     monday = datetime(2026, 11, 23, 13, 30, tzinfo=UTC)
     assert _sweep(app, monday).delivered == 1
@@ -346,17 +353,8 @@ def test_weekly_digest_lists_the_most_urgent_and_counts_and_links_the_rest(
 def test_a_digest_counts_a_long_backlog_only_up_to_its_cap(
     app, db, factory, setup, smtp, monkeypatch
 ):
-    org, user = setup
-    save_preferences(
-        db, org.id, user.id, Prefs(days_before=0, on_day=False, when_passed=False), NOW
-    )
-    db.commit()
-    monkeypatch.setattr(notify, "DIGEST_LIMIT", 2)
+    _digest_backlog(db, factory, setup, monkeypatch)
     monkeypatch.setattr(notify, "DIGEST_COUNT_CAP", 3)
-    for n in range(5):
-        add_deadline(
-            db, factory.request(org, user, title=f"Old jail log {n}"), date(2026, 6, 1 + n)
-        )
     assert _sweep(app, datetime(2026, 11, 23, 13, 30, tzinfo=UTC)).delivered == 1
     body = smtp.messages[0].get_payload()
     assert "Old jail log 1" in body and "Old jail log 2" not in body

@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import Date, and_, bindparam, func
+from sqlalchemy import Date, and_, bindparam
 from sqlmodel import col, select
 
 from records.access import visibility
@@ -135,9 +135,7 @@ def _dashboard_stmts() -> dict[str, Any]:
         .where(waiting)
         .order_by(RecordRequest.updated_at.desc())  # type: ignore[attr-defined]
         .limit(DASHBOARD_LIMIT),
-        "waiting_count": select(func.count()).select_from(
-            select(RecordRequest.id).where(waiting).limit(rr.COUNT_CAP + 1).subquery()
-        ),
+        "waiting_count": rr.capped_count(select(RecordRequest.id).where(waiting)),
         "received": select(Event, RecordRequest)
         .join(RecordRequest, col(RecordRequest.id) == col(Event.request_id))
         .where(

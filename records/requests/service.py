@@ -259,9 +259,9 @@ def overdue_clause(today: date) -> ColumnElement[bool]:
     )
 
 
-def due_week_clause(today: date) -> ColumnElement[bool]:
-    """Requests with an open deadline from today to seven days from now."""
-    return exists().where(*_open_deadlines(), *_week_deadline(today))
+def due_week_clause(today: Any, week_end: Any) -> ColumnElement[bool]:
+    """Requests with an open deadline from ``today`` to ``week_end`` (days or bind parameters)."""
+    return exists().where(*_open_deadlines(), *_week_deadline(today, week_end))
 
 
 # A dashboard's counts stop here: past it a count reads "1,000+" and links to the full list,
@@ -269,14 +269,15 @@ def due_week_clause(today: date) -> ColumnElement[bool]:
 COUNT_CAP = 1000
 
 
-def count_upto(db: Session, stmt: Any) -> int:
-    """The rows of ``stmt`` (a select), counted up to ``COUNT_CAP + 1``: more than the cap
-    means "more than the cap" (``shown_count``), and the count never reads past that row."""
-    return db.exec(select(func.count()).select_from(stmt.limit(COUNT_CAP + 1).subquery())).one()
+def capped_count(stmt: Any, limit: Any = COUNT_CAP + 1) -> Any:
+    """A statement counting the rows of ``stmt`` (a select) up to ``limit`` (a number or a
+    bind parameter): the count never reads past that row. Counting ``COUNT_CAP + 1`` tells
+    "more than the cap" (``shown_count``)."""
+    return select(func.count()).select_from(stmt.limit(limit).subquery())
 
 
 def shown_count(n: int) -> str:
-    """A count from ``count_upto`` as a page shows it: "1,000+" past the cap."""
+    """A count from ``capped_count`` as a page shows it: "1,000+" past the cap."""
     return f"{COUNT_CAP:,}+" if n > COUNT_CAP else f"{n:,}"
 
 
@@ -333,9 +334,8 @@ def _due_count_stmt(org_id: int, user_id: int, due: str, cap: int) -> Any:
             visible_clause(org_id, user_id),
             *extra,
         )
-        .limit(cap + 1)
     )
-    return select(func.count()).select_from(ids.subquery())
+    return capped_count(ids, cap + 1)
 
 
 def due_count(db: Session, org_id: int, user_id: int, due: str, today: date) -> int:
@@ -416,11 +416,7 @@ def _bound_clauses(shape: _Shape) -> list[ColumnElement[bool]]:
     if shape.due == "overdue":
         where.append(overdue_clause(day))  # type: ignore[arg-type]
     elif shape.due == "week":
-        where.append(
-            exists().where(
-                *_open_deadlines(), *_week_deadline(day, bindparam("week_end", type_=Date))
-            )
-        )
+        where.append(due_week_clause(day, bindparam("week_end", type_=Date)))
     return where
 
 
@@ -491,10 +487,7 @@ def _list_stmts(shape: _Shape) -> tuple[Any, Any, Any]:
     counted = select(RecordRequest.id).where(*where)
     if "jurisdiction" in shape.set_filters:
         counted = counted.join(Agency, Agency.id == RecordRequest.agency_id)
-    count = select(func.count()).select_from(
-        counted.limit(bindparam("count_limit", type_=Integer)).subquery()
-    )
-    return page, requests_only, count
+    return page, requests_only, capped_count(counted, bindparam("count_limit", type_=Integer))
 
 
 def list_requests(
@@ -517,8 +510,7 @@ def list_requests(
     the rows found."""
     today = utc_today()
     page_stmt, _requests_only, count_stmt = _list_stmts(_shape(filters))
-    offset = (page - 1) * per_page
-    params = _bound_values(org_id, user_id, filters, today) | {"offset": offset, "limit": per_page}
+    offset, params = _page_params(org_id, user_id, filters, today, page, per_page)
     rows = list(db.exec(page_stmt, params=params).all())
     total, capped = _count(db, count_stmt, params, offset) if count else (len(rows), False)
     return Page(
@@ -529,6 +521,15 @@ def list_requests(
         next_due=next_due_of(db, [r.id for r, _a, _u in rows], today),
         total_capped=capped,
     )
+
+
+def _page_params(
+    org_id: int, user_id: int, filters: Filters, today: date, page: int, per_page: int
+) -> tuple[int, dict[str, Any]]:
+    """(offset, bind parameters) of one page of the list's statements."""
+    offset = (page - 1) * per_page
+    values = _bound_values(org_id, user_id, filters, today)
+    return offset, values | {"offset": offset, "limit": per_page}
 
 
 def _count(db: Session, count_stmt: Any, params: dict[str, Any], offset: int) -> tuple[int, bool]:
@@ -552,11 +553,7 @@ def list_requests_only(
 ) -> RequestsPage:
     """``list_requests``' page and bounded count, loading the requests alone."""
     _page, requests_only, count_stmt = _list_stmts(_shape(filters))
-    offset = (page - 1) * per_page
-    params = _bound_values(org_id, user_id, filters, utc_today()) | {
-        "offset": offset,
-        "limit": per_page,
-    }
+    offset, params = _page_params(org_id, user_id, filters, utc_today(), page, per_page)
     found = list(db.exec(requests_only, params=params).all())
     total, capped = _count(db, count_stmt, params, offset)
     return RequestsPage(found, total, capped)

@@ -639,12 +639,6 @@ def visible_rows_by(db: Session, model: type[T], viewer: Viewer, **match: Any) -
     return list(db.exec(stmt, params=params).scalars().all())
 
 
-def visible_rows(db: Session, model: type[T], viewer: Viewer, *conditions: Any) -> list[T]:
-    """``model`` rows matching ``conditions`` that ``viewer`` may see, oldest first."""
-    stmt = select(model).where(where(model, viewer), *conditions)
-    return list(db.exec(stmt.order_by(model.id)).scalars().all())  # type: ignore[call-overload, attr-defined]
-
-
 def marked_public(entry: Any) -> bool:
     """True when a register entry or ledger figure is chosen public (so it may cite only
     documents the public can see)."""

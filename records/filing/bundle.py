@@ -72,7 +72,7 @@ def _stored_letters(db: Session, request_id: int, viewer: Viewer) -> list[Any]:
         from records.letters.models import StoredLetter
     except ImportError:  # the letters feature is optional
         return []
-    return visibility.visible_rows(db, StoredLetter, viewer, StoredLetter.request_id == request_id)
+    return visibility.visible_rows_by(db, StoredLetter, viewer, request_id=request_id)
 
 
 # ------------------------------------------------------------------------------------------
@@ -107,12 +107,12 @@ def bundle_data(db: Session, req: RecordRequest, user_id: int) -> dict[str, Any]
     viewer = Viewer.member(req.org_id, user_id)
     agency = db.get(Agency, req.agency_id)
     docs = filing.documents_for(db, req, user_id)
-    events = visibility.visible_rows(db, Event, viewer, Event.request_id == req.id)
+    events = visibility.visible_rows_by(db, Event, viewer, request_id=req.id)
     # Emails and notes go with the document they came from: none from another member's
     # private email.
     proposed = filing.proposals_for(db, req, viewer)
     doc_ids = {d.id for d in docs}
-    notes = visibility.visible_rows(db, SharingNote, viewer, SharingNote.request_id == req.id)
+    notes = visibility.visible_rows_by(db, SharingNote, viewer, request_id=req.id)
     return {
         "format": FORMAT,
         "version": VERSION,

@@ -479,6 +479,42 @@ def test_tracking_number_and_ambiguous_sender(app, client, db, factory, member):
     assert f"File on “{first.title}”" in page and f"File on “{second.title}”" in page
 
 
+def test_held_mail_is_filed_by_request_number_or_tracking_number(
+    app, client, db, factory, member, monkeypatch
+):
+    """The pen lists the most recently updated requests only; any other is named by its
+    number or tracking number, and only a request the member may see is accepted."""
+    from records.inbound import views as inbound_views
+
+    monkeypatch.setattr(inbound_views, "RECENT_CHOICES", 2)
+    org, user = member
+    _set_address(client)
+    older = factory.request(org, user, tracking_number="2027-OLD-00001", title="Older request")
+    factory.request(org, user, title="Newer one")
+    factory.request(org, user, title="Newest one")
+    colleague = factory.user(org)
+    private = factory.request(org, colleague, visibility="private", title="Colleague's own")
+    other_org = factory.org()
+    foreign = factory.request(other_org, factory.user(other_org), title="Elsewhere")
+    got = _receive(app, db, _reply("Loose reply", "Hello there.").as_bytes())
+    page = client.get("/mail/held").data.decode()
+    assert "Newest one" in page and "Newer one" in page
+    assert "Older request" not in page and "Colleague&#39;s own" not in page
+    url = f"/mail/held/{got.message.id}/file"
+    for ref in (str(private.id), f"#{foreign.id}", "2027-NOPE-1", "not a number"):
+        resp = client.post(url, data={"request_ref": ref}, follow_redirects=True)
+        assert b"give its number or its tracking number" in resp.data, ref
+        assert db.get(InboundMessage, got.message.id).state == "held"
+    resp = client.post(url, data={"request_ref": " 2027-old-00001 "})
+    assert_redirect(resp, "/mail/held")
+    row = db.get(InboundMessage, got.message.id)
+    assert (row.state, row.request_id) == ("filed", older.id)
+    second = _receive(app, db, _reply("Another loose reply", "Hi.").as_bytes())
+    resp = client.post(f"/mail/held/{second.message.id}/file", data={"request_ref": f"#{older.id}"})
+    assert_redirect(resp, "/mail/held")
+    assert db.get(InboundMessage, second.message.id).request_id == older.id
+
+
 def test_bounce_is_a_failed_send_and_auto_reply_is_no_event(client, app, db, factory, member, smtp):
     inbox, port = smtp
     org, _user = member

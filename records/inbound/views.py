@@ -6,13 +6,14 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from records.core.auth import current_org_id, has_role, login_required_with_org, require_role
 from records.core.db import get_session
 from records.core.models import RecordRequest, Role
 from records.core.storage_local import get_storage
-from records.core.validation import ValidationError
+from records.core.validation import MAX_ID, ValidationError
 from records.inbound import service
 from records.inbound.models import InboundMessage
 from records.inbound.parse import parse
@@ -24,12 +25,39 @@ bp = Blueprint("inbound", __name__)
 PREVIEW_CHARS = 3000
 
 
-def _requests(org_id: int) -> list[RecordRequest]:
-    db = get_session()
-    rows = db.exec(
-        select(RecordRequest).where(RecordRequest.org_id == org_id).order_by(col(RecordRequest.id))
-    ).all()
-    return [r for r in rows if rr.can_see(r, org_id, current_user.id)]
+# The "file on another request" list offers the most recently updated requests; any other is
+# named by its number or tracking number: an organization's requests are never all listed.
+RECENT_CHOICES = 50
+
+
+def _visible(org_id: int) -> Any:
+    return rr.visible_clause(org_id, current_user.id)
+
+
+def _recent_requests(org_id: int) -> list[Any]:
+    """(id, title, tracking_number) of the member's most recently updated requests."""
+    return list(
+        get_session()
+        .exec(
+            select(RecordRequest.id, RecordRequest.title, RecordRequest.tracking_number)
+            .where(_visible(org_id))
+            .order_by(col(RecordRequest.updated_at).desc(), col(RecordRequest.id).desc())
+            .limit(RECENT_CHOICES)
+        )
+        .all()
+    )
+
+
+def _requests_by_id(org_id: int, ids: set[int]) -> dict[int, Any]:
+    """The visible requests among ``ids`` (a held message's candidates), by id: one query."""
+    if not ids:
+        return {}
+    rows = get_session().exec(
+        select(RecordRequest.id, RecordRequest.title, RecordRequest.tracking_number).where(
+            _visible(org_id), col(RecordRequest.id).in_(ids)
+        )
+    )
+    return {row[0]: row for row in rows if row[0] is not None}
 
 
 @bp.route("/mail/held")
@@ -37,9 +65,11 @@ def _requests(org_id: int) -> list[RecordRequest]:
 def held() -> Any:
     org_id = current_org_id()
     db = get_session()
-    requests = _requests(org_id)
+    rows = service.held(db, org_id)
+    wanted = {int(c) for row in rows for c in row.candidates or []}
+    found = _requests_by_id(org_id, wanted)
     items = []
-    for row in service.held(db, org_id):
+    for row in rows:
         mail = parse(row.raw) if row.raw else None
         candidates = [int(c) for c in row.candidates or []]
         items.append(
@@ -47,15 +77,42 @@ def held() -> Any:
                 "row": row,
                 # Text only: HTML mail was reduced to text by the parser, and Jinja escapes it.
                 "preview": (mail.body[:PREVIEW_CHARS] if mail else ""),
-                "candidates": [r for r in requests if r.id in candidates],
+                "candidates": [found[c] for c in candidates if c in found],
             }
         )
     return render_template(
         "inbound/held.html",
         items=items,
-        requests=requests,
+        requests=_recent_requests(org_id) if items else [],
         can_file=has_role(Role.EDITOR),
     )
+
+
+def _chosen_request(org_id: int) -> RecordRequest | None:
+    """The request a filing form names: its "number or tracking number" field when filled (a
+    tracking number first, then a request number), else the one picked in the list. Only a
+    request this member may see is ever returned."""
+    db = get_session()
+    ref = request.form.get("request_ref", "").strip()[:200]
+    if ref:
+        by_tracking = db.exec(
+            select(RecordRequest)
+            .where(_visible(org_id), func.lower(RecordRequest.tracking_number) == ref.lower())
+            .limit(2)
+        ).all()
+        if len(by_tracking) == 1:
+            return by_tracking[0]
+        if by_tracking:
+            return None  # two requests share it: the list or the request's number tells them apart
+        number = ref.removeprefix("#")
+        request_id = int(number) if number.isdigit() and len(number) < 10 else 0
+    else:
+        try:
+            request_id = int(request.form.get("request_id") or 0)
+        except ValueError:
+            request_id = 0
+    req = db.get(RecordRequest, request_id) if 0 < request_id <= MAX_ID else None
+    return req if req is not None and rr.can_see(req, org_id, current_user.id) else None
 
 
 @bp.route("/mail/held/<int:message_id>/file", methods=["POST"])
@@ -67,13 +124,13 @@ def file_one(message_id: int) -> Any:
     row = db.get(InboundMessage, message_id)
     if row is None or row.org_id != org_id:
         abort(404)
-    try:
-        request_id = int(request.form.get("request_id") or 0)
-    except ValueError:
-        request_id = 0
-    req = db.get(RecordRequest, request_id) if request_id else None
-    if req is None or not rr.can_see(req, org_id, current_user.id):
-        flash("Not filed: choose one of your organization's requests.", "error")
+    req = _chosen_request(org_id)
+    if req is None:
+        flash(
+            "Not filed: choose one of your organization's requests, or give its number or "
+            "its tracking number.",
+            "error",
+        )
         return redirect(url_for("inbound.held"))
     assert row.id is not None and req.id is not None  # both read from the database
     try:

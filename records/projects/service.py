@@ -62,6 +62,18 @@ def projects_of(db: Session, org_id: int) -> list[Project]:
     return list(db.exec(_PROJECTS_OF, params={"org_id": org_id}).all())
 
 
+_PROJECT_NAMES = (
+    select(Project.id, Project.name)
+    .where(Project.org_id == bindparam("org_id"))
+    .order_by(Project.name)
+)
+
+
+def project_names(db: Session, org_id: int) -> list[Any]:
+    """The organization's projects as (id, name) rows, by name: a form's choices."""
+    return list(db.exec(_PROJECT_NAMES, params={"org_id": org_id}).all())
+
+
 def project_of(db: Session, org_id: int, project_id: Any) -> Project | None:
     """The organization's project with that id (None for another organization's)."""
     ident = v.integer(project_id, "project_id", required=True)

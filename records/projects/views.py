@@ -29,10 +29,10 @@ bp = Blueprint("projects", __name__, url_prefix="/projects")
 def _project_choices() -> dict[str, Any]:
     """``project_choices()`` for the request list's bulk form (queried only where it is used)."""
 
-    def project_choices() -> list[Project]:
+    def project_choices() -> list[Any]:
         if current_membership() is None:
             return []
-        return projects.projects_of(get_session(), current_org_id())
+        return projects.project_names(get_session(), current_org_id())
 
     return {"project_choices": project_choices}
 

@@ -23,7 +23,7 @@ from records.lifecycle.clocks import CLOCK_LABELS
 from records.lifecycle.service import STATUSES, EventNotAllowed, record_event
 from records.requests import service as rr
 from records.web.forms import EmptyForm, RequestForm
-from records.web.forms_util import attach_error, form_values, id_url
+from records.web.forms_util import attach_error, form_values, id_url, query_url
 from records.web.panels import REQUEST_PANELS, collect
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
@@ -67,14 +67,15 @@ def _choices(form: RequestForm, org_id: int) -> None:
 
 
 _MEMBERS = (
-    select(User)
+    select(User.id, User.name, User.email)
     .join(Membership, col(Membership.user_id) == col(User.id))
     .where(Membership.org_id == bindparam("org_id"))
     .order_by(User.name)
 )
 
 
-def _members(org_id: int) -> list[User]:
+def _members(org_id: int) -> list[Any]:
+    """The organization's members as (id, name, email) rows, for the assignee choices."""
     return list(get_session().exec(_MEMBERS, params={"org_id": org_id}).all())
 
 
@@ -105,7 +106,20 @@ def index() -> Any:
         labels=CLOCK_LABELS,
         bulk_actions=BULK_ACTIONS,
         request_url=id_url("requests.show", "request_id"),
+        list_url=query_url("requests.index"),
+        export_urls=_export_urls(),
     ), (400 if error else 200)
+
+
+def _export_urls() -> dict[str, str]:
+    """The list's export links (requests, events, documents; CSV and JSON) for its filters."""
+    args = request.args.to_dict()
+    args.pop("page", None)
+    return {
+        f"{what}.{ext}": query_url(f"reports.export_{what}", ext=ext)(args)
+        for what in ("requests", "events", "documents")
+        for ext in ("csv", "json")
+    }
 
 
 BULK_ACTIONS = {

@@ -172,6 +172,33 @@ def test_dashboard_and_calendar(client, ice, factory, member):
     assert bad.status_code == 200 and "YYYY-MM" in bad.get_data(as_text=True)
 
 
+def test_a_calendar_day_lists_a_few_deadlines_and_links_to_the_rest(
+    client, ice, factory, member, monkeypatch
+):
+    from records.lifecycle import views as lifecycle_views
+
+    monkeypatch.setattr(lifecycle_views, "CALENDAR_PER_DAY", 2)
+    org, user = member
+    federal = {"level": "federal", "jurisdiction": "US", "component": "DHS"}
+    same_day = [ice] + [
+        factory.request(org, user, factory.agency(org, **federal), title=f"Also due {i}")
+        for i in range(3)
+    ]
+    with at("2026-11-24"):
+        for req in same_day:
+            post_event(client, req, "sent", "2026-11-02")
+        cal = client.get("/calendar?month=2026-12").get_data(as_text=True)
+        more = re.search(r'href="([^"]*due_on=2026-12-02[^"]*)">2 more deadlines this day', cal)
+        assert more, "the day's link to the rest"
+        assert cal.count("Also due") + cal.count("287(g) agreements") == 2
+        listed = client.get(more.group(1).replace("&amp;", "&")).get_data(as_text=True)
+        bad = client.get("/requests/?due_on=2026-02-30")
+    for req in same_day:
+        assert req.title in listed
+    assert "With a deadline on" in listed and 'name="due_on" value="2026-12-02"' in listed
+    assert bad.status_code == 400 and "due_on" in bad.get_data(as_text=True)
+
+
 def test_law_page_calculator(client):
     page = client.get("/laws/US").get_data(as_text=True)
     assert "/laws/US/calculate" in page

@@ -617,3 +617,60 @@ def import_287g(
     parsed = ice287g.parse(raw, filename[:200])
     report = ImportReport(errors=list(parsed.errors))
     return import_rows(db, org_id, parsed.rows, report, user_id=user_id)
+
+
+# A form's agency list offers the whole directory while it is small; past this many entries it
+# offers the agencies the form already names and those the caller prefers (the organization's
+# own), and the typeahead (``static/agency-picker.js``, on ``/agencies/suggest``) finds any
+# other. The country has some 18,000 law-enforcement agencies: a list of all of them is a
+# megabyte of HTML on every form.
+AGENCY_OPTIONS_CAP = 200
+
+
+@dataclass(frozen=True)
+class AgencyOptions:
+    """(id, name, jurisdiction) rows by name; ``complete`` when they are the whole directory."""
+
+    rows: list[tuple[int, str, str]]
+    complete: bool
+
+
+_DIRECTORY_SIZE = sa_select(func.count()).select_from(
+    sa_select(col(Agency.id)).limit(bindparam("cap")).subquery()
+)
+_OPTION_COLUMNS = (col(Agency.id), col(Agency.name), col(Agency.jurisdiction))
+
+
+def agency_options(
+    db: Session, keep: Any = (), prefer: Any = (), order: str = "name"
+) -> AgencyOptions:
+    """The agencies a form lists (see ``AGENCY_OPTIONS_CAP``): every one while the directory
+    holds at most the cap, else those in ``keep`` (ids the form names; bad values ignored)
+    and up to the cap of ``prefer``. ``order`` is "name" or "jurisdiction" (then name)."""
+    by = (
+        (Agency.jurisdiction, Agency.name, Agency.id)
+        if order == "jurisdiction"
+        else (Agency.name, Agency.id)
+    )
+    size = db.execute(_DIRECTORY_SIZE, {"cap": AGENCY_OPTIONS_CAP + 1}).scalar_one()
+    if size <= AGENCY_OPTIONS_CAP:
+        stmt = sa_select(*_OPTION_COLUMNS).order_by(*by)
+        return AgencyOptions(_option_rows(db.execute(stmt)), True)
+    ids = {i for i in (_as_id(x) for x in keep) if i is not None}
+    ids |= {i for i in list(prefer)[:AGENCY_OPTIONS_CAP] if isinstance(i, int)}
+    if not ids:
+        return AgencyOptions([], False)
+    stmt = sa_select(*_OPTION_COLUMNS).where(col(Agency.id).in_(ids)).order_by(*by)
+    return AgencyOptions(_option_rows(db.execute(stmt)), False)
+
+
+def _option_rows(rows: Any) -> list[tuple[int, str, str]]:
+    return [(int(i), str(n), str(j)) for i, n, j in rows]
+
+
+def _as_id(value: Any) -> int | None:
+    try:
+        ident = int(str(value).strip())
+    except ValueError:
+        return None
+    return ident if 0 < ident <= v.MAX_ID else None

@@ -56,13 +56,11 @@ def agency_or_404(agency_id: int) -> Agency:
     return agency
 
 
-def _parent_choices(exclude: int | None = None) -> list[tuple[str, str]]:
-    rows = (
-        get_session()
-        .exec(select(Agency.id, Agency.name, Agency.jurisdiction).order_by(Agency.name))
-        .all()
-    )
-    return [("", "— none —")] + [(str(i), f"{n} ({j})") for i, n, j in rows if i != exclude]
+def _parent_choices(keep: Any = None, exclude: int | None = None) -> list[tuple[str, str]]:
+    """The parent agency list: the whole directory while it is small, else the parent the
+    form names (``keep``), the typeahead finding any other (``directory.agency_options``)."""
+    options = directory.agency_options(get_session(), keep=[keep])
+    return [("", "— none —")] + [(str(i), f"{n} ({j})") for i, n, j in options.rows if i != exclude]
 
 
 @bp.route("/")
@@ -125,7 +123,8 @@ def new() -> Any:
     require_role(Role.EDITOR)
     org_id = current_org_id()
     form = AgencyForm()
-    form.parent_id.choices = _parent_choices()
+    form.parent_id.choices = _parent_choices(form.parent_id.data)
+    form.parent_id.render_kw = {"data-suggest-url": url_for("agencies.suggest")}
     duplicate = None
     if form.validate_on_submit():
         db = get_session()
@@ -261,11 +260,12 @@ def edit(agency_id: int) -> Any:
     require_role(Role.EDITOR)
     org_id = current_org_id()
     form = AgencyForm(obj=agency)
-    form.parent_id.choices = _parent_choices(exclude=agency.id)
     db = get_session()
     if request.method == "GET":
         form.parent_id.data = str(agency.parent_id or "")
         form.notes.data = directory.notes_text(db, org_id, agency.id or 0)
+    form.parent_id.choices = _parent_choices(form.parent_id.data, exclude=agency.id)
+    form.parent_id.render_kw = {"data-suggest-url": url_for("agencies.suggest")}
     duplicate = None
     if form.validate_on_submit():
         try:

@@ -4,13 +4,15 @@ an overdue or denied request calls for, and a month calendar of open deadlines."
 from __future__ import annotations
 
 import calendar as month_cal
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from typing import Any, cast
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import Date, and_, bindparam
+from sqlalchemy import Date, and_, bindparam, func
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from records.access import visibility
@@ -42,7 +44,7 @@ from records.requests import service as rr
 from records.requests.views import request_or_404
 from records.web import panels
 from records.web.forms import EmptyForm
-from records.web.forms_util import id_param, labelled
+from records.web.forms_util import id_param, id_url, labelled
 from records.web.panels import DASHBOARD_PANELS, REQUEST_PANELS
 
 bp = Blueprint("timeline", __name__)
@@ -366,6 +368,68 @@ def letter(request_id: int) -> Any:
     )
 
 
+# A day of the calendar lists at most this many deadlines, then how many more there are, with
+# a link to the request list of that day: a month of a large organization is thousands.
+CALENDAR_PER_DAY = 15
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    items: list[Any]  # (due, clock, statutory, request id, title) rows
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+def _calendar_days(org_id: int, first: date, last: date) -> list[CalendarDay]:
+    """The month's open deadlines the member may see, by day: each day's first
+    ``CALENDAR_PER_DAY`` by request title, and each day's count (one statement)."""
+    ranked = (
+        select(
+            col(Deadline.id).label("id"),
+            func.row_number()
+            .over(
+                partition_by=col(Deadline.due),
+                order_by=(col(RecordRequest.title), col(Deadline.id)),
+            )
+            .label("n"),
+            func.count().over(partition_by=col(Deadline.due)).label("total"),
+        )
+        .join(RecordRequest, col(RecordRequest.id) == col(Deadline.request_id))
+        .where(
+            Deadline.org_id == org_id,
+            Deadline.superseded_at.is_(None),  # type: ignore[union-attr]
+            Deadline.state == "open",
+            Deadline.due >= first,  # type: ignore[operator]
+            Deadline.due <= last,  # type: ignore[operator]
+            rr.visible_clause(org_id, current_user.id),
+        )
+        .subquery()
+    )
+    stmt = (
+        sa_select(
+            col(Deadline.due),
+            col(Deadline.clock),
+            col(Deadline.statutory),
+            col(RecordRequest.id),
+            col(RecordRequest.title),
+            ranked.c.total,
+        )
+        .join(ranked, ranked.c.id == col(Deadline.id))
+        .join(RecordRequest, col(RecordRequest.id) == col(Deadline.request_id))
+        .where(ranked.c.n <= CALENDAR_PER_DAY)
+        .order_by(col(Deadline.due), ranked.c.n)
+    )
+    days: dict[date, CalendarDay] = {}
+    for due, clock, statutory, request_id, title, total in get_session().execute(stmt):
+        entry = days.setdefault(due, CalendarDay(due, [], total))
+        entry.items.append((due, clock, statutory, request_id, title))
+    return list(days.values())
+
+
 @bp.route("/calendar")
 @login_required_with_org
 def month() -> Any:
@@ -379,33 +443,14 @@ def month() -> Any:
         flash("Give the month as YYYY-MM.", "error")
         first = day.replace(day=1)
     last = first.replace(day=month_cal.monthrange(first.year, first.month)[1])
-    org_id = current_org_id()
-    rows = (
-        get_session()
-        .exec(
-            select(Deadline, RecordRequest)
-            .join(RecordRequest, col(RecordRequest.id) == col(Deadline.request_id))
-            .where(
-                Deadline.org_id == org_id,
-                Deadline.superseded_at.is_(None),  # type: ignore[union-attr]
-                Deadline.state == "open",
-                Deadline.due >= first,  # type: ignore[operator]
-                Deadline.due <= last,  # type: ignore[operator]
-                rr.visible_clause(org_id, current_user.id),
-            )
-            .order_by(Deadline.due, RecordRequest.title)  # type: ignore[arg-type]
-        )
-        .all()
-    )
-    days: dict[date, list[tuple[Deadline, RecordRequest]]] = {}
-    for d, r in rows:
-        days.setdefault(d.due, []).append((d, r))  # type: ignore[arg-type]
+    days = _calendar_days(current_org_id(), first, last)
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = last + timedelta(days=1)
     return render_template(
         "timeline/calendar.html",
         first=first,
-        days=sorted(days.items()),
+        days=days,
+        request_url=id_url("requests.show", "request_id"),
         labels=CLOCK_LABELS,
         prev_month=prev_month.strftime("%Y-%m"),
         next_month=next_month.strftime("%Y-%m"),

@@ -27,6 +27,7 @@ from records.core.clock import utc_today
 from records.core.db import get_session
 from records.core.models import Agency, RecordRequest, Role, Subject
 from records.core.validation import JURISDICTIONS, ValidationError
+from records.directory import service as directory
 from records.filing.models import Document
 from records.register import charts, extract, service, usmap
 from records.register.models import (
@@ -36,6 +37,7 @@ from records.register.models import (
     RegisterProposal,
     SharingRequest,
 )
+from records.requests import service as rr
 
 log = logging.getLogger(__name__)
 bp = Blueprint("register", __name__, url_prefix="/agreements")
@@ -113,7 +115,13 @@ def _index_page(**form_state: Any) -> Any:
         rows = service.without_copy(rows, facts)
     else:
         copy = ""
-    agencies = db.exec(select(Agency).order_by(Agency.name)).all()  # the shared directory
+    # The shared directory: all of it while it is small, else the register's own agencies,
+    # those the organization wrote to and the one the form names.
+    agencies = directory.agency_options(
+        db,
+        keep=[form_state.get("create_values", {}).get("agency_id")],
+        prefer=[*service.agency_ids_of(rows), *_used_agencies(db, viewer)],
+    )
     batch_url = None
     if rows and (state or kind or copy):
         batch_url = url_for(
@@ -350,6 +358,13 @@ def _ledger_write(write: Any, form: str, done: str) -> Any:
     return redirect(url_for("register.ledger"))
 
 
+def _used_agencies(db: Any, viewer: Viewer) -> list[int]:
+    """The agencies the viewer's organization wrote to (none for the public)."""
+    if viewer.is_public or viewer.org_id is None:
+        return []
+    return [agency_id for agency_id, _name in rr.agency_choices(db, viewer.org_id)]
+
+
 def _ledger_page(db: Any, viewer: Viewer, template: str, **form_state: Any) -> Any:
     years = service.ledger(db, viewer)
     sharing = service.sharing_requests(db, viewer)
@@ -360,7 +375,17 @@ def _ledger_page(db: Any, viewer: Viewer, template: str, **form_state: Any) -> A
         if ids
         else {}
     )
-    choices = db.exec(select(Agency).order_by(Agency.name)).all() if not viewer.is_public else []
+    choices = (
+        directory.agency_options(
+            db,
+            keep=[
+                form_state.get(f"{f}_values", {}).get("agency_id") for f in ("figure", "sharing")
+            ],
+            prefer=[*ids, *_used_agencies(db, viewer)],
+        )
+        if not viewer.is_public
+        else directory.AgencyOptions([], True)
+    )
     agency_charts = [
         charts.bar_chart(
             f"agency-{ident}",

@@ -6,13 +6,14 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlmodel import select
 
 from records.core.auth import has_role, login_required_with_org, require_role
 from records.core.db import get_session
-from records.core.models import Agency, RecordRequest, Role
+from records.core.models import RecordRequest, Role
 from records.core.validation import ValidationError
+from records.directory import service as directory
 from records.requests import refile
+from records.requests import service as rr
 from records.requests.views import request_or_404
 from records.web import panels
 from records.web.forms import EmptyForm
@@ -21,19 +22,16 @@ from records.web.panels import REQUEST_PANELS
 bp = Blueprint("file_again", __name__, url_prefix="/requests")
 
 
-def _agencies() -> list[tuple[int, str, str]]:
-    rows = get_session().exec(
-        select(Agency.id, Agency.name, Agency.jurisdiction).order_by(
-            Agency.jurisdiction, Agency.name
-        )
-    )
-    return [(i, n, j) for i, n, j in rows.all() if i is not None]
-
-
 def _context(req: RecordRequest, values: dict[str, Any], error: str | None) -> dict[str, Any]:
+    db = get_session()
+    used = [agency_id for agency_id, _name in rr.agency_choices(db, req.org_id)]
+    options = directory.agency_options(
+        db, keep=values.get("agency_ids", []), prefer=used, order="jurisdiction"
+    )
     return {
         "req": req,
-        "agencies": _agencies(),
+        "agencies": options.rows,
+        "agencies_complete": options.complete,
         "values": values,
         "error": error,
         "empty": EmptyForm(),

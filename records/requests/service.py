@@ -159,6 +159,7 @@ class Filters:
     assignee_id: int | None = None
     q: str = ""
     due: str = ""  # overdue | week
+    due_on: date | None = None  # an open deadline falls on that day (the calendar's "more")
     waiting: str = ""  # us | agency
     sort: str = "updated"
     direction: str = "desc"
@@ -271,6 +272,7 @@ def parse_filters(args: Any) -> Filters:
         assignee_id=v.integer(args.get("assignee_id"), "assignee_id"),
         q=v.text(args.get("q", ""), "q", max_len=200),
         due=due,
+        due_on=v.iso_date(args.get("due_on", ""), "due_on"),
         waiting=waiting,
         sort=sort,
         direction=direction,
@@ -416,6 +418,9 @@ _BOUND = {
     "jurisdiction": lambda: Agency.jurisdiction == bindparam("f_jurisdiction"),
     "subject": lambda: RecordRequest.subject == bindparam("f_subject"),
     "assignee_id": lambda: RecordRequest.assignee_id == bindparam("f_assignee"),
+    "due_on": lambda: exists().where(
+        *_open_deadlines(), Deadline.due == bindparam("f_due_on", type_=Date)
+    ),
     "q": lambda: or_(
         func.lower(RecordRequest.title).like(bindparam("f_like")),
         func.lower(RecordRequest.tracking_number).like(bindparam("f_like")),
@@ -453,6 +458,7 @@ def _bound_values(org_id: int, user_id: int, filters: Filters, today: date) -> d
         "f_jurisdiction": filters.jurisdiction,
         "f_subject": filters.subject,
         "f_assignee": filters.assignee_id,
+        "f_due_on": filters.due_on,
         "f_like": f"%{filters.q.lower()}%",
         "day": today,
         "week_end": today + timedelta(days=7),

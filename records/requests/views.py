@@ -18,6 +18,7 @@ from records.core.db import get_session
 from records.core.models import Agency, Membership, RecordRequest, Role, User, Visibility
 from records.core.storage_local import get_storage
 from records.core.validation import ValidationError
+from records.directory import service as directory
 from records.filing import storage_sweep
 from records.lifecycle.clocks import CLOCK_LABELS
 from records.lifecycle.service import STATUSES, EventNotAllowed, record_event
@@ -48,13 +49,15 @@ def request_or_404(request_id: int) -> RecordRequest:
     return req
 
 
-def _choices(form: RequestForm, org_id: int) -> None:
+def _choices(form: RequestForm, org_id: int) -> bool:
+    """Fill the form's lists: the agencies (the whole directory while it is small, else the
+    one chosen and those the organization wrote to) and the members. True when the agency
+    list is the whole directory."""
     db = get_session()
-    agencies = db.exec(
-        select(Agency.id, Agency.name, Agency.jurisdiction).order_by(Agency.name)
-    ).all()
+    used = [agency_id for agency_id, _name in rr.agency_choices(db, org_id)]
+    options = directory.agency_options(db, keep=[form.agency_id.data], prefer=used)
     form.agency_id.choices = [("", "— choose an agency —")] + [
-        (str(i), f"{n} ({j})") for i, n, j in agencies
+        (str(i), f"{n} ({j})") for i, n, j in options.rows
     ]
     # The typeahead (static/agency-picker.js) enhances this list when scripts run.
     form.agency_id.render_kw = {
@@ -64,6 +67,7 @@ def _choices(form: RequestForm, org_id: int) -> None:
     form.assignee_id.choices = [("", "— nobody —")] + [
         (str(u.id), u.name or u.email) for u in _members(org_id)
     ]
+    return options.complete
 
 
 _MEMBERS = (
@@ -291,9 +295,9 @@ def new() -> Any:
     require_role(Role.EDITOR)
     org_id = current_org_id()
     form = RequestForm()
-    _choices(form, org_id)
     if request.method == "GET" and request.args.get("agency_id"):
         form.agency_id.data = request.args["agency_id"]
+    complete = _choices(form, org_id)
     if form.validate_on_submit():
         db = get_session()
         try:
@@ -305,7 +309,9 @@ def new() -> Any:
             flash("Request created. Draft its letter or record when you sent it.", "success")
             return redirect(url_for("requests.show", request_id=req.id))
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("requests/form.html", form=form, req=None), status
+    return render_template(
+        "requests/form.html", form=form, req=None, agencies_complete=complete
+    ), status
 
 
 @bp.route("/<int:request_id>")
@@ -331,10 +337,10 @@ def edit(request_id: int) -> Any:
     req = request_or_404(request_id)
     require_role(Role.EDITOR)
     form = RequestForm(obj=req)
-    _choices(form, req.org_id)
     if request.method == "GET":
         form.agency_id.data = str(req.agency_id)
         form.assignee_id.data = str(req.assignee_id or "")
+    complete = _choices(form, req.org_id)
     if form.validate_on_submit():
         db = get_session()
         try:
@@ -345,7 +351,7 @@ def edit(request_id: int) -> Any:
             db.commit()
             flash("Request saved.", "success")
             return redirect(url_for("requests.show", request_id=req.id))
-    return render_template("requests/form.html", form=form, req=req)
+    return render_template("requests/form.html", form=form, req=req, agencies_complete=complete)
 
 
 @bp.route("/<int:request_id>/delete", methods=["POST"])

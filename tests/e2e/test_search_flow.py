@@ -56,6 +56,18 @@ def test_a_new_request_is_found_by_title_agency_and_tracking_number(
     page.get_by_role("button", name="Save request").click()
     page.wait_for_url(re.compile(re.escape(base) + r"/requests/\d+$"))
 
+    # "File again" chooses several agencies: each one picked is added to those selected.
+    page.goto(page.url + "/file-again")
+    finder = page.get_by_label("Find an agency by name or abbreviation")
+    finder.fill("Etowah")
+    expect(page.locator("#agency-find-list option")).to_have_count(1)
+    finder.fill("Etowah County Sheriff's Office (AL)")
+    expect(page.locator("#agency-find-status")).to_contain_text("Added: Etowah County")
+    expect(finder).to_have_value("")  # ready for the next agency
+    expect(page.get_by_label("Other agencies").locator("option:checked")).to_have_text(
+        ["Etowah County Sheriff's Office (AL)"]
+    )
+
     # The request list's agency filter offers only the agencies at hand; the same typeahead
     # finds any other in the directory and filters by it.
     page.goto(base + "/requests/")

@@ -195,3 +195,17 @@ def test_private_request_values_are_hidden_from_other_owners(client, factory, me
     login(client, author, org)
     # The author is an editor, not an owner: the trail stays closed to them.
     assert client.get("/audit/").status_code == 403
+
+
+def test_the_dashboard_counts_the_trail_up_to_a_cap(client, factory, db, member, monkeypatch):
+    from records.ops import audit_views
+
+    org, owner = member
+    factory.request(org, owner)  # recorded: the request's insert
+    total = len(_entries(db, org_id=org.id))
+    assert total >= 1
+    page = client.get("/").get_data(as_text=True)
+    assert f"{total:,} recorded change" in page
+    monkeypatch.setattr(audit_views, "AUDIT_COUNT_CAP", total - 1 if total > 1 else 0)
+    page = client.get("/").get_data(as_text=True)
+    assert f"{audit_views.AUDIT_COUNT_CAP:,}+ recorded changes" in page

@@ -497,6 +497,7 @@ def test_held_mail_is_filed_by_request_number_or_tracking_number(
     other_org = factory.org()
     foreign = factory.request(other_org, factory.user(other_org), title="Elsewhere")
     got = _receive(app, db, _reply("Loose reply", "Hello there.").as_bytes())
+    assert "1 message in the holding pen" in client.get("/").get_data(as_text=True)
     page = client.get("/mail/held").data.decode()
     assert "Newest one" in page and "Newer one" in page
     assert "Older request" not in page and "Colleague&#39;s own" not in page

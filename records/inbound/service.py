@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -421,6 +421,16 @@ def _note_bounce(db: Session, req: RecordRequest, mail: Mail) -> None:
 
 
 # --- the holding pen ------------------------------------------------------------------------
+
+
+def held_count(db: Session, org_id: int) -> int:
+    """How many messages the organization's holding pen holds (its index alone is read)."""
+    stmt = (
+        select(func.count())
+        .select_from(InboundMessage)
+        .where(InboundMessage.org_id == org_id, InboundMessage.state == "held")
+    )
+    return int(db.exec(stmt).one())
 
 
 def held(db: Session, org_id: int) -> list[InboundMessage]:

@@ -194,7 +194,7 @@ def add_panels() -> None:
 
 
 def _dashboard_panel(org_id: int, _user_id: int) -> tuple[str, dict[str, Any]] | None:
-    count = len(service.held(get_session(), org_id))
+    count = service.held_count(get_session(), org_id)
     if not count:
         return None
     return "inbound/_dashboard.html", {"held": count}

@@ -36,7 +36,8 @@ class Deadline(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_deadline_request_clock", "request_id", "clock", "superseded_at"),
-        Index("ix_deadline_open_due", "state", "due"),
+        Index("ix_deadline_open_due", "state", "due"),  # the sweep: every organization's
+        Index("ix_deadline_org_open_due", "org_id", "state", "due"),  # one organization's
     )
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")

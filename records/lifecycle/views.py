@@ -119,12 +119,19 @@ def _dashboard_stmts() -> dict[str, Any]:
     ]
     soon = [Deadline.due >= day, Deadline.due <= week_end]
 
+    # Plain columns, not ORM objects: the panel shows a day, a clock and a title.
     def first(extra: list[Any]) -> Any:
         return (
-            select(Deadline, RecordRequest)
+            sa_select(
+                col(Deadline.due),
+                col(Deadline.clock),
+                col(Deadline.statutory),
+                col(RecordRequest.id).label("request_id"),
+                col(RecordRequest.title),
+            )
             .join(RecordRequest, col(RecordRequest.id) == col(Deadline.request_id))
             .where(*current, *extra)
-            .order_by(Deadline.due, Deadline.id)  # type: ignore[arg-type]
+            .order_by(col(Deadline.due), col(Deadline.id))
             .limit(DASHBOARD_LIMIT)
         )
 
@@ -133,12 +140,17 @@ def _dashboard_stmts() -> dict[str, Any]:
     return {
         "overdue": first(late),
         "week": first(soon),
-        "waiting": select(RecordRequest)
+        "waiting": select(col(RecordRequest.id).label("request_id"), col(RecordRequest.title))
         .where(waiting)
         .order_by(RecordRequest.updated_at.desc())  # type: ignore[attr-defined]
         .limit(DASHBOARD_LIMIT),
         "waiting_count": rr.capped_count(select(RecordRequest.id).where(waiting)),
-        "received": select(Event, RecordRequest)
+        "received": select(
+            col(Event.on),
+            col(Event.kind),
+            col(RecordRequest.id).label("request_id"),
+            col(RecordRequest.title),
+        )
         .join(RecordRequest, col(RecordRequest.id) == col(Event.request_id))
         .where(
             Event.org_id == viewer.org_id,
@@ -161,8 +173,8 @@ def _dashboard_panel(org_id: int, user_id: int) -> tuple[str, dict[str, Any]]:
         "week_end": day + timedelta(days=7),
         "since": day - timedelta(days=14),
     }
-    overdue = list(db.exec(stmts["overdue"], params=params).all())
-    week = list(db.exec(stmts["week"], params=params).all())
+    overdue = list(db.execute(stmts["overdue"], params).all())
+    week = list(db.execute(stmts["week"], params).all())
     waiting = db.exec(stmts["waiting"], params=params).all()
     # Counted up to a cap (the lists they link to count them all).
     counts = {
@@ -181,6 +193,7 @@ def _dashboard_panel(org_id: int, user_id: int) -> tuple[str, dict[str, Any]]:
         "labels": CLOCK_LABELS,
         "kinds": EVENT_KINDS,
         "today": day,
+        "request_url": id_url("requests.show", "request_id"),
     }
     return "timeline/dashboard.html", ctx
 

@@ -177,6 +177,29 @@ def mark_read(
     return cast(CursorResult[Any], db.execute(stmt.values(read_at=now))).rowcount
 
 
+@visibility.prepared
+def _problem_count(viewer: Viewer) -> Any:
+    return (
+        select(func.count())
+        .select_from(Reminder)
+        .where(
+            Reminder.org_id == viewer.org_id,
+            Reminder.user_id == viewer.user_id,
+            visibility.where(Reminder, viewer),
+            col(Reminder.delivered_at).is_(None),
+            col(Reminder.cancelled_at).is_(None),
+            Reminder.attempts > 0,
+        )
+    )
+
+
+def delivery_problem_count(db: Session, org_id: int, user_id: int) -> int:
+    """How many of the member's reminders ``delivery_problems`` lists (one statement built
+    once: the dashboard asks on every visit)."""
+    stmt, params = _problem_count(Viewer.member(org_id, user_id))
+    return int(db.connection().execute(stmt, params).scalar_one())
+
+
 def delivery_problems(
     db: Session, org_id: int, user_id: int | None = None, *, viewer: Viewer
 ) -> list[Reminder]:

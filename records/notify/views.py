@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
-from records.access.visibility import Viewer, current_viewer
+from records.access.visibility import current_viewer
 from records.core import links
 from records.core.auth import (
     current_membership,
@@ -279,9 +279,7 @@ def _calendar_panel(req: Any) -> tuple[str, dict[str, Any]] | None:
 def _dashboard_panel(org_id: int, user_id: int) -> tuple[str, dict[str, Any]] | None:
     db = get_session()
     unread = notify_prefs.unread_count(db, org_id, user_id)
-    problems = len(
-        notify_prefs.delivery_problems(db, org_id, user_id, viewer=Viewer.member(org_id, user_id))
-    )
+    problems = notify_prefs.delivery_problem_count(db, org_id, user_id)
     if not unread and not problems:
         return None
     return "notifications/_dashboard_panel.html", {"unread": unread, "problems": problems}

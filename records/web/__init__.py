@@ -15,9 +15,10 @@ from records.core.models import SUBJECT_LABELS, Role
 def init_app(app: Flask) -> None:
     """Register the dashboard and what every page shares: template globals and error pages.
     Each capability's package registers its own pages (see ``records.create_app``)."""
-    from records.web import dashboard
+    from records.web import dashboard, urls
 
     app.register_blueprint(dashboard.bp)
+    urls.install(app)  # the templates' url_for remembers the paths it built
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

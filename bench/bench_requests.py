@@ -39,7 +39,11 @@ from records.core.db import get_session, make_engine  # noqa: E402
 from records.core.models import User  # noqa: E402
 from records.filing.public_views import AGENCY_CHOICES  # noqa: E402
 from records.lifecycle.service import STATUSES  # noqa: E402
-from records.requests.service import AGENCY_CHOICES_CAP, COUNT_CAP  # noqa: E402
+from records.requests.service import (  # noqa: E402
+    AGENCY_CHOICES_CAP,
+    COUNT_CAP,
+    DASHBOARD_COUNT_CAP,
+)
 
 PER_PAGE = 25
 VISIBLE = (
@@ -124,9 +128,9 @@ def baselines(engine: Engine, s: seed.Seeded, request_id: int) -> dict[str, Call
 
     def dashboard() -> None:
         # What the dashboard shows: the ten most recent, counts by status and of the overdue
-        # and due-this-week requests up to the dashboard's cap (past it a count reads "1,000+"
+        # and due-this-week requests up to the dashboard's cap (past it a count reads "100+"
         # and links to the list), the ten most urgent of each.
-        cap = COUNT_CAP + 1
+        cap = DASHBOARD_COUNT_CAP + 1
         list_page(10, count=False)
         q(
             "SELECT "

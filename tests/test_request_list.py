@@ -193,6 +193,7 @@ def test_dashboard_and_list_counts_stop_at_the_cap(client, desk, factory, monkey
         )
     page = client.get("/").get_data(as_text=True)
     assert "8 requests →" in page  # under the cap: the exact count
+    monkeypatch.setattr(rr, "DASHBOARD_COUNT_CAP", 5)
     monkeypatch.setattr(rr, "COUNT_CAP", 5)
     page = client.get("/").get_data(as_text=True)
     overdue = page[page.index("<h3>Overdue") : page.index("<h3>Due this week")]

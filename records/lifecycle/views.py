@@ -144,7 +144,9 @@ def _dashboard_stmts() -> dict[str, Any]:
         .where(waiting)
         .order_by(RecordRequest.updated_at.desc())  # type: ignore[attr-defined]
         .limit(DASHBOARD_LIMIT),
-        "waiting_count": rr.capped_count(select(RecordRequest.id).where(waiting)),
+        "waiting_count": rr.capped_count(
+            select(RecordRequest.id).where(waiting), rr.DASHBOARD_COUNT_CAP + 1
+        ),
         "received": select(
             col(Event.on),
             col(Event.kind),

@@ -502,7 +502,7 @@ def test_held_mail_is_filed_by_request_number_or_tracking_number(
     assert "Newest one" in page and "Newer one" in page
     assert "Older request" not in page and "Colleague&#39;s own" not in page
     url = f"/mail/held/{got.message.id}/file"
-    for ref in (str(private.id), f"#{foreign.id}", "2027-NOPE-1", "not a number"):
+    for ref in (str(private.id), f"#{foreign.id}", "2027-NOPE-1", "not a number", "²", "9" * 30):
         resp = client.post(url, data={"request_ref": ref}, follow_redirects=True)
         assert b"give its number or its tracking number" in resp.data, ref
         assert db.get(InboundMessage, got.message.id).state == "held"

@@ -9,13 +9,14 @@ from functools import cache
 from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, g, has_request_context, request
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import bindparam, event, func, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import NoInspectionAvailable
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
+from sqlmodel import select as sqlmodel_select
 
 T = TypeVar("T")
 # When set, SQLite transactions start with BEGIN IMMEDIATE (take the write lock up front) so a
@@ -186,6 +187,14 @@ def _forget_on_write(state: ORMExecuteState) -> None:
 for _name in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
     event.listen(OrmSession, _name, _forget_reads)
 event.listen(OrmSession, "do_orm_execute", _forget_on_write)
+
+
+def capped_count(stmt: Any, limit: Any) -> Any:
+    """A statement counting the rows of ``stmt`` (a select) up to ``limit`` (a number or a
+    bind parameter): the count never reads past that row, so a page that shows "1,000+" costs
+    the same whatever the table holds. Count one past a cap to tell "more than the cap"."""
+    # SQLModel's select: ``Session.exec`` then answers the number itself, not a row.
+    return sqlmodel_select(func.count()).select_from(stmt.limit(limit).subquery())
 
 
 def valid_id(ident: Any) -> bool:

@@ -30,6 +30,13 @@ PREVIEW_CHARS = 3000
 RECENT_CHOICES = 50
 
 
+_CHOICE_COLUMNS = (
+    col(RecordRequest.id),
+    col(RecordRequest.title),
+    col(RecordRequest.tracking_number),
+)
+
+
 def _visible(org_id: int) -> Any:
     return rr.visible_clause(org_id, current_user.id)
 
@@ -39,7 +46,7 @@ def _recent_requests(org_id: int) -> list[Any]:
     return list(
         get_session()
         .exec(
-            select(RecordRequest.id, RecordRequest.title, RecordRequest.tracking_number)
+            select(*_CHOICE_COLUMNS)
             .where(_visible(org_id))
             .order_by(col(RecordRequest.updated_at).desc(), col(RecordRequest.id).desc())
             .limit(RECENT_CHOICES)
@@ -53,9 +60,7 @@ def _requests_by_id(org_id: int, ids: set[int]) -> dict[int, Any]:
     if not ids:
         return {}
     rows = get_session().exec(
-        select(RecordRequest.id, RecordRequest.title, RecordRequest.tracking_number).where(
-            _visible(org_id), col(RecordRequest.id).in_(ids)
-        )
+        select(*_CHOICE_COLUMNS).where(_visible(org_id), col(RecordRequest.id).in_(ids))
     )
     return {row[0]: row for row in rows if row[0] is not None}
 
@@ -105,7 +110,7 @@ def _chosen_request(org_id: int) -> RecordRequest | None:
         if by_tracking:
             return None  # two requests share it: the list or the request's number tells them apart
         number = ref.removeprefix("#")
-        request_id = int(number) if number.isdigit() and len(number) < 10 else 0
+        request_id = int(number) if number.isascii() and number.isdigit() else 0
     else:
         try:
             request_id = int(request.form.get("request_id") or 0)

@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from records.access import visibility
 from records.core.auth import current_org_id, has_role, login_required_with_org, require_role
 from records.core.clock import utc_today
-from records.core.db import get_session
+from records.core.db import capped_count, get_session
 from records.core.models import RecordRequest, Role, User
 from records.core.validation import ValidationError
 from records.letters import service as ls
@@ -144,7 +144,7 @@ def _dashboard_stmts() -> dict[str, Any]:
         .where(waiting)
         .order_by(RecordRequest.updated_at.desc())  # type: ignore[attr-defined]
         .limit(DASHBOARD_LIMIT),
-        "waiting_count": rr.capped_count(
+        "waiting_count": capped_count(
             select(RecordRequest.id).where(waiting), rr.DASHBOARD_COUNT_CAP + 1
         ),
         "received": select(

@@ -362,7 +362,7 @@ def _used_agencies(db: Any, viewer: Viewer) -> list[int]:
     """The agencies the viewer's organization wrote to (none for the public)."""
     if viewer.is_public or viewer.org_id is None:
         return []
-    return [agency_id for agency_id, _name in rr.agency_choices(db, viewer.org_id)]
+    return rr.agencies_written_to(db, viewer.org_id)
 
 
 def _ledger_page(db: Any, viewer: Viewer, template: str, **form_state: Any) -> Any:

@@ -24,9 +24,11 @@ bp = Blueprint("file_again", __name__, url_prefix="/requests")
 
 def _context(req: RecordRequest, values: dict[str, Any], error: str | None) -> dict[str, Any]:
     db = get_session()
-    used = [agency_id for agency_id, _name in rr.agency_choices(db, req.org_id)]
     options = directory.agency_options(
-        db, keep=values.get("agency_ids", []), prefer=used, order="jurisdiction"
+        db,
+        keep=values.get("agency_ids", []),
+        prefer=rr.agencies_written_to(db, req.org_id),
+        order="jurisdiction",
     )
     return {
         "req": req,

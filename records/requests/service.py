@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from records.access import visibility
 from records.core import validation as v
 from records.core.clock import utc_now, utc_today
+from records.core.db import capped_count
 from records.core.models import Agency, Membership, RecordRequest, Subject, User, Visibility
 from records.lifecycle.models import Deadline
 from records.requests.inputs import EDITABLE as EDITABLE
@@ -325,13 +326,6 @@ COUNT_CAP = 1000
 # (which counts on to COUNT_CAP). Each counted row is a probe of the request's row for its
 # visibility and status: at 100,000 requests counting to 1,000 cost the dashboard 12 ms.
 DASHBOARD_COUNT_CAP = 100
-
-
-def capped_count(stmt: Any, limit: Any) -> Any:
-    """A statement counting the rows of ``stmt`` (a select) up to ``limit`` (a number or a
-    bind parameter): the count never reads past that row. Counting one past a cap tells
-    "more than the cap" (``shown_count``)."""
-    return select(func.count()).select_from(stmt.limit(limit).subquery())
 
 
 def shown_count(n: int) -> str:
@@ -647,6 +641,11 @@ _AGENCIES_USED = text(
     "JOIN (SELECT id FROM used WHERE id IS NOT NULL LIMIT :cap) u ON agency.id = u.id "
     "ORDER BY agency.name, agency.id"
 )
+
+
+def agencies_written_to(db: Session, org_id: int) -> list[int]:
+    """The ids of ``agency_choices`` (none past its cap): the agencies a form prefers to list."""
+    return [agency_id for agency_id, _name in agency_choices(db, org_id)]
 
 
 def agency_choices(db: Session, org_id: int, picked: int | None = None) -> list[tuple[int, str]]:

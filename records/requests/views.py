@@ -24,7 +24,7 @@ from records.lifecycle.clocks import CLOCK_LABELS
 from records.lifecycle.service import STATUSES, EventNotAllowed, record_event
 from records.requests import service as rr
 from records.web.forms import EmptyForm, RequestForm
-from records.web.forms_util import attach_error, form_values, id_url, query_url
+from records.web.forms_util import attach_error, form_values, id_url
 from records.web.panels import REQUEST_PANELS, collect
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
@@ -54,8 +54,9 @@ def _choices(form: RequestForm, org_id: int) -> bool:
     one chosen and those the organization wrote to) and the members. True when the agency
     list is the whole directory."""
     db = get_session()
-    used = [agency_id for agency_id, _name in rr.agency_choices(db, org_id)]
-    options = directory.agency_options(db, keep=[form.agency_id.data], prefer=used)
+    options = directory.agency_options(
+        db, keep=[form.agency_id.data], prefer=rr.agencies_written_to(db, org_id)
+    )
     form.agency_id.choices = [("", "— choose an agency —")] + [
         (str(i), f"{n} ({j})") for i, n, j in options.rows
     ]
@@ -110,20 +111,7 @@ def index() -> Any:
         labels=CLOCK_LABELS,
         bulk_actions=BULK_ACTIONS,
         request_url=id_url("requests.show", "request_id"),
-        list_url=query_url("requests.index"),
-        export_urls=_export_urls(),
     ), (400 if error else 200)
-
-
-def _export_urls() -> dict[str, str]:
-    """The list's export links (requests, events, documents; CSV and JSON) for its filters."""
-    args = request.args.to_dict()
-    args.pop("page", None)
-    return {
-        f"{what}.{ext}": query_url(f"reports.export_{what}", ext=ext)(args)
-        for what in ("requests", "events", "documents")
-        for ext in ("csv", "json")
-    }
 
 
 BULK_ACTIONS = {

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import abort, url_for
 from flask_wtf import FlaskForm
@@ -72,18 +71,5 @@ def id_url(endpoint: str, key: str, **values: Any) -> Callable[[Any], str]:
 
     def url(ident: Any) -> str:
         return f"{head}{int(ident)}{tail}"
-
-    return url
-
-
-def query_url(endpoint: str, **values: Any) -> Callable[[Mapping[str, Any]], str]:
-    """``url_for(endpoint, **values, **args)`` as a function of the query ``args``, the path
-    built once: a page's sort, pager and export links do not each ask the URL map. ``None``
-    values are left out, as ``url_for`` leaves them."""
-    base = url_for(endpoint, **values)
-
-    def url(args: Mapping[str, Any]) -> str:
-        query = urlencode([(k, v) for k, v in args.items() if v is not None])
-        return f"{base}?{query}" if query else base
 
     return url
